@@ -1,0 +1,160 @@
+//! The stackdex catalog: the taxonomy (layer > category > subcategory), the tools and their
+//! detection rules. Everything is data under `data/`, compiled into the binary; this crate
+//! parses, validates and indexes it, and does no I/O.
+
+mod model;
+pub mod rules;
+mod validate;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+pub use model::{Category, Layer, Place, Popularity, Subcategory, Tool};
+pub use rules::RuleSet;
+
+include!(concat!(env!("OUT_DIR"), "/data_files.rs"));
+
+/// A problem in the catalog's data, naming the file and the entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {entry}: {message}")]
+pub struct CatalogError {
+    pub file: String,
+    pub entry: String,
+    pub message: String,
+}
+
+impl CatalogError {
+    pub fn new(file: &str, entry: &str, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            entry: entry.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// All catalog problems found in one load, so a data change reports everything at once.
+#[derive(Debug, thiserror::Error)]
+#[error("the catalog has {} problem(s):\n{}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+pub struct CatalogErrors(pub Vec<CatalogError>);
+
+/// The loaded, validated catalog.
+#[derive(Debug)]
+pub struct Catalog {
+    layers: Vec<Layer>,
+    tools: Vec<Tool>,
+    by_slug: HashMap<String, usize>,
+    by_alias: HashMap<String, usize>,
+    rules: RuleSet,
+}
+
+impl Catalog {
+    /// The catalog compiled into this binary. Panics only if the shipped data is invalid,
+    /// which the catalog's own test suite rules out.
+    pub fn builtin() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| match Catalog::from_files(DATA_FILES) {
+            Ok(catalog) => catalog,
+            Err(errors) => panic!("built-in catalog is invalid: {errors}"),
+        })
+    }
+
+    /// Parses and validates a catalog from `(path, contents)` pairs laid out like `data/`:
+    /// `taxonomy.toml`, `tools/<layer>/<category>.toml`, `rules/**.toml`.
+    pub fn from_files(files: &[(&str, &str)]) -> Result<Catalog, CatalogErrors> {
+        let mut errors = Vec::new();
+        let layers = model::parse_taxonomy(files, &mut errors);
+        let tools = model::parse_tools(files, &layers, &mut errors);
+        let (by_slug, by_alias) = validate::index_and_check(&tools, &mut errors);
+        let mut catalog = Catalog {
+            layers,
+            tools,
+            by_slug,
+            by_alias,
+            rules: RuleSet::default(),
+        };
+        let rule_files: Vec<(&str, &str)> = files
+            .iter()
+            .copied()
+            .filter(|(path, _)| path.starts_with("rules/"))
+            .collect();
+        catalog.rules = rules::load(&rule_files, &catalog, &mut errors);
+        if errors.is_empty() {
+            Ok(catalog)
+        } else {
+            Err(CatalogErrors(errors))
+        }
+    }
+
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    pub fn tools(&self) -> &[Tool] {
+        &self.tools
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Looks a tool up by slug, then by alias (case-insensitive).
+    pub fn tool(&self, slug_or_alias: &str) -> Option<&Tool> {
+        if let Some(&i) = self.by_slug.get(slug_or_alias) {
+            return Some(&self.tools[i]);
+        }
+        let lower = slug_or_alias.to_ascii_lowercase();
+        self.by_slug
+            .get(&lower)
+            .or_else(|| self.by_alias.get(&lower))
+            .map(|&i| &self.tools[i])
+    }
+
+    pub fn layer(&self, slug: &str) -> Option<&Layer> {
+        self.layers.iter().find(|l| l.slug == slug)
+    }
+
+    pub fn category(&self, layer: &str, category: &str) -> Option<&Category> {
+        self.layer(layer)?
+            .categories
+            .iter()
+            .find(|c| c.slug == category)
+    }
+
+    /// Where a tool sits in the taxonomy.
+    pub fn place(&self, tool: &Tool) -> Place<'_> {
+        let layer = self.layer(&tool.layer).expect("validated layer");
+        let category = layer
+            .categories
+            .iter()
+            .find(|c| c.slug == tool.category)
+            .expect("validated category");
+        let subcategory = category
+            .subcategories
+            .iter()
+            .find(|s| s.slug == tool.subcategory)
+            .expect("validated subcategory");
+        Place {
+            layer,
+            category,
+            subcategory,
+        }
+    }
+
+    /// Tools of one subcategory (or a whole category when `subcategory` is `None`).
+    pub fn tools_in<'a>(
+        &'a self,
+        layer: &'a str,
+        category: &'a str,
+        subcategory: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Tool> + 'a {
+        self.tools.iter().filter(move |t| {
+            t.layer == layer
+                && t.category == category
+                && subcategory.is_none_or(|s| t.subcategory == s)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

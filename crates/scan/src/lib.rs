@@ -1,0 +1,1 @@
+//! Repository scanner (in progress).
