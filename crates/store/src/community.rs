@@ -1,0 +1,200 @@
+//! Users, organisations and follows.
+
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, TransactionTrait, Value};
+
+use crate::{BATCH_PARAMS, Result, Store, StoreError, ToolId, placeholders};
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub title: String,
+    /// None for accounts that cannot log in with a password (demo members).
+    pub password_hash: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub title: String,
+    pub is_admin: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Organisation {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, title, is_admin";
+
+fn user_from_row(r: &sea_orm::QueryResult) -> Result<User> {
+    Ok(User {
+        id: r.try_get_by_index(0)?,
+        username: r.try_get_by_index(1)?,
+        display_name: r.try_get_by_index(2)?,
+        title: r.try_get_by_index(3)?,
+        is_admin: r.try_get_by_index(4)?,
+    })
+}
+
+impl Store {
+    /// Creates users; returns username -> id. A taken username fails the whole batch with
+    /// [`StoreError::Conflict`] and creates nothing.
+    pub async fn create_users(&self, users: &[NewUser]) -> Result<HashMap<String, i64>> {
+        let txn = self.write.begin().await?;
+        let mut ids = HashMap::with_capacity(users.len());
+        for chunk in users.chunks(BATCH_PARAMS / 5) {
+            let sql = format!(
+                "INSERT INTO users (username, display_name, title, password_hash, created_at) VALUES {} RETURNING id, username",
+                placeholders(chunk.len(), 5)
+            );
+            let values: Vec<Value> = chunk
+                .iter()
+                .flat_map(|u| {
+                    [
+                        u.username.clone().into(),
+                        u.display_name.clone().into(),
+                        u.title.clone().into(),
+                        u.password_hash.clone().into(),
+                        u.created_at.into(),
+                    ]
+                })
+                .collect();
+            let rows = txn.query_all_raw(self.stmt(&sql, values)).await.map_err(|e| {
+                if StoreError::is_unique_violation(&e) {
+                    StoreError::Conflict("username is taken".into())
+                } else {
+                    e.into()
+                }
+            })?;
+            for r in rows {
+                ids.insert(r.try_get_by_index(1)?, r.try_get_by_index(0)?);
+            }
+        }
+        txn.commit().await?;
+        Ok(ids)
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
+        let row = self
+            .query_one(&format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1"), vec![username.into()])
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn users_by_ids(&self, ids: &[i64]) -> Result<HashMap<i64, User>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id IN ({})", list(ids.len(), 1));
+        let rows = self.query_all(&sql, ids.iter().map(|&i| i.into()).collect()).await?;
+        rows.iter().map(|r| user_from_row(r).map(|u| (u.id, u))).collect()
+    }
+
+    pub async fn create_organisation(&self, slug: &str, name: &str, owner: i64) -> Result<Organisation> {
+        let txn = self.write.begin().await?;
+        let row = txn
+            .query_one_raw(self.stmt(
+                "INSERT INTO organisations (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+                vec![slug.into(), name.into(), crate::now().into()],
+            ))
+            .await
+            .map_err(|e| {
+                if StoreError::is_unique_violation(&e) {
+                    StoreError::Conflict(format!("organisation {slug} exists"))
+                } else {
+                    e.into()
+                }
+            })?
+            .ok_or(StoreError::NotFound)?;
+        let id: i64 = row.try_get_by_index(0)?;
+        txn.execute_raw(self.stmt(
+            "INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, 'owner')",
+            vec![id.into(), owner.into()],
+        ))
+        .await?;
+        txn.commit().await?;
+        Ok(Organisation { id, slug: slug.to_owned(), name: name.to_owned() })
+    }
+
+    pub async fn add_members(&self, org: i64, members: &[(i64, &str)]) -> Result<()> {
+        for chunk in members.chunks(BATCH_PARAMS / 3) {
+            let sql = format!(
+                "INSERT INTO memberships (org_id, user_id, role) VALUES {} ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role",
+                placeholders(chunk.len(), 3)
+            );
+            let values = chunk.iter().flat_map(|(u, role)| [org.into(), (*u).into(), (*role).into()]).collect();
+            self.write.execute_raw(self.stmt(&sql, values)).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn organisation(&self, slug: &str) -> Result<Option<Organisation>> {
+        let row = self.query_one("SELECT id, slug, name FROM organisations WHERE slug = $1", vec![slug.into()]).await?;
+        row.map(|r| {
+            Ok(Organisation { id: r.try_get_by_index(0)?, slug: r.try_get_by_index(1)?, name: r.try_get_by_index(2)? })
+        })
+        .transpose()
+    }
+
+    /// Users follow tools; returns how many follows were new. The followers counter of each tool
+    /// moves in the same transaction.
+    pub async fn follow_tools(&self, follows: &[(i64, ToolId)]) -> Result<u64> {
+        let txn = self.write.begin().await?;
+        let mut deltas: HashMap<ToolId, i64> = HashMap::new();
+        let now = crate::now();
+        for chunk in follows.chunks(BATCH_PARAMS / 4) {
+            let sql = format!(
+                "INSERT INTO follows (user_id, target_kind, target_id, created_at) VALUES {}
+                 ON CONFLICT (user_id, target_kind, target_id) DO NOTHING RETURNING target_id",
+                placeholders(chunk.len(), 4)
+            );
+            let values =
+                chunk.iter().flat_map(|(u, t)| [(*u).into(), "tool".into(), (*t).into(), now.into()]).collect();
+            for row in txn.query_all_raw(self.stmt(&sql, values)).await? {
+                *deltas.entry(row.try_get_by_index(0)?).or_default() += 1;
+            }
+        }
+        self.bump_tool_counter(&txn, "followers", &deltas).await?;
+        let tags: Vec<String> = deltas.keys().map(|t| format!("tool:{t}")).collect();
+        self.record_change(&txn, &tags_or_all(&tags)).await?;
+        txn.commit().await?;
+        Ok(deltas.values().sum::<i64>() as u64)
+    }
+
+    /// Returns whether the user was following the tool.
+    pub async fn unfollow_tool(&self, user: i64, tool: ToolId) -> Result<bool> {
+        let txn = self.write.begin().await?;
+        let gone = txn
+            .execute_raw(self.stmt(
+                "DELETE FROM follows WHERE user_id = $1 AND target_kind = 'tool' AND target_id = $2",
+                vec![user.into(), tool.into()],
+            ))
+            .await?
+            .rows_affected()
+            > 0;
+        if gone {
+            self.bump_tool_counter(&txn, "followers", &HashMap::from([(tool, -1)])).await?;
+            self.record_change(&txn, &[&format!("tool:{tool}")]).await?;
+        }
+        txn.commit().await?;
+        Ok(gone)
+    }
+}
+
+/// `$1, $2, ...` for an IN list starting at `$start`.
+pub(crate) fn list(n: usize, start: usize) -> String {
+    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Change tags for a set of tools; past a few hundred, one tag that means "everything".
+pub(crate) fn tags_or_all(tags: &[String]) -> Vec<&str> {
+    if tags.len() > 200 { vec!["*"] } else { tags.iter().map(String::as_str).collect() }
+}
