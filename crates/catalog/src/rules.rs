@@ -103,6 +103,7 @@ impl Ecosystem {
                 out
             }
             Ecosystem::Go => strip_go_major(&lower).to_owned(),
+            Ecosystem::TerraformProviders => lower.strip_prefix("registry.terraform.io/").unwrap_or(&lower).to_owned(),
             Ecosystem::GithubActions => {
                 // `owner/repo/path@ref` -> `owner/repo/path`
                 lower.split('@').next().unwrap_or_default().to_owned()
@@ -130,9 +131,7 @@ pub struct Pattern {
 
 impl Pattern {
     fn new(text: &str) -> Pattern {
-        Pattern {
-            text: text.to_ascii_lowercase(),
-        }
+        Pattern { text: text.to_ascii_lowercase() }
     }
 
     pub fn as_str(&self) -> &str {
@@ -256,9 +255,7 @@ impl RuleSet {
                     continue;
                 }
                 let len = word.len();
-                let best_len = best.first().map_or(0, |b| {
-                    b.pattern.rsplit('/').next().unwrap_or_default().len()
-                });
+                let best_len = best.first().map_or(0, |b| b.pattern.rsplit('/').next().unwrap_or_default().len());
                 if len > best_len {
                     best.clear();
                 }
@@ -281,10 +278,7 @@ impl RuleSet {
         for &(r, m) in &self.wildcard_files {
             let pattern = &self.rules[r].files[m];
             let hit = if pattern.as_str().contains('/') {
-                pattern.matches(&lower)
-                    || lower
-                        .match_indices('/')
-                        .any(|(i, _)| pattern.matches(&lower[i + 1..]))
+                pattern.matches(&lower) || lower.match_indices('/').any(|(i, _)| pattern.matches(&lower[i + 1..]))
             } else {
                 pattern.matches(name)
             };
@@ -306,11 +300,7 @@ impl RuleSet {
         let &r = self.extensions.get(&ext)?;
         let rule = &self.rules[r];
         let pattern = rule.extensions.iter().find(|e| **e == ext)?;
-        Some(Match {
-            tool: &rule.tool,
-            kind: "extension",
-            pattern,
-        })
+        Some(Match { tool: &rule.tool, kind: "extension", pattern })
     }
 
     /// Rules whose env-var prefix starts this variable name.
@@ -320,30 +310,18 @@ impl RuleSet {
             .dotenv
             .iter()
             .filter(|&&(r, m)| upper.starts_with(&self.rules[r].dotenv[m]))
-            .map(|&(r, m)| Match {
-                tool: &self.rules[r].tool,
-                kind: "dotenv",
-                pattern: &self.rules[r].dotenv[m],
-            })
+            .map(|&(r, m)| Match { tool: &self.rules[r].tool, kind: "dotenv", pattern: &self.rules[r].dotenv[m] })
             .collect();
         dedup_by_tool(out)
     }
 
     fn dep_match(&self, r: usize, m: usize) -> Match<'_> {
         let (eco, pattern) = &self.rules[r].dependencies[m];
-        Match {
-            tool: &self.rules[r].tool,
-            kind: eco.key(),
-            pattern: pattern.as_str(),
-        }
+        Match { tool: &self.rules[r].tool, kind: eco.key(), pattern: pattern.as_str() }
     }
 
     fn file_match(&self, r: usize, m: usize) -> Match<'_> {
-        Match {
-            tool: &self.rules[r].tool,
-            kind: "file",
-            pattern: self.rules[r].files[m].as_str(),
-        }
+        Match { tool: &self.rules[r].tool, kind: "file", pattern: self.rules[r].files[m].as_str() }
     }
 }
 
@@ -390,15 +368,17 @@ pub fn image_tag(image: &str) -> Option<&str> {
 }
 
 fn contains_word(haystack: &str, word: &str) -> bool {
-    let is_sep = |b: u8| !b.is_ascii_alphanumeric();
     let bytes = haystack.as_bytes();
     let mut start = 0;
     while let Some(pos) = haystack[start..].find(word) {
         let at = start + pos;
-        let before_ok = at == 0 || is_sep(bytes[at - 1]);
-        // A family name may run on (`postgres` in `postgresql`, `redis` in `redisstack`),
-        // but must start at a word boundary (`mysql` is not `sql`).
-        if before_ok {
+        let end = at + word.len();
+        let starts_word = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
+        // A family name may run on by a version or a short suffix (`postgres` in
+        // `postgresql`, `mongo` in `mongodb`, `redis` in `redis7`), not into another word
+        // (`rust` is not `rustdesk`).
+        let run_on = bytes[end..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        if starts_word && run_on <= 2 {
             return true;
         }
         start = at + 1;
@@ -483,11 +463,7 @@ impl RuleEntry {
     }
 }
 
-pub(crate) fn load(
-    files: &[(&str, &str)],
-    catalog: &Catalog,
-    errors: &mut Vec<CatalogError>,
-) -> RuleSet {
+pub(crate) fn load(files: &[(&str, &str)], catalog: &Catalog, errors: &mut Vec<CatalogError>) -> RuleSet {
     let mut set = RuleSet::default();
     let mut rule_of_tool: HashMap<String, String> = HashMap::new();
     let mut extension_owner: HashMap<String, String> = HashMap::new();
@@ -504,11 +480,7 @@ pub(crate) fn load(
         };
         for entry in parsed.rule {
             let Some(tool) = catalog.tool(&entry.tool) else {
-                errors.push(CatalogError::new(
-                    path,
-                    &entry.tool,
-                    "names no tool of the catalog (slug or alias)",
-                ));
+                errors.push(CatalogError::new(path, &entry.tool, "names no tool of the catalog (slug or alias)"));
                 continue;
             };
             let slug = tool.slug.clone();
@@ -516,9 +488,7 @@ pub(crate) fn load(
                 errors.push(CatalogError::new(
                     path,
                     &entry.tool,
-                    format!(
-                        "a second rule for {slug} (one record per technology; also in {other})"
-                    ),
+                    format!("a second rule for {slug} (one record per technology; also in {other})"),
                 ));
                 continue;
             }
@@ -536,8 +506,7 @@ pub(crate) fn load(
             for (eco, names) in entry.dependency_lists() {
                 for name in names {
                     if check(eco.key(), name, errors) {
-                        rule.dependencies
-                            .push((eco, Pattern::new(&eco.normalize(name))));
+                        rule.dependencies.push((eco, Pattern::new(&eco.normalize(name))));
                     }
                 }
             }
@@ -588,20 +557,10 @@ pub(crate) fn load(
     set
 }
 
-fn well_formed(
-    path: &str,
-    tool: &str,
-    what: &str,
-    value: &str,
-    errors: &mut Vec<CatalogError>,
-) -> bool {
+fn well_formed(path: &str, tool: &str, what: &str, value: &str, errors: &mut Vec<CatalogError>) -> bool {
     let ok = !value.trim().is_empty() && value.trim() == value;
     if !ok {
-        errors.push(CatalogError::new(
-            path,
-            tool,
-            format!("{what}: empty or padded pattern {value:?}"),
-        ));
+        errors.push(CatalogError::new(path, tool, format!("{what}: empty or padded pattern {value:?}")));
     }
     ok
 }
@@ -611,20 +570,14 @@ impl RuleSet {
         let r = self.rules.len();
         for (m, (eco, pattern)) in rule.dependencies.iter().enumerate() {
             if pattern.is_literal() {
-                self.literal_deps
-                    .entry((*eco, pattern.as_str().to_owned()))
-                    .or_default()
-                    .push((r, m));
+                self.literal_deps.entry((*eco, pattern.as_str().to_owned())).or_default().push((r, m));
             } else {
                 self.wildcard_deps.entry(*eco).or_default().push((r, m));
             }
         }
         for (m, pattern) in rule.files.iter().enumerate() {
             if pattern.is_literal() && !pattern.as_str().contains('/') {
-                self.literal_files
-                    .entry(pattern.as_str().to_owned())
-                    .or_default()
-                    .push((r, m));
+                self.literal_files.entry(pattern.as_str().to_owned()).or_default().push((r, m));
             } else {
                 self.wildcard_files.push((r, m));
             }
@@ -644,11 +597,8 @@ mod tests {
     use super::*;
 
     fn catalog_with(rules: &str) -> Result<Catalog, crate::CatalogErrors> {
-        let mut files: Vec<(&str, &str)> = crate::DATA_FILES
-            .iter()
-            .copied()
-            .filter(|(p, _)| !p.starts_with("rules/"))
-            .collect();
+        let mut files: Vec<(&str, &str)> =
+            crate::DATA_FILES.iter().copied().filter(|(p, _)| !p.starts_with("rules/")).collect();
         files.push(("rules/test.toml", rules));
         Catalog::from_files(&files)
     }
@@ -664,13 +614,9 @@ mod tests {
 
     #[test]
     fn unknown_tool_is_an_error_naming_file_and_entry() {
-        let err = catalog_with("[[rule]]\ntool = \"no-such-tool-anywhere\"\nnpm = [\"x\"]\n")
-            .unwrap_err();
+        let err = catalog_with("[[rule]]\ntool = \"no-such-tool-anywhere\"\nnpm = [\"x\"]\n").unwrap_err();
         let text = err.to_string();
-        assert!(
-            text.contains("rules/test.toml: no-such-tool-anywhere:"),
-            "{text}"
-        );
+        assert!(text.contains("rules/test.toml: no-such-tool-anywhere:"), "{text}");
     }
 
     #[test]
@@ -683,9 +629,7 @@ mod tests {
 
     #[test]
     fn duplicate_rules_and_extensions_are_errors() {
-        let err =
-            catalog_with("[[rule]]\ntool = \"postgresql\"\n[[rule]]\ntool = \"postgresql\"\n")
-                .unwrap_err();
+        let err = catalog_with("[[rule]]\ntool = \"postgresql\"\n[[rule]]\ntool = \"postgresql\"\n").unwrap_err();
         assert!(err.to_string().contains("second rule"), "{err}");
         let err = catalog_with(
             "[[rule]]\ntool = \"postgresql\"\nextensions=[\".rs\"]\n[[rule]]\ntool = \"mysql\"\nextensions=[\".RS\"]\n",
@@ -697,13 +641,7 @@ mod tests {
     #[test]
     fn dependency_matching_normalises_per_ecosystem() {
         let rules = Catalog::builtin().rules();
-        let tools = |eco, name| {
-            rules
-                .match_dependency(eco, name)
-                .iter()
-                .map(|m| m.tool.to_owned())
-                .collect::<Vec<_>>()
-        };
+        let tools = |eco, name| rules.match_dependency(eco, name).iter().map(|m| m.tool.to_owned()).collect::<Vec<_>>();
         assert_eq!(tools(Ecosystem::Pypi, "Django"), ["django"]);
         assert!(tools(Ecosystem::Npm, "@angular/core").contains(&"angular".to_owned()));
         assert!(tools(Ecosystem::Npm, "left-pad-nothing").is_empty());
@@ -714,26 +652,16 @@ mod tests {
     #[test]
     fn images_match_by_family() {
         let rules = Catalog::builtin().rules();
-        let tool = |image| {
-            rules
-                .match_image(image)
-                .first()
-                .map(|m| m.tool.to_owned())
-                .unwrap_or_default()
-        };
+        let tool = |image| rules.match_image(image).first().map(|m| m.tool.to_owned()).unwrap_or_default();
         assert_eq!(tool("postgres:16"), "postgresql");
         assert_eq!(tool("bitnami/postgresql:15.3.0"), "postgresql");
         assert_eq!(tool("docker.io/postgis/postgis:16-3.4"), "postgresql");
         assert_eq!(tool("ghcr.io/foo/redis-stack:latest"), "redis");
         assert_eq!(tool("busybox"), "");
-        assert_eq!(
-            image_tag("registry:5000/x/postgres:16-alpine"),
-            Some("16-alpine")
-        );
-        assert_eq!(
-            image_repository("registry:5000/x/postgres:16"),
-            "x/postgres"
-        );
+        assert_eq!(tool("mongo:7"), "mongodb");
+        assert_ne!(tool("rustdesk/rustdesk-server"), "rust");
+        assert_eq!(image_tag("registry:5000/x/postgres:16-alpine"), Some("16-alpine"));
+        assert_eq!(image_repository("registry:5000/x/postgres:16"), "x/postgres");
     }
 
     #[test]

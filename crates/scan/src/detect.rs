@@ -1,0 +1,564 @@
+//! From walked and parsed files to a stack report: components, version resolution (lockfile
+//! over manifest constraint, nearest lockfile up the tree), rule matching and provenance.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+use stackdex_catalog::Catalog;
+use stackdex_catalog::rules::{Ecosystem, Match, image_tag};
+
+use crate::ScanOptions;
+use crate::evidence::{Evidence, version_of_constraint};
+use crate::parsers::FileKind;
+use crate::report::{Component, LanguageShare, Report, SCHEMA_VERSION, ScanStats, Source, ToolDetection, Warning};
+use crate::walk::{self, ParsedFile, WalkResult};
+
+pub const CONFIDENCE_DEPENDENCY: f32 = 1.0;
+pub const CONFIDENCE_FILE: f32 = 0.8;
+pub const CONFIDENCE_ENV: f32 = 0.5;
+
+/// How deep `-r other.txt` includes are followed.
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+pub fn build_report(
+    catalog: &Catalog,
+    root: &Path,
+    root_label: &str,
+    mut walked: WalkResult,
+    options: &ScanOptions,
+) -> Report {
+    follow_includes(root, &mut walked, options);
+    let components = find_components(root, &walked.parsed);
+    let locks = LockIndex::new(&walked.parsed);
+    let mut acc = Accumulator::default();
+
+    for file in &walked.parsed {
+        let dir = parent_dir(&file.rel);
+        let component = owning_component(&components, dir);
+        for evidence in &file.findings.evidence {
+            match evidence {
+                Evidence::Dependency { ecosystem, name, version, locked: false } => {
+                    let matches = catalog.rules().match_dependency(*ecosystem, name);
+                    if matches.is_empty() {
+                        continue;
+                    }
+                    let versions = match locks.resolve(dir, *ecosystem, name) {
+                        Some(resolved) => resolved,
+                        None => version.iter().cloned().collect(),
+                    };
+                    for m in matches {
+                        let own = is_own_version(catalog, m.tool, name);
+                        acc.add(&m, &file.rel, name, component, &versions, own, CONFIDENCE_DEPENDENCY);
+                    }
+                }
+                Evidence::Dependency { locked: true, .. } => {}
+                Evidence::Image { image } => {
+                    let version: Vec<String> = image_tag(image)
+                        .and_then(|tag| {
+                            let v = version_of_constraint(tag)?;
+                            // `16-alpine`, `3.12-slim`: the variant is not the version
+                            Some(v.split(['-', '_']).next().unwrap_or_default().to_owned())
+                        })
+                        .filter(|v| !v.is_empty())
+                        .into_iter()
+                        .collect();
+                    for m in catalog.rules().match_image(image) {
+                        acc.add(&m, &file.rel, image, component, &version, true, CONFIDENCE_DEPENDENCY);
+                    }
+                }
+                Evidence::EnvVar { name } => {
+                    for m in catalog.rules().match_env(name) {
+                        acc.add(&m, &file.rel, name, component, &[], false, CONFIDENCE_ENV);
+                    }
+                }
+            }
+        }
+    }
+    for named in &walked.named {
+        let component = owning_component(&components, parent_dir(&named.rel));
+        let pattern = named.rule.strip_prefix("file:").unwrap_or(&named.rule);
+        let m = Match { tool: &named.tool, kind: "file", pattern };
+        acc.add_source(
+            &m,
+            Source {
+                file: named.rel.clone(),
+                rule: m.rule_id(),
+                package: None,
+                version: None,
+                confidence: CONFIDENCE_FILE,
+            },
+            component,
+            &[],
+        );
+    }
+
+    let languages = language_shares(catalog, &walked.languages);
+    for language in &languages {
+        let m = Match { tool: &language.slug, kind: "extension", pattern: "" };
+        let extensions: Vec<&str> = catalog
+            .rules()
+            .rules()
+            .iter()
+            .find(|r| r.tool == language.slug)
+            .map(|r| r.extensions.iter().map(|e| e.trim_start_matches('.')).collect())
+            .unwrap_or_default();
+        let file = match extensions.as_slice() {
+            [one] => format!("**/*.{one}"),
+            many => format!("**/*.{{{}}}", many.join(",")),
+        };
+        acc.add_source(
+            &m,
+            Source {
+                file,
+                rule: format!("extension:.{}", extensions.join(",.")),
+                package: None,
+                version: None,
+                confidence: CONFIDENCE_DEPENDENCY,
+            },
+            ".",
+            &[],
+        );
+    }
+
+    let tools = acc.into_tools(catalog);
+    let components = components
+        .into_values()
+        .map(|mut c| {
+            c.tools = tools.iter().filter(|t| t.components.contains(&c.path)).map(|t| t.slug.clone()).collect();
+            c
+        })
+        .collect();
+    Report {
+        schema_version: SCHEMA_VERSION,
+        root: root_label.to_owned(),
+        tools,
+        components,
+        languages,
+        warnings: walked.warnings,
+        stats: ScanStats { files_seen: walked.files_seen, files_parsed: walked.parsed.len() as u64 },
+    }
+}
+
+/// Reads requirement files pulled in with `-r` that the walk did not parse itself.
+fn follow_includes(root: &Path, walked: &mut WalkResult, options: &ScanOptions) {
+    let mut seen: BTreeSet<String> = walked.parsed.iter().map(|p| p.rel.clone()).collect();
+    let mut queue: Vec<(Option<String>, usize)> = walked
+        .parsed
+        .iter()
+        .flat_map(|p| {
+            let dir = parent_dir(&p.rel).to_owned();
+            p.findings.includes.iter().map(move |inc| (join_rel(&dir, inc), 1))
+        })
+        .collect();
+    while let Some((rel, depth)) = queue.pop() {
+        let Some(rel) = rel else { continue };
+        if depth > MAX_INCLUDE_DEPTH || !seen.insert(rel.clone()) {
+            continue;
+        }
+        match walk::read_and_parse(&root.join(&rel), FileKind::Requirements, options.max_file_bytes) {
+            Ok((findings, notes)) => {
+                for note in notes {
+                    walked.warnings.push(Warning { file: rel.clone(), message: note });
+                }
+                let dir = parent_dir(&rel).to_owned();
+                queue.extend(findings.includes.iter().map(|inc| (join_rel(&dir, inc), depth + 1)));
+                // An included file belongs to the component that includes it: attribute it
+                // there by keeping it as its own parsed file without a component declaration.
+                let mut findings = findings;
+                findings.component = None;
+                walked.parsed.push(ParsedFile { rel, kind: FileKind::Requirements, findings });
+            }
+            Err(message) => walked.warnings.push(Warning { file: rel, message }),
+        }
+    }
+}
+
+/// `dir` + `relative`, normalised; `None` if it leaves the scanned tree.
+fn join_rel(dir: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if dir == "." || dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
+    for part in relative.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+pub fn parent_dir(rel: &str) -> &str {
+    rel.rsplit_once('/').map(|(d, _)| d).unwrap_or(".")
+}
+
+fn find_components(root: &Path, parsed: &[ParsedFile]) -> BTreeMap<String, Component> {
+    let mut components: BTreeMap<String, Component> = BTreeMap::new();
+    // The repository root is always a component: the whole, beside its parts.
+    components.insert(
+        ".".to_owned(),
+        Component {
+            path: ".".to_owned(),
+            name: String::new(),
+            manifests: Vec::new(),
+            workspace: None,
+            tools: Vec::new(),
+        },
+    );
+    let mut members: Vec<(String, Vec<String>)> = Vec::new();
+    for file in parsed {
+        let dir = parent_dir(&file.rel).to_owned();
+        let Some(decl) = &file.findings.component else {
+            continue;
+        };
+        if !decl.members.is_empty() {
+            members.push((dir.clone(), decl.members.clone()));
+        }
+        if !file.kind.is_component_manifest() || is_requirements_folder(file) {
+            // settings.gradle names the build its folder holds, without making a component.
+            if let (Some(component), Some(name)) = (components.get_mut(&dir), &decl.name)
+                && component.name.is_empty()
+            {
+                component.name = name.clone();
+            }
+            continue;
+        }
+        let component = components.entry(dir.clone()).or_insert_with(|| Component {
+            name: String::new(),
+            path: dir.clone(),
+            manifests: Vec::new(),
+            workspace: None,
+            tools: Vec::new(),
+        });
+        component.manifests.push(file.rel.clone());
+        if component.name.is_empty()
+            && let Some(name) = &decl.name
+        {
+            component.name = name.clone();
+        }
+    }
+    for component in components.values_mut() {
+        if component.name.is_empty() {
+            component.name = if component.path == "." {
+                root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| ".".to_owned())
+            } else {
+                component.path.rsplit('/').next().unwrap_or_default().to_owned()
+            };
+        }
+    }
+    // Workspace members: `packages/*`, `crates/core`, `:app` (already a path).
+    for (workspace_dir, patterns) in members {
+        for pattern in patterns {
+            if pattern.starts_with('!') {
+                continue;
+            }
+            let Some(full) = join_rel(&workspace_dir, pattern.trim_end_matches('/')) else {
+                continue;
+            };
+            let full = full.trim_end_matches("/**").to_owned();
+            for component in components.values_mut() {
+                if component.path != workspace_dir
+                    && component.workspace.is_none()
+                    && glob_path_match(&full, &component.path)
+                {
+                    component.workspace = Some(workspace_dir.clone());
+                }
+            }
+        }
+    }
+    components
+}
+
+/// `requirements/base.txt` and the like belong to the project above the folder.
+fn is_requirements_folder(file: &ParsedFile) -> bool {
+    file.kind == FileKind::Requirements
+        && parent_dir(&file.rel).rsplit('/').next().is_some_and(|d| d.eq_ignore_ascii_case("requirements"))
+}
+
+/// Glob over `/`-separated paths where `*` stays within one segment and `**` spans several.
+fn glob_path_match(pattern: &str, path: &str) -> bool {
+    let pat: Vec<&str> = pattern.split('/').collect();
+    let segs: Vec<&str> = path.split('/').collect();
+    fn go(pat: &[&str], segs: &[&str]) -> bool {
+        match pat.split_first() {
+            None => segs.is_empty(),
+            Some((&"**", rest)) => (0..=segs.len()).any(|i| go(rest, &segs[i..])),
+            Some((p, rest)) => match segs.split_first() {
+                Some((s, srest)) => segment_match(p, s) && go(rest, srest),
+                None => false,
+            },
+        }
+    }
+    go(&pat, &segs)
+}
+
+fn segment_match(pattern: &str, segment: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == segment,
+        Some((head, tail)) => {
+            segment.len() >= head.len() + tail.len()
+                && segment.starts_with(head)
+                && segment.ends_with(tail.trim_end_matches('*'))
+        }
+    }
+}
+
+/// The nearest folder at or above `dir` that is a component (the root `.` by default).
+fn owning_component<'a>(components: &'a BTreeMap<String, Component>, dir: &str) -> &'a str {
+    let mut current = dir;
+    loop {
+        if let Some((path, _)) = components.get_key_value(current) {
+            return path;
+        }
+        match current.rsplit_once('/') {
+            Some((up, _)) => current = up,
+            None if current != "." => current = ".",
+            None => return ".",
+        }
+    }
+}
+
+/// Resolved versions by folder: a declared dependency takes its version from the nearest
+/// lockfile of its ecosystem at or above its manifest's folder.
+struct LockIndex {
+    /// (folder, ecosystem) -> normalised name -> versions
+    locks: HashMap<(String, Ecosystem), HashMap<String, BTreeSet<String>>>,
+}
+
+impl LockIndex {
+    fn new(parsed: &[ParsedFile]) -> LockIndex {
+        let mut locks: HashMap<(String, Ecosystem), HashMap<String, BTreeSet<String>>> = HashMap::new();
+        for file in parsed {
+            for evidence in &file.findings.evidence {
+                if let Evidence::Dependency { ecosystem, name, version: Some(version), locked: true } = evidence {
+                    locks
+                        .entry((parent_dir(&file.rel).to_owned(), *ecosystem))
+                        .or_default()
+                        .entry(ecosystem.normalize(name))
+                        .or_default()
+                        .insert(version.clone());
+                }
+            }
+        }
+        LockIndex { locks }
+    }
+
+    fn resolve(&self, dir: &str, ecosystem: Ecosystem, name: &str) -> Option<Vec<String>> {
+        let key = ecosystem.normalize(name);
+        let mut current = dir;
+        loop {
+            if let Some(lock) = self.locks.get(&(current.to_owned(), ecosystem))
+                && let Some(versions) = lock.get(&key)
+            {
+                return Some(versions.iter().cloned().collect());
+            }
+            match current.rsplit_once('/') {
+                Some((up, _)) => current = up,
+                None if current != "." => current = ".",
+                None => return None,
+            }
+        }
+    }
+}
+
+fn language_shares(catalog: &Catalog, totals: &HashMap<String, (u64, u64)>) -> Vec<LanguageShare> {
+    let all: u64 = totals.values().map(|(bytes, _)| bytes).sum();
+    let mut out: Vec<LanguageShare> = totals
+        .iter()
+        .filter_map(|(slug, &(bytes, files))| {
+            let tool = catalog.tool(slug)?;
+            Some(LanguageShare {
+                slug: tool.slug.clone(),
+                name: tool.name.clone(),
+                bytes,
+                files,
+                share: if all == 0 { 0.0 } else { bytes as f64 / all as f64 },
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
+#[derive(Default)]
+struct Accumulator {
+    tools: BTreeMap<String, ToolAcc>,
+}
+
+#[derive(Default)]
+struct ToolAcc {
+    versions: BTreeSet<String>,
+    sources: Vec<Source>,
+    components: BTreeSet<String>,
+    confidence: f32,
+}
+
+impl Accumulator {
+    /// Records one matched dependency, image or variable. Its versions count as the tool's own
+    /// only when `own_version` (see [`is_own_version`]); the source keeps them either way.
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        m: &Match<'_>,
+        file: &str,
+        package: &str,
+        component: &str,
+        versions: &[String],
+        own_version: bool,
+        confidence: f32,
+    ) {
+        let source = |version: Option<&String>| Source {
+            file: file.to_owned(),
+            rule: m.rule_id(),
+            package: Some(package.to_owned()),
+            version: version.cloned(),
+            confidence,
+        };
+        let tool_versions = if own_version { versions } else { &[] };
+        if versions.is_empty() {
+            self.add_source(m, source(None), component, tool_versions);
+        }
+        for version in versions {
+            self.add_source(m, source(Some(version)), component, tool_versions);
+        }
+    }
+
+    fn add_source(&mut self, m: &Match<'_>, source: Source, component: &str, versions: &[String]) {
+        let acc = self.tools.entry(m.tool.to_owned()).or_default();
+        acc.versions.extend(versions.iter().cloned());
+        acc.components.insert(component.to_owned());
+        acc.confidence = acc.confidence.max(source.confidence);
+        if !acc.sources.contains(&source) {
+            acc.sources.push(source);
+        }
+    }
+
+    fn into_tools(self, catalog: &Catalog) -> Vec<ToolDetection> {
+        let layer_order: HashMap<&str, usize> =
+            catalog.layers().iter().enumerate().map(|(i, l)| (l.slug.as_str(), i)).collect();
+        let mut tools: Vec<(usize, ToolDetection)> = self
+            .tools
+            .into_iter()
+            .filter_map(|(slug, acc)| {
+                let tool = catalog.tool(&slug)?;
+                let place = catalog.place(tool);
+                let mut versions: Vec<String> = acc.versions.into_iter().collect();
+                sort_versions(&mut versions);
+                let mut sources = acc.sources;
+                sources.sort_by(|a, b| a.file.cmp(&b.file).then(a.rule.cmp(&b.rule)));
+                Some((
+                    layer_order.get(tool.layer.as_str()).copied().unwrap_or(usize::MAX),
+                    ToolDetection {
+                        slug: tool.slug.clone(),
+                        name: tool.name.clone(),
+                        layer: place.layer.name.clone(),
+                        category: place.category.name.clone(),
+                        subcategory: place.subcategory.name.clone(),
+                        versions,
+                        confidence: acc.confidence,
+                        components: acc.components.into_iter().collect(),
+                        sources,
+                    },
+                ))
+            })
+            .collect();
+        tools.sort_by(|(la, a), (lb, b)| {
+            la.cmp(lb)
+                .then_with(|| a.category.cmp(&b.category))
+                .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+        });
+        tools.into_iter().map(|(_, t)| t).collect()
+    }
+}
+
+/// Whether a package's version is the tool's own version: the package is named after the tool
+/// (`django` for Django, `@angular/core` for Angular, `next` for Next.js), not a client of it
+/// (`pg` for PostgreSQL: the driver's version says nothing of the server's).
+fn is_own_version(catalog: &Catalog, slug: &str, package: &str) -> bool {
+    let squash =
+        |s: &str| -> String { s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase() };
+    let Some(tool) = catalog.tool(slug) else {
+        return false;
+    };
+    let mut names = vec![squash(&tool.slug), squash(&tool.name)];
+    names.extend(tool.aliases.iter().map(|a| squash(a)));
+    let js_less: Vec<String> = names.iter().filter_map(|n| n.strip_suffix("js").map(str::to_owned)).collect();
+    names.extend(js_less);
+    // `@angular/core`: the npm scope; `laravel/framework`: the vendor; `group:artifact`,
+    // `github.com/o/r/v2`: the last part, and its dash-separated heads (`spring-boot` of
+    // `spring-boot-starter-web`, `junit` of `junit-jupiter`).
+    let mut candidates = Vec::new();
+    if let Some(scope) = package.strip_prefix('@').and_then(|p| p.split('/').next()) {
+        candidates.push(squash(scope));
+    }
+    if let Some((vendor, _)) = package.split_once('/')
+        && !vendor.contains('.')
+        && package.matches('/').count() == 1
+    {
+        candidates.push(squash(vendor));
+    }
+    if let Some(last) = package.rsplit(['/', ':']).find(|part| !part.is_empty() && !is_major_suffix(part)) {
+        let mut head = String::new();
+        for part in last.split(['-', '_']) {
+            head.push_str(part);
+            candidates.push(squash(&head));
+        }
+    }
+    candidates.iter().any(|c| !c.is_empty() && names.iter().any(|n| n == c))
+}
+
+fn is_major_suffix(part: &str) -> bool {
+    part.strip_prefix('v').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Sorts versions numerically where they are numbers (`9` before `10`), and dedups.
+pub fn sort_versions(versions: &mut Vec<String>) {
+    fn key(v: &str) -> Vec<(u64, String)> {
+        v.split(['.', '-', '+'])
+            .map(|part| {
+                let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+                (digits.parse().unwrap_or(0), part[digits.len()..].to_owned())
+            })
+            .collect()
+    }
+    versions.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.cmp(b)));
+    versions.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workspace_globs() {
+        assert!(glob_path_match("packages/*", "packages/web"));
+        assert!(!glob_path_match("packages/*", "packages/web/sub"));
+        assert!(glob_path_match("crates/**", "crates/a/b"));
+        assert!(glob_path_match("apps/app-*", "apps/app-one"));
+    }
+
+    #[test]
+    fn includes_stay_inside_the_tree() {
+        assert_eq!(join_rel("a/b", "../c.txt").as_deref(), Some("a/c.txt"));
+        assert_eq!(join_rel(".", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn own_versions_are_the_tools_not_its_clients() {
+        let catalog = Catalog::builtin();
+        assert!(is_own_version(catalog, "django", "Django"));
+        assert!(is_own_version(catalog, "angular", "@angular/core"));
+        assert!(is_own_version(catalog, "next-js", "next"));
+        assert!(!is_own_version(catalog, "postgresql", "pg"));
+        assert!(!is_own_version(catalog, "redis", "redis.clients:jedis"));
+        assert!(is_own_version(catalog, "laravel", "laravel/framework"));
+        assert!(is_own_version(catalog, "spring-boot", "org.springframework.boot:spring-boot-starter-web"));
+    }
+
+    #[test]
+    fn versions_sort_as_numbers() {
+        let mut v = vec!["10".to_owned(), "9.1".into(), "9.1".into(), "14.2".into()];
+        sort_versions(&mut v);
+        assert_eq!(v, ["9.1", "10", "14.2"]);
+    }
+}

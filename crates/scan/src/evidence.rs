@@ -1,0 +1,122 @@
+//! What parsers find in one file, before any rule is applied.
+
+use stackdex_catalog::rules::Ecosystem;
+
+/// One fact read from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Evidence {
+    /// A declared dependency (from a manifest) with its constraint, or a resolved one (from a
+    /// lockfile) with its exact version.
+    Dependency { ecosystem: Ecosystem, name: String, version: Option<String>, locked: bool },
+    /// A container image reference (Dockerfile, compose, CI services, Kubernetes, Helm values).
+    Image { image: String },
+    /// An env-var name from a `.env.example`-style file.
+    EnvVar { name: String },
+}
+
+/// What one file says about its folder as a component of a monorepo.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ComponentDecl {
+    /// The name the manifest gives (package name, module path, artifactId), if any.
+    pub name: Option<String>,
+    /// Workspace member patterns declared by this manifest, relative to its folder.
+    pub members: Vec<String>,
+}
+
+/// Everything one parser run produced.
+#[derive(Debug, Default)]
+pub struct FileFindings {
+    pub evidence: Vec<Evidence>,
+    pub component: Option<ComponentDecl>,
+    /// Other files this one pulls in (`-r base.txt`), relative to its folder.
+    pub includes: Vec<String>,
+    /// Problems that did not stop the parse (a skipped entry, say).
+    pub notes: Vec<String>,
+}
+
+impl FileFindings {
+    pub fn dependency(&mut self, ecosystem: Ecosystem, name: &str, version: Option<String>, locked: bool) {
+        let name = name.trim();
+        if name.is_empty() {
+            return;
+        }
+        self.evidence.push(Evidence::Dependency { ecosystem, name: name.to_owned(), version, locked });
+    }
+
+    pub fn declared(&mut self, ecosystem: Ecosystem, name: &str, constraint: Option<&str>) {
+        let version = constraint.and_then(version_of_constraint);
+        self.dependency(ecosystem, name, version, false);
+    }
+
+    pub fn locked(&mut self, ecosystem: Ecosystem, name: &str, version: &str) {
+        let version = version_of_constraint(version);
+        self.dependency(ecosystem, name, version, true);
+    }
+
+    pub fn image(&mut self, image: &str) {
+        let image = image.trim().trim_matches(|c| c == '"' || c == '\'');
+        if !image.is_empty() && !image.contains(char::is_whitespace) {
+            self.evidence.push(Evidence::Image { image: image.to_owned() });
+        }
+    }
+
+    pub fn component(&mut self, name: Option<&str>) -> &mut ComponentDecl {
+        let decl = self.component.get_or_insert_with(ComponentDecl::default);
+        if decl.name.is_none() {
+            decl.name = name.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+        }
+        decl
+    }
+}
+
+/// The version a constraint points at: its first version number (`~=4.2` -> `4.2`,
+/// `^18.2.0` -> `18.2.0`, `>= 1.0, < 2` -> `1.0`, `v1.2.3` -> `1.2.3`); `None` for `*`,
+/// `latest`, paths, URLs and git references.
+pub fn version_of_constraint(constraint: &str) -> Option<String> {
+    let c = constraint.trim();
+    if c.is_empty()
+        || c.contains("://")
+        || c.starts_with("file:")
+        || c.starts_with("link:")
+        || c.starts_with("workspace:")
+        || c.starts_with("git")
+        || c.starts_with("npm:")
+        || c.starts_with('.')
+        || c.starts_with('/')
+    {
+        return None;
+    }
+    let bytes = c.as_bytes();
+    let start = bytes.iter().position(u8::is_ascii_digit)?;
+    // A digit deep inside a word (`abc1`) is not a version.
+    if start > 0 && bytes[start - 1].is_ascii_alphabetic() && bytes[start - 1] != b'v' {
+        return None;
+    }
+    let rest = &c[start..];
+    let end = rest
+        .find(|ch: char| !(ch.is_ascii_alphanumeric() || matches!(ch, '.' | '-' | '+' | '_')))
+        .unwrap_or(rest.len());
+    let version = rest[..end].trim_end_matches(['.', '-', '+']);
+    let version = version.trim_end_matches(".*");
+    (!version.is_empty()).then(|| version.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraint_versions() {
+        let v = |s| version_of_constraint(s);
+        assert_eq!(v("~=4.2").as_deref(), Some("4.2"));
+        assert_eq!(v("^18.2.0").as_deref(), Some("18.2.0"));
+        assert_eq!(v(">= 1.0, < 2").as_deref(), Some("1.0"));
+        assert_eq!(v("v1.2.3").as_deref(), Some("1.2.3"));
+        assert_eq!(v("==2.31.*").as_deref(), Some("2.31"));
+        assert_eq!(v("16-alpine").as_deref(), Some("16-alpine"));
+        assert_eq!(v("*"), None);
+        assert_eq!(v("latest"), None);
+        assert_eq!(v("workspace:*"), None);
+        assert_eq!(v("git+https://x/y.git#1.0"), None);
+    }
+}

@@ -1,0 +1,63 @@
+//! Renderings of a report: a table grouped by layer (the default), JSON, YAML, Markdown, and
+//! StackShare's Stack File pair (see [`crate::techstack`]).
+
+mod markdown;
+mod table;
+
+pub use markdown::{markdown, markdown_multi};
+pub use table::{table, table_multi};
+
+use crate::report::{MultiReport, Report};
+
+pub fn json<T: serde::Serialize>(value: &T) -> String {
+    // Serialising these plain structs cannot fail.
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+pub fn yaml<T: serde::Serialize>(value: &T) -> String {
+    serde_norway::to_string(value).unwrap_or_default()
+}
+
+/// Groups a report's tools by layer, in the report's order.
+pub(crate) fn by_layer(report: &Report) -> Vec<(&str, Vec<&crate::report::ToolDetection>)> {
+    let mut groups: Vec<(&str, Vec<_>)> = Vec::new();
+    for tool in &report.tools {
+        match groups.last_mut() {
+            Some((layer, tools)) if *layer == tool.layer => tools.push(tool),
+            _ => groups.push((&tool.layer, vec![tool])),
+        }
+    }
+    groups
+}
+
+/// The files a tool was found in, shortest list first, for one-line displays.
+pub(crate) fn source_files(tool: &crate::report::ToolDetection, max: usize) -> String {
+    let mut files: Vec<&str> = Vec::new();
+    for source in &tool.sources {
+        if !files.contains(&source.file.as_str()) {
+            files.push(&source.file);
+        }
+    }
+    let more = files.len().saturating_sub(max);
+    let mut text = files.into_iter().take(max).collect::<Vec<_>>().join(", ");
+    if more > 0 {
+        text.push_str(&format!(" (+{more})"));
+    }
+    text
+}
+
+pub(crate) fn aggregate_line(multi: &MultiReport, i: usize) -> String {
+    let tool = &multi.aggregate[i];
+    let mut line = format!(
+        "{}: {} repositor{}",
+        tool.name,
+        tool.repository_count,
+        if tool.repository_count == 1 { "y" } else { "ies" }
+    );
+    if !tool.versions.is_empty() {
+        line.push_str(&format!(", versions {}", tool.versions.join(", ")));
+    }
+    line
+}

@@ -1,0 +1,274 @@
+//! The parallel walk: honours .gitignore, skips vendored and build folders, counts language
+//! bytes from metadata alone, and opens only files a parser needs.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use stackdex_catalog::RuleSet;
+
+use crate::ScanOptions;
+use crate::evidence::FileFindings;
+use crate::parsers::{self, FileKind};
+use crate::report::Warning;
+
+/// Folders of other people's code or of build output, skipped unless asked.
+pub const SKIPPED_FOLDERS: [&str; 15] = [
+    ".git",
+    "node_modules",
+    "vendor",
+    "target",
+    "dist",
+    "bower_components",
+    "jspm_packages",
+    "__pycache__",
+    ".venv",
+    "venv",
+    ".tox",
+    ".gradle",
+    "Pods",
+    ".next",
+    ".terraform",
+];
+
+/// Bytes sniffed for a NUL to tell a binary file.
+const SNIFF: usize = 8192;
+
+/// One parsed file.
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub rel: String,
+    pub kind: FileKind,
+    pub findings: FileFindings,
+}
+
+/// A file or folder matched by name.
+#[derive(Debug)]
+pub struct NamedMatch {
+    pub rel: String,
+    pub tool: String,
+    pub rule: String,
+}
+
+#[derive(Debug, Default)]
+pub struct WalkResult {
+    pub parsed: Vec<ParsedFile>,
+    pub named: Vec<NamedMatch>,
+    /// Language slug -> (bytes, files).
+    pub languages: HashMap<String, (u64, u64)>,
+    pub warnings: Vec<Warning>,
+    pub files_seen: u64,
+}
+
+enum Message {
+    Parsed(ParsedFile),
+    Named(NamedMatch),
+    Warning(Warning),
+    Totals(HashMap<String, (u64, u64)>, u64),
+}
+
+/// Per-thread state: language totals are summed locally and sent once, when the thread's
+/// visitor is dropped.
+struct Local<'a> {
+    tx: mpsc::Sender<Message>,
+    languages: HashMap<String, (u64, u64)>,
+    files_seen: u64,
+    rules: &'a RuleSet,
+    root: &'a Path,
+    options: &'a ScanOptions,
+}
+
+impl Drop for Local<'_> {
+    fn drop(&mut self) {
+        let totals = std::mem::take(&mut self.languages);
+        let _ = self.tx.send(Message::Totals(totals, self.files_seen));
+    }
+}
+
+pub fn walk(root: &Path, rules: &RuleSet, options: &ScanOptions) -> WalkResult {
+    let include_vendored = options.include_vendored;
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .parents(false)
+        .follow_links(options.follow_links)
+        .threads(options.threads)
+        .filter_entry(move |entry| {
+            include_vendored
+                || entry.depth() == 0
+                || !entry.file_type().is_some_and(|t| t.is_dir())
+                || !SKIPPED_FOLDERS.contains(&entry.file_name().to_string_lossy().as_ref())
+        })
+        .build_parallel();
+    let (tx, rx) = mpsc::channel();
+    let mut result = WalkResult::default();
+    std::thread::scope(|scope| {
+        let collector = scope.spawn(move || {
+            let mut result = WalkResult::default();
+            for message in rx {
+                match message {
+                    Message::Parsed(p) => result.parsed.push(p),
+                    Message::Named(n) => result.named.push(n),
+                    Message::Warning(w) => result.warnings.push(w),
+                    Message::Totals(languages, seen) => {
+                        for (slug, (bytes, files)) in languages {
+                            let entry = result.languages.entry(slug).or_default();
+                            entry.0 += bytes;
+                            entry.1 += files;
+                        }
+                        result.files_seen += seen;
+                    }
+                }
+            }
+            result
+        });
+        walker.run(|| {
+            let mut local = Local { tx: tx.clone(), languages: HashMap::new(), files_seen: 0, rules, root, options };
+            Box::new(move |entry| {
+                local.visit(entry);
+                ignore::WalkState::Continue
+            })
+        });
+        drop(tx);
+        result = collector.join().unwrap_or_default();
+    });
+    result.parsed.sort_by(|a, b| a.rel.cmp(&b.rel));
+    result.named.sort_by(|a, b| a.rel.cmp(&b.rel).then(a.tool.cmp(&b.tool)));
+    result.warnings.sort_by(|a, b| a.file.cmp(&b.file));
+    result
+}
+
+impl Local<'_> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let file = error_path(&error).map(|p| relative(self.root, &p)).unwrap_or_else(|| ".".to_owned());
+                self.warn(file, error_message(&error));
+                return;
+            }
+        };
+        if entry.depth() == 0 {
+            return;
+        }
+        let rel = relative(self.root, entry.path());
+        let Some(file_type) = entry.file_type() else { return };
+        let mut is_file = file_type.is_file();
+        if file_type.is_symlink() {
+            // Not followed as folders (no loops); a link to a file is read like the file.
+            match fs::metadata(entry.path()) {
+                Ok(meta) => is_file = meta.is_file(),
+                Err(e) => {
+                    self.warn(rel, format!("broken or looping symlink: {e}"));
+                    return;
+                }
+            }
+        }
+        for m in self.rules.match_file(&rel) {
+            let _ = self.tx.send(Message::Named(NamedMatch {
+                rel: rel.clone(),
+                tool: m.tool.to_owned(),
+                rule: m.rule_id(),
+            }));
+        }
+        if !is_file {
+            return;
+        }
+        self.files_seen += 1;
+        if let Some(extension) = entry.path().extension().and_then(|e| e.to_str())
+            && let Some(language) = self.rules.language_of_extension(&format!(".{extension}"))
+        {
+            let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            let totals = self.languages.entry(language.tool.to_owned()).or_default();
+            totals.0 += bytes;
+            totals.1 += 1;
+        }
+        if let Some(kind) = FileKind::of(&rel) {
+            self.parse_file(entry.path(), rel, kind);
+        }
+    }
+
+    fn parse_file(&mut self, path: &Path, rel: String, kind: FileKind) {
+        match read_and_parse(path, kind, self.options.max_file_bytes) {
+            Ok((findings, notes)) => {
+                for note in notes {
+                    self.warn(rel.clone(), note);
+                }
+                let _ = self.tx.send(Message::Parsed(ParsedFile { rel, kind, findings }));
+            }
+            Err(message) => self.warn(rel, message),
+        }
+    }
+
+    fn warn(&self, file: String, message: String) {
+        let _ = self.tx.send(Message::Warning(Warning { file, message }));
+    }
+}
+
+/// Reads a file within the size limit and parses it; never panics. Returns the findings and
+/// notes worth a warning (invalid UTF-8 read lossily).
+pub fn read_and_parse(path: &Path, kind: FileKind, max_bytes: u64) -> Result<(FileFindings, Vec<String>), String> {
+    let file = fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > max_bytes {
+        return Err(format!("skipped: {len} bytes is over the {max_bytes}-byte limit for a {}", kind.label()));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(max_bytes + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(format!("skipped: over the {max_bytes}-byte limit"));
+    }
+    if bytes[..bytes.len().min(SNIFF)].contains(&0) {
+        return Err(format!("skipped: binary content in a {}", kind.label()));
+    }
+    let mut notes = Vec::new();
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            notes.push("not valid UTF-8; read with replacement characters".to_owned());
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    let findings = parse_text(kind, &text)?;
+    notes.extend(findings.notes.iter().cloned());
+    Ok((findings, notes))
+}
+
+/// Parses text, turning a parser panic (a bug) into an error rather than a crash.
+pub fn parse_text(kind: FileKind, text: &str) -> Result<FileFindings, String> {
+    match catch_unwind(AssertUnwindSafe(|| parsers::parse(kind, text))) {
+        Ok(result) => result.map_err(|e| format!("cannot parse as {}: {e}", kind.label())),
+        Err(_) => Err(format!("the {} parser failed on this file (please report it)", kind.label())),
+    }
+}
+
+/// `/`-separated path relative to the root; non-UTF-8 names are shown lossily.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let text = rel.to_string_lossy().replace('\\', "/");
+    if text.is_empty() { ".".to_owned() } else { text }
+}
+
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+fn error_message(error: &ignore::Error) -> String {
+    match error {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => error_message(err),
+        other => other.to_string(),
+    }
+}
