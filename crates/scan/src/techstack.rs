@@ -114,7 +114,12 @@ pub fn stack_file(catalog: &Catalog, report: &Report, repo_name: &str, timestamp
                 sub_category: Some(detection.subcategory.clone()),
                 image_url: None,
                 detection_source_url: None,
-                detection_source: detection.sources.first().map(|s| s.file.clone()),
+                // the strongest evidence: a dependency over a file name over an env var
+                detection_source: detection
+                    .sources
+                    .iter()
+                    .max_by(|a, b| a.confidence.total_cmp(&b.confidence).then_with(|| b.file.cmp(&a.file)))
+                    .map(|s| s.file.clone()),
                 last_updated_by: None,
                 last_updated_on: None,
             }
