@@ -30,7 +30,7 @@ pub fn pom_xml(text: &str, out: &mut FileFindings) -> Result<(), String> {
             let Some(start) = v.find("${") else { break };
             let Some(end) = v[start..].find('}') else { break };
             let key = &v[start + 2..start + end];
-            let Some(replacement) = properties.get(key) else { return None };
+            let replacement = properties.get(key)?;
             v = format!("{}{}{}", &v[..start], replacement, &v[start + end + 1..]);
         }
         (!v.contains("${") && !v.is_empty()).then_some(v)

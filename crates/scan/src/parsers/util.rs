@@ -53,7 +53,7 @@ pub fn jentries<'a>(value: &'a Json, key: &str) -> impl Iterator<Item = (&'a str
 }
 
 /// The string entries of a TOML table.
-pub fn tentries<'a>(value: Option<&'a toml::Value>) -> impl Iterator<Item = (&'a str, &'a toml::Value)> {
+pub fn tentries(value: Option<&toml::Value>) -> impl Iterator<Item = (&str, &toml::Value)> {
     value.and_then(toml::Value::as_table).into_iter().flat_map(|t| t.iter()).map(|(k, v)| (k.as_str(), v))
 }
 
