@@ -10,10 +10,7 @@ fn main() {
     let mut out = String::from("pub(crate) static DATA_FILES: &[(&str, &str)] = &[\n");
     for rel in &files {
         let abs = root.join(rel);
-        out.push_str(&format!(
-            "    ({rel:?}, include_str!({abs:?})),\n",
-            abs = abs.display().to_string()
-        ));
+        out.push_str(&format!("    ({rel:?}, include_str!({abs:?})),\n", abs = abs.display().to_string()));
     }
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("data_files.rs");
@@ -27,11 +24,7 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {
         if path.is_dir() {
             collect(root, &path, files);
         } else if path.extension().is_some_and(|e| e == "toml") {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
             files.push(rel);
         }
     }

@@ -1,1 +1,133 @@
-//! stackdex-app
+//! stackdex use cases, shared by the HTML pages and the JSON API: pages as data, statistics
+//! (stacks, followers, votes, co-usage), stackups, the demo community and the importers.
+
+pub mod cache;
+pub mod demo;
+pub mod format;
+pub mod github;
+mod pages;
+mod search;
+pub mod stackup;
+pub mod views;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use stackdex_catalog::{Catalog, Tool};
+use stackdex_store::{Store, StoreError, ToolId};
+
+pub use cache::PageCache;
+
+/// What can go wrong in a use case; the web edge turns each into a response.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{what} not found")]
+    NotFound { what: String, suggestions: Vec<views::NameLink> },
+    /// The resource lives at another (canonical) URL.
+    #[error("moved to {0}")]
+    Moved(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// The application: the store, the compiled-in catalog, and what is cached in front of them.
+pub struct App {
+    pub store: Store,
+    pub catalog: &'static Catalog,
+    ids: HashMap<String, ToolId>,
+    tools_by_id: HashMap<ToolId, usize>,
+    pub cache: PageCache,
+    last_change: AtomicI64,
+    /// Stackup views counted in memory and written out every few seconds, so a page view
+    /// costs no write.
+    pending_views: Mutex<HashMap<String, i64>>,
+}
+
+impl App {
+    /// Opens the application on a migrated store: makes sure every catalog tool has its rows.
+    pub async fn open(store: Store) -> Result<Arc<App>> {
+        let catalog = Catalog::builtin();
+        let pairs: Vec<(&str, &str)> = catalog.tools().iter().map(|t| (t.slug.as_str(), t.name.as_str())).collect();
+        let ids = store.sync_tools(&pairs).await?;
+        let tools_by_id = catalog.tools().iter().enumerate().filter_map(|(i, t)| Some((*ids.get(&t.slug)?, i))).collect();
+        let last = store.latest_change().await?;
+        Ok(Arc::new(App {
+            store,
+            catalog,
+            ids,
+            tools_by_id,
+            cache: PageCache::default(),
+            last_change: AtomicI64::new(last),
+            pending_views: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    /// Polls the change log (exact cache invalidation, also for writes on other servers) and
+    /// flushes counted views. Runs until the process ends.
+    pub fn spawn_background(self: &Arc<Self>) {
+        let app = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(200));
+            let mut n: u64 = 0;
+            loop {
+                tick.tick().await;
+                if let Err(e) = app.poll_changes().await {
+                    tracing::warn!(error = %e, "polling the change log failed");
+                }
+                n += 1;
+                if n % 25 == 0
+                    && let Err(e) = app.flush_views().await
+                {
+                    tracing::warn!(error = %e, "writing stackup views failed");
+                }
+            }
+        });
+    }
+
+    /// Applies changes recorded since the last poll to the page cache.
+    pub async fn poll_changes(&self) -> Result<()> {
+        let after = self.last_change.load(Ordering::Acquire);
+        let changes = self.store.changes_since(after).await?;
+        if let Some(last) = changes.last() {
+            let tags: Vec<String> = changes.iter().flat_map(|c| c.tags.iter().cloned()).collect();
+            self.cache.invalidate(&tags);
+            self.last_change.store(last.id, Ordering::Release);
+        }
+        Ok(())
+    }
+
+    pub async fn flush_views(&self) -> Result<()> {
+        let pending = std::mem::take(&mut *self.pending_views.lock());
+        for (slug, n) in pending {
+            self.store.add_stackup_views(&slug, n).await?;
+        }
+        Ok(())
+    }
+
+    pub fn count_stackup_view(&self, slug: &str) {
+        *self.pending_views.lock().entry(slug.to_owned()).or_default() += 1;
+    }
+
+    pub fn tool_id(&self, slug: &str) -> Option<ToolId> {
+        self.ids.get(slug).copied()
+    }
+
+    pub fn tool_by_id(&self, id: ToolId) -> Option<&'static Tool> {
+        self.tools_by_id.get(&id).map(|&i| &self.catalog.tools()[i])
+    }
+
+    /// A tool by slug or alias, or a 404 that suggests the closest names.
+    pub fn find_tool(&self, slug: &str) -> Result<&'static Tool> {
+        self.catalog.tool(slug).ok_or_else(|| AppError::NotFound {
+            what: format!("tool {slug:?}"),
+            suggestions: search::closest_tools(self.catalog, slug, 5),
+        })
+    }
+}

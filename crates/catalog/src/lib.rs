@@ -25,11 +25,7 @@ pub struct CatalogError {
 
 impl CatalogError {
     pub fn new(file: &str, entry: &str, message: impl Into<String>) -> Self {
-        Self {
-            file: file.to_owned(),
-            entry: entry.to_owned(),
-            message: message.into(),
-        }
+        Self { file: file.to_owned(), entry: entry.to_owned(), message: message.into() }
     }
 }
 
@@ -66,24 +62,11 @@ impl Catalog {
         let layers = model::parse_taxonomy(files, &mut errors);
         let tools = model::parse_tools(files, &layers, &mut errors);
         let (by_slug, by_alias) = validate::index_and_check(&tools, &mut errors);
-        let mut catalog = Catalog {
-            layers,
-            tools,
-            by_slug,
-            by_alias,
-            rules: RuleSet::default(),
-        };
-        let rule_files: Vec<(&str, &str)> = files
-            .iter()
-            .copied()
-            .filter(|(path, _)| path.starts_with("rules/"))
-            .collect();
+        let mut catalog = Catalog { layers, tools, by_slug, by_alias, rules: RuleSet::default() };
+        let rule_files: Vec<(&str, &str)> =
+            files.iter().copied().filter(|(path, _)| path.starts_with("rules/")).collect();
         catalog.rules = rules::load(&rule_files, &catalog, &mut errors);
-        if errors.is_empty() {
-            Ok(catalog)
-        } else {
-            Err(CatalogErrors(errors))
-        }
+        if errors.is_empty() { Ok(catalog) } else { Err(CatalogErrors(errors)) }
     }
 
     pub fn layers(&self) -> &[Layer] {
@@ -104,10 +87,7 @@ impl Catalog {
             return Some(&self.tools[i]);
         }
         let lower = slug_or_alias.to_ascii_lowercase();
-        self.by_slug
-            .get(&lower)
-            .or_else(|| self.by_alias.get(&lower))
-            .map(|&i| &self.tools[i])
+        self.by_slug.get(&lower).or_else(|| self.by_alias.get(&lower)).map(|&i| &self.tools[i])
     }
 
     pub fn layer(&self, slug: &str) -> Option<&Layer> {
@@ -115,30 +95,16 @@ impl Catalog {
     }
 
     pub fn category(&self, layer: &str, category: &str) -> Option<&Category> {
-        self.layer(layer)?
-            .categories
-            .iter()
-            .find(|c| c.slug == category)
+        self.layer(layer)?.categories.iter().find(|c| c.slug == category)
     }
 
     /// Where a tool sits in the taxonomy.
     pub fn place(&self, tool: &Tool) -> Place<'_> {
         let layer = self.layer(&tool.layer).expect("validated layer");
-        let category = layer
-            .categories
-            .iter()
-            .find(|c| c.slug == tool.category)
-            .expect("validated category");
-        let subcategory = category
-            .subcategories
-            .iter()
-            .find(|s| s.slug == tool.subcategory)
-            .expect("validated subcategory");
-        Place {
-            layer,
-            category,
-            subcategory,
-        }
+        let category = layer.categories.iter().find(|c| c.slug == tool.category).expect("validated category");
+        let subcategory =
+            category.subcategories.iter().find(|s| s.slug == tool.subcategory).expect("validated subcategory");
+        Place { layer, category, subcategory }
     }
 
     /// Tools of one subcategory (or a whole category when `subcategory` is `None`).
@@ -149,9 +115,7 @@ impl Catalog {
         subcategory: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Tool> + 'a {
         self.tools.iter().filter(move |t| {
-            t.layer == layer
-                && t.category == category
-                && subcategory.is_none_or(|s| t.subcategory == s)
+            t.layer == layer && t.category == category && subcategory.is_none_or(|s| t.subcategory == s)
         })
     }
 }

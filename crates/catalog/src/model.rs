@@ -145,12 +145,7 @@ pub(crate) fn parse_taxonomy(files: &[(&str, &str)], errors: &mut Vec<CatalogErr
             categories: l
                 .category
                 .into_iter()
-                .map(|c| Category {
-                    slug: c.slug,
-                    name: c.name,
-                    layer: l.slug.clone(),
-                    subcategories: c.subcategories,
-                })
+                .map(|c| Category { slug: c.slug, name: c.name, layer: l.slug.clone(), subcategories: c.subcategories })
                 .collect(),
             slug: l.slug,
             name: l.name,
@@ -159,20 +154,12 @@ pub(crate) fn parse_taxonomy(files: &[(&str, &str)], errors: &mut Vec<CatalogErr
 }
 
 /// Parses `tools/<layer>/<category>.toml`; the path gives each tool its layer and category.
-pub(crate) fn parse_tools(
-    files: &[(&str, &str)],
-    layers: &[Layer],
-    errors: &mut Vec<CatalogError>,
-) -> Vec<Tool> {
+pub(crate) fn parse_tools(files: &[(&str, &str)], layers: &[Layer], errors: &mut Vec<CatalogError>) -> Vec<Tool> {
     let mut tools = Vec::new();
     for (path, text) in files.iter().filter(|(p, _)| p.starts_with("tools/")) {
         let parts: Vec<&str> = path.trim_end_matches(".toml").split('/').collect();
         let [_, layer_slug, category_slug] = parts[..] else {
-            errors.push(CatalogError::new(
-                path,
-                "-",
-                "tool files live at tools/<layer>/<category>.toml",
-            ));
+            errors.push(CatalogError::new(path, "-", "tool files live at tools/<layer>/<category>.toml"));
             continue;
         };
         let Some(category) = layers
@@ -180,11 +167,7 @@ pub(crate) fn parse_tools(
             .find(|l| l.slug == layer_slug)
             .and_then(|l| l.categories.iter().find(|c| c.slug == category_slug))
         else {
-            errors.push(CatalogError::new(
-                path,
-                "-",
-                "no such layer/category in taxonomy.toml",
-            ));
+            errors.push(CatalogError::new(path, "-", "no such layer/category in taxonomy.toml"));
             continue;
         };
         let parsed: ToolsFile = match toml::from_str(text) {
@@ -195,18 +178,11 @@ pub(crate) fn parse_tools(
             }
         };
         for mut tool in parsed.tool {
-            if !category
-                .subcategories
-                .iter()
-                .any(|s| s.slug == tool.subcategory)
-            {
+            if !category.subcategories.iter().any(|s| s.slug == tool.subcategory) {
                 errors.push(CatalogError::new(
                     path,
                     &tool.slug,
-                    format!(
-                        "unknown subcategory {:?} in {layer_slug}/{category_slug}",
-                        tool.subcategory
-                    ),
+                    format!("unknown subcategory {:?} in {layer_slug}/{category_slug}", tool.subcategory),
                 ));
             }
             tool.layer = layer_slug.to_owned();

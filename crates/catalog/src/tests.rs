@@ -4,11 +4,7 @@ use super::*;
 fn builtin_catalog_is_valid() {
     let catalog = Catalog::from_files(DATA_FILES).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(catalog.layers().len(), 4);
-    assert!(
-        catalog.tools().len() >= 1500,
-        "only {} tools",
-        catalog.tools().len()
-    );
+    assert!(catalog.tools().len() >= 1500, "only {} tools", catalog.tools().len());
 }
 
 #[test]
@@ -36,18 +32,8 @@ fn every_tool_is_described_and_placed() {
 fn lookup_by_slug_and_alias() {
     let catalog = Catalog::builtin();
     assert_eq!(catalog.tool("django").unwrap().name, "Django");
-    let with_alias = catalog
-        .tools()
-        .iter()
-        .find(|t| !t.aliases.is_empty())
-        .unwrap();
-    assert_eq!(
-        catalog
-            .tool(&with_alias.aliases[0].to_uppercase())
-            .unwrap()
-            .slug,
-        with_alias.slug
-    );
+    let with_alias = catalog.tools().iter().find(|t| !t.aliases.is_empty()).unwrap();
+    assert_eq!(catalog.tool(&with_alias.aliases[0].to_uppercase()).unwrap().slug, with_alias.slug);
     assert!(catalog.tool("no-such-tool").is_none());
 }
 
@@ -81,41 +67,20 @@ slug = "alpha"
 name = "Alpha again"
 subcategory = "apm"
 "#;
-    let files = [
-        ("taxonomy.toml", taxonomy),
-        ("tools/devops/monitoring.toml", tools),
-    ];
+    let files = [("taxonomy.toml", taxonomy), ("tools/devops/monitoring.toml", tools)];
     let errors = Catalog::from_files(&files).unwrap_err().0;
     let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
     let has = |needle: &str| text.iter().any(|t| t.contains(needle));
-    assert!(
-        has("tools/devops/monitoring.toml: beta: unknown subcategory"),
-        "{text:#?}"
-    );
-    assert!(
-        has("tools/devops/monitoring.toml: alpha: duplicate slug"),
-        "{text:#?}"
-    );
+    assert!(has("tools/devops/monitoring.toml: beta: unknown subcategory"), "{text:#?}");
+    assert!(has("tools/devops/monitoring.toml: alpha: duplicate slug"), "{text:#?}");
     assert!(has("alpha: website is not an http(s) URL"), "{text:#?}");
-    assert!(
-        has("alpha: alternatives names unknown tool \"ghost\""),
-        "{text:#?}"
-    );
-    assert!(
-        has("alpha: alias \"beta\" is another tool's slug"),
-        "{text:#?}"
-    );
+    assert!(has("alpha: alternatives names unknown tool \"ghost\""), "{text:#?}");
+    assert!(has("alpha: alias \"beta\" is another tool's slug"), "{text:#?}");
 }
 
 #[test]
 fn malformed_toml_is_reported_with_its_file() {
-    let files = [
-        ("taxonomy.toml", "[[layer]\nslug ="),
-        ("tools/x/y.toml", ""),
-    ];
+    let files = [("taxonomy.toml", "[[layer]\nslug ="), ("tools/x/y.toml", "")];
     let errors = Catalog::from_files(&files).unwrap_err().0;
-    assert!(
-        errors.iter().any(|e| e.file == "taxonomy.toml"),
-        "{errors:?}"
-    );
+    assert!(errors.iter().any(|e| e.file == "taxonomy.toml"), "{errors:?}");
 }

@@ -11,22 +11,14 @@ pub(crate) fn index_and_check(
     let mut by_slug = HashMap::with_capacity(tools.len());
     for (i, tool) in tools.iter().enumerate() {
         if !is_slug(&tool.slug) {
-            errors.push(CatalogError::new(
-                &tool.file,
-                &tool.slug,
-                "slug must be lowercase a-z, 0-9 and single dashes",
-            ));
+            errors.push(CatalogError::new(&tool.file, &tool.slug, "slug must be lowercase a-z, 0-9 and single dashes"));
         }
         if tool.name.trim().is_empty() {
             errors.push(CatalogError::new(&tool.file, &tool.slug, "empty name"));
         }
         if let Some(&first) = by_slug.get(&tool.slug) {
             let other: &Tool = &tools[first];
-            errors.push(CatalogError::new(
-                &tool.file,
-                &tool.slug,
-                format!("duplicate slug (also in {})", other.file),
-            ));
+            errors.push(CatalogError::new(&tool.file, &tool.slug, format!("duplicate slug (also in {})", other.file)));
         } else {
             by_slug.insert(tool.slug.clone(), i);
         }
@@ -60,23 +52,12 @@ pub(crate) fn index_and_check(
                 ));
             }
         }
-        for (field, refs) in [
-            ("alternatives", &tool.alternatives),
-            ("integrations", &tool.integrations),
-        ] {
+        for (field, refs) in [("alternatives", &tool.alternatives), ("integrations", &tool.integrations)] {
             for r in refs {
                 if r == &tool.slug {
-                    errors.push(CatalogError::new(
-                        &tool.file,
-                        &tool.slug,
-                        format!("{field} names the tool itself"),
-                    ));
+                    errors.push(CatalogError::new(&tool.file, &tool.slug, format!("{field} names the tool itself")));
                 } else if !by_slug.contains_key(r) {
-                    errors.push(CatalogError::new(
-                        &tool.file,
-                        &tool.slug,
-                        format!("{field} names unknown tool {r:?}"),
-                    ));
+                    errors.push(CatalogError::new(&tool.file, &tool.slug, format!("{field} names unknown tool {r:?}")));
                 }
             }
         }
@@ -87,12 +68,8 @@ pub(crate) fn index_and_check(
 pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+        && s.split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 fn is_web_url(s: &str) -> bool {

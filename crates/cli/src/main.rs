@@ -1,1 +1,202 @@
-fn main() {}
+//! `stackdex`: the web app, the scanner and the admin commands, in one binary.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use stackdex_app::App;
+use stackdex_store::Store;
+
+#[derive(Parser)]
+#[command(name = "stackdex", version, about = "Discover, compare and share technology stacks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct DbArgs {
+    /// Database URL: sqlite:///absolute/path/stackdex.db or postgres://user@host:port/db.
+    /// Default: a SQLite file in the data folder ($STACKDEX_DATA_DIR, else
+    /// $XDG_DATA_HOME/stackdex, else ~/.local/share/stackdex).
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app (creates and migrates the database, loads the catalog).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Build the demo community on first start (reused afterwards).
+        #[arg(long)]
+        demo: bool,
+        /// Multiply the demo community N times (for benchmarks).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+        demo_scale: u32,
+    },
+    /// Apply database migrations and exit (for PostgreSQL deployments with several servers).
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Import GitHub stars and forks for catalog tools.
+    ImportGithub {
+        #[command(flatten)]
+        db: DbArgs,
+        /// A JSON file holding an array of `GET /repos/{owner}/{repo}` responses (offline).
+        #[arg(long, conflicts_with = "live")]
+        file: Option<PathBuf>,
+        /// Read each catalog repository from the GitHub REST API.
+        #[arg(long)]
+        live: bool,
+        /// Base URL of the GitHub API (for GitHub Enterprise, or a local fake in tests).
+        #[arg(long, default_value = "https://api.github.com", env = "STACKDEX_GITHUB_API")]
+        api_url: String,
+        /// Token for the API (optional; raises GitHub's rate limit).
+        #[arg(long, env = "GITHUB_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STACKDEX_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { addr, db, demo, demo_scale } => serve(&addr, &db, demo, demo_scale).await,
+        Command::Migrate { db } => {
+            let store = open_store(&db).await?;
+            println!("database at schema version {}", store.schema_version().await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ImportGithub { db, file, live, api_url, token } => {
+            let store = open_store(&db).await?;
+            let app = App::open(store).await?;
+            let responses = match (file, live) {
+                (Some(path), _) => {
+                    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+                    stackdex_app::github::parse_responses(&text)?
+                }
+                (None, true) => fetch_live(&app, &api_url, token.as_deref()).await?,
+                (None, false) => anyhow::bail!("give --file FILE or --live"),
+            };
+            let n = app.import_github(&responses, chrono::Utc::now().timestamp()).await?;
+            println!("updated GitHub stars and forks for {n} tools");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn serve(addr: &str, db: &DbArgs, demo: bool, demo_scale: u32) -> anyhow::Result<ExitCode> {
+    let store = open_store(db).await?;
+    let app = App::open(store).await?;
+    if demo {
+        let started = std::time::Instant::now();
+        let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        if stackdex_app::demo::build_if_missing(&app, demo_scale, progress).await? {
+            tracing::info!(seconds = started.elapsed().as_secs_f64(), scale = demo_scale, "demo community built");
+        }
+        app.poll_changes().await?;
+    }
+    app.spawn_background();
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!("stackdex listening on http://{local}");
+    axum::serve(listener, stackdex_web::router(app.clone()))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    app.flush_views().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Connects to the configured database (a SQLite file in the data folder by default) and
+/// migrates it.
+async fn open_store(db: &DbArgs) -> anyhow::Result<Store> {
+    let url = match &db.database_url {
+        Some(url) => url.clone(),
+        None => {
+            let dir = data_dir();
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating data folder {}", dir.display()))?;
+            format!("sqlite://{}", dir.join("stackdex.db").display())
+        }
+    };
+    let store = Store::connect(&url).await.with_context(|| format!("opening database {}", redact(&url)))?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("STACKDEX_DATA_DIR") {
+        return PathBuf::from(dir);
+    }
+    if let Some(dir) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(dir).join("stackdex");
+    }
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    home.join(".local/share/stackdex")
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Reads `GET /repos/{owner}/{repo}` for every catalog tool on GitHub.
+async fn fetch_live(app: &App, api_url: &str, token: Option<&str>) -> anyhow::Result<Vec<stackdex_app::github::RepoResponse>> {
+    let client = reqwest::Client::builder().user_agent("stackdex").timeout(std::time::Duration::from_secs(20)).build()?;
+    let mut out = Vec::new();
+    for tool in app.catalog.tools() {
+        let Some(repo) = tool.github_repo() else { continue };
+        let mut request = client.get(format!("{}/repos/{repo}", api_url.trim_end_matches('/')));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.with_context(|| format!("GitHub API for {repo}"))?;
+        if !response.status().is_success() {
+            tracing::warn!(repo, status = %response.status(), "skipped");
+            continue;
+        }
+        match response.json().await {
+            Ok(r) => out.push(r),
+            Err(e) => tracing::warn!(repo, error = %e, "unreadable response"),
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,421 @@
+//! The demo community: a deterministic set of users, organisations, stacks, follows, pros and
+//! cons, votes, decisions with comments, views and GitHub readings, built through the same
+//! store functions that real users' actions use (batched), so every figure on every page is
+//! computed. At scale 1 the "Django vs Rust" stackup shows exactly the figures of the page
+//! stackdex started from; `scale` multiplies the community for benchmarks.
+
+use std::collections::HashMap;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::seq::{SliceRandom, index};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use stackdex_store::{DecisionKind, NewDecision, NewSnapshot, NewUser, ReasonKind, SnapshotTool, StackRef, ToolId};
+
+use crate::github::RepoResponse;
+use crate::{App, Result};
+
+/// Marks a database whose demo community is complete.
+const DONE_KEY: &str = "demo_scale";
+
+/// Exact targets for the tools of the seed page: stacks, followers, GitHub stars and forks.
+struct Target {
+    slug: &'static str,
+    stacks: i64,
+    followers: i64,
+    stars: i64,
+    forks: i64,
+    pros: &'static [(&'static str, i64)],
+    cons: &'static [(&'static str, i64)],
+    /// Further reasons (our own words) that carry the rest of the tool's votes, ranked below.
+    more_pros: &'static [&'static str],
+    more_cons: &'static [&'static str],
+    votes: i64,
+}
+
+const SEED: &[Target] = &[
+    Target {
+        slug: "django",
+        stacks: 38_712,
+        followers: 34_791,
+        stars: 85_642,
+        forks: 33_217,
+        pros: &[("Rapid development", 678), ("Open source", 488), ("Great community", 426), ("Easy to learn", 380), ("Mvc", 277)],
+        cons: &[
+            ("Underpowered templating", 26),
+            ("Autoreload restarts whole server", 22),
+            ("Underpowered ORM", 22),
+            ("URL dispatcher ignores HTTP method", 15),
+            ("Internal subcomponents coupling", 10),
+        ],
+        more_pros: &[
+            "Admin site generated from the models",
+            "Batteries included",
+            "Thorough documentation",
+            "Migrations built in",
+            "Secure defaults against common attacks",
+            "Mature and stable",
+            "Python ecosystem at hand",
+            "Scales to large sites",
+            "Good test tooling",
+            "Many reusable apps",
+        ],
+        more_cons: &["Monolithic by design", "Async support arrived late"],
+        votes: 4_203,
+    },
+    Target {
+        slug: "rust",
+        stacks: 6_104,
+        followers: 5_012,
+        stars: 107_618,
+        forks: 13_941,
+        pros: &[("Guaranteed memory safety", 146), ("Fast", 133), ("Open source", 89), ("Minimal runtime", 75), ("Pattern matching", 73)],
+        cons: &[
+            ("Hard to learn", 28),
+            ("Ownership learning curve", 24),
+            ("Unfriendly, verbose syntax", 12),
+            ("Many type operations make it difficult to follow", 4),
+            ("High size of builded executable", 4),
+        ],
+        more_pros: &[
+            "Cargo makes builds and dependencies easy",
+            "Helpful compiler messages",
+            "Safe concurrency",
+            "No garbage collector pauses",
+            "Expressive type system",
+            "Compiles to WebAssembly",
+            "Welcoming community",
+            "Zero-cost abstractions",
+            "Great tooling (rustfmt, clippy)",
+        ],
+        more_cons: &["Slow compile times"],
+        votes: 1_187,
+    },
+];
+
+/// The advice posts of the seed page, in our own words, with their dates and view counts.
+struct SeedPost {
+    author: (&'static str, &'static str, &'static str),
+    kind: DecisionKind,
+    date: i64,
+    views: i64,
+    tools: &'static [&'static str],
+    body: &'static str,
+}
+
+const POSTS: &[SeedPost] = &[
+    SeedPost {
+        author: ("alvaro", "Ing. Alvaro", "Software Systems Engineer at Ripio"),
+        kind: DecisionKind::Decided,
+        date: 1_590_019_200, // 2020-05-21
+        views: 524_318,
+        tools: &["django", "visual-studio", "azure", "c-sharp", "asp-net", "dot-net"],
+        body: "I moved my whole stack to Microsoft's tools because they fit together so well: setting up and \
+               deploying projects from **Visual Studio** to **Azure** takes minutes, and for C# the IDE covers \
+               every part of the work.\n\nOf the project templates I have tried, ASP.NET MVC's beat what I used \
+               with Django, Rails and Laravel.",
+    },
+    SeedPost {
+        author: ("sachin", "Sachin", ""),
+        kind: DecisionKind::NeedsAdvice,
+        date: 1_585_094_400, // 2020-03-25
+        views: 283_157,
+        tools: &["django", "nodejs", "python"],
+        body: "As a beginner, which should I learn first? I keep hearing that Django is going out of fashion.\n\n\
+               I meant to start with Node.js, changed my mind, and have now learned most of Django's basics. \
+               Should I go deeper into Django, or drop it and start Node.js from scratch?",
+    },
+    SeedPost {
+        author: ("abderrahmane", "abderrahmane", ""),
+        kind: DecisionKind::NeedsAdvice,
+        date: 1_583_971_200, // 2020-03-12
+        views: 136_402,
+        tools: &["django", "python", "nodejs"],
+        body: "I work on the front end and have spent the last month learning back-end work in Python. I like \
+               the language, but Django does so much for me that I hardly write anything myself, and I enjoy \
+               building things by hand.\n\nShould I switch to Node.js and stay with it? Is Django really that easy?",
+    },
+];
+
+/// Stackup views that make the seed's "related comparisons".
+const STACKUP_VIEWS: &[(&str, i64)] = &[
+    ("django-vs-rust", 61_204),
+    ("bootstrap-vs-materialize", 58_911),
+    ("django-vs-laravel-vs-nodejs", 52_377),
+    ("bootstrap-vs-foundation-vs-material-ui", 47_020),
+    ("nodejs-vs-spring-boot", 41_388),
+    ("flyway-vs-liquibase", 36_540),
+    ("mongodb-vs-postgresql", 22_310),
+    ("react-vs-vuejs", 21_870),
+    ("angularjs-vs-react", 18_402),
+    ("mysql-vs-postgresql", 17_985),
+    ("docker-vs-kubernetes", 12_004),
+    ("golang-vs-rust", 9_876),
+];
+
+/// Generic reasons for the rest of the catalog (our own words).
+const GENERIC_PROS: &[&str] =
+    &["Open source", "Well documented", "Active community", "Easy to get started", "Reliable in production", "Fast"];
+const GENERIC_CONS: &[&str] = &["Steep learning curve", "Documentation has gaps", "Can be slow at scale", "Pricing"];
+
+/// Builds the demo community unless this database already has it. Returns whether it built.
+pub async fn build_if_missing(app: &App, scale: u32, progress: bool) -> Result<bool> {
+    if app.store.meta(DONE_KEY).await?.is_some() {
+        return Ok(false);
+    }
+    build(app, scale.max(1), progress).await?;
+    Ok(true)
+}
+
+async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
+    let s = scale as i64;
+    let bar = if progress { ProgressBar::new(7) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} demo community [{bar:30}] {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut rng = ChaCha8Rng::seed_from_u64(0x5eed_d1ce);
+    let tools: Vec<(&'static stackdex_catalog::Tool, ToolId)> =
+        app.catalog.tools().iter().filter_map(|t| Some((t, app.tool_id(&t.slug)?))).collect();
+    let id_of = |slug: &str| app.tool_id(slug);
+
+    // 1. Users: the named authors, then members.
+    bar.set_message("users");
+    let n_users = (40_000 * s) as usize;
+    let mut new_users: Vec<NewUser> = POSTS
+        .iter()
+        .map(|p| NewUser {
+            username: p.author.0.into(),
+            display_name: p.author.1.into(),
+            title: p.author.2.into(),
+            password_hash: None,
+            created_at: 1_500_000_000,
+        })
+        .collect();
+    new_users.extend((0..n_users).map(|i| NewUser {
+        username: format!("member{i:06}"),
+        display_name: format!("Member {i}"),
+        title: String::new(),
+        password_hash: None,
+        created_at: 1_500_000_000 + i as i64,
+    }));
+    let user_ids = app.store.create_users(&new_users).await?;
+    let members: Vec<i64> = (0..n_users).map(|i| user_ids[&format!("member{i:06}")]).collect();
+    bar.inc(1);
+
+    // 2. Organisations with members.
+    bar.set_message("organisations");
+    let n_orgs = 150 * s as usize;
+    let mut orgs = Vec::with_capacity(n_orgs);
+    for i in 0..n_orgs {
+        let owner = members[i % members.len()];
+        let org = app.store.create_organisation(&format!("org-{i:04}"), &format!("Organisation {i}"), owner).await?;
+        let team: Vec<(i64, &str)> = (1..6).map(|k| (members[(i * 7 + k * 13) % members.len()], "member")).collect();
+        app.store.add_members(org.id, &team).await?;
+        orgs.push(org.slug);
+    }
+    bar.inc(1);
+
+    // 3. Stacks: each tool lands in as many random stacks as its target (independent picks, so
+    //    co-usage stays near chance and only curated integrations show).
+    bar.set_message("stacks");
+    let n_stacks = (45_000 * s) as usize;
+    let mut members_of: Vec<Vec<(ToolId, String)>> = vec![Vec::new(); n_stacks];
+    for (tool, id) in &tools {
+        let target = match SEED.iter().find(|t| t.slug == tool.slug) {
+            Some(t) => t.stacks * s,
+            None => stacks_target(tool, &mut rng) * s,
+        };
+        let k = (target as usize).min(n_stacks);
+        for stack in index::sample(&mut rng, n_stacks, k) {
+            let version = if rng.random_bool(0.6) { format!("{}.{}", rng.random_range(1..6), rng.random_range(0..20)) } else { String::new() };
+            members_of[stack].push((*id, version));
+        }
+    }
+    let kinds = ["repository", "team", "organisation", "person"];
+    let snapshots: Vec<NewSnapshot> = members_of
+        .into_iter()
+        .enumerate()
+        .filter(|(_, tools)| !tools.is_empty())
+        .map(|(i, tools)| {
+            let kind = kinds[i % kinds.len()];
+            let (owner, owner_kind) = if kind == "organisation" || kind == "team" {
+                (orgs[i % orgs.len()].clone(), "organisation")
+            } else {
+                (format!("member{:06}", i % n_users), "user")
+            };
+            NewSnapshot {
+                stack: StackRef { owner, owner_kind: owner_kind.into(), slug: format!("stack-{i}"), name: format!("Stack {i}"), kind: kind.into() },
+                author_id: None,
+                source: "demo".into(),
+                tools: tools.into_iter().map(|(tool_id, versions)| SnapshotTool { tool_id, versions, sources: String::new() }).collect(),
+                created_at: 1_600_000_000 + i as i64 * 60,
+            }
+        })
+        .collect();
+    app.store.push_snapshots(&snapshots).await?;
+    drop(snapshots);
+    bar.inc(1);
+
+    // 4. Follows.
+    bar.set_message("follows");
+    let mut follows: Vec<(i64, ToolId)> = Vec::new();
+    for (tool, id) in &tools {
+        let target = match SEED.iter().find(|t| t.slug == tool.slug) {
+            Some(t) => t.followers * s,
+            None => (tool.popularity.votes as i64 * 2 / 3 + rng.random_range(0..40)) * s,
+        };
+        let k = (target as usize).min(members.len());
+        follows.extend(index::sample(&mut rng, members.len(), k).into_iter().map(|u| (members[u], *id)));
+    }
+    for chunk in follows.chunks(200_000) {
+        app.store.follow_tools(chunk).await?;
+    }
+    drop(follows);
+    bar.inc(1);
+
+    // 5. Pros, cons and votes.
+    bar.set_message("pros, cons and votes");
+    let mut reasons: Vec<(ToolId, ReasonKind, String, Option<i64>)> = Vec::new();
+    let mut wanted_votes: Vec<i64> = Vec::new();
+    for target in SEED {
+        let Some(id) = id_of(target.slug) else { continue };
+        for (text, votes) in target.pros {
+            reasons.push((id, ReasonKind::Pro, (*text).into(), None));
+            wanted_votes.push(votes * s);
+        }
+        for (text, votes) in target.cons {
+            reasons.push((id, ReasonKind::Con, (*text).into(), None));
+            wanted_votes.push(votes * s);
+        }
+        // The rest of the tool's votes go to further reasons, each ranked below the seed's.
+        let shown: i64 = target.pros.iter().chain(target.cons).map(|(_, v)| v).sum();
+        let min_pro = target.pros.iter().map(|(_, v)| *v).min().unwrap_or(1);
+        let min_con = target.cons.iter().map(|(_, v)| *v).min().unwrap_or(1);
+        let con_votes: Vec<i64> = target.more_cons.iter().enumerate().map(|(k, _)| (min_con - 1 - k as i64).max(1)).collect();
+        let mut rest = target.votes - shown - con_votes.iter().sum::<i64>();
+        let n = target.more_pros.len() as i64;
+        for (k, text) in target.more_pros.iter().enumerate() {
+            let left = n - k as i64;
+            let v = (rest / left).min(min_pro - 1 - k as i64).max(1);
+            let v = if left == 1 { rest.min(min_pro - 1) } else { v };
+            rest -= v;
+            reasons.push((id, ReasonKind::Pro, (*text).into(), None));
+            wanted_votes.push(v * s);
+        }
+        for (text, v) in target.more_cons.iter().zip(con_votes) {
+            reasons.push((id, ReasonKind::Con, (*text).into(), None));
+            wanted_votes.push(v * s);
+        }
+    }
+    for (tool, id) in tools.iter().filter(|(t, _)| t.popularity.votes > 200 && !SEED.iter().any(|s| s.slug == t.slug)) {
+        let budget = tool.popularity.votes as i64 / 4;
+        let mut pros: Vec<&str> = GENERIC_PROS.to_vec();
+        pros.shuffle(&mut rng);
+        let mut cons: Vec<&str> = GENERIC_CONS.to_vec();
+        cons.shuffle(&mut rng);
+        for (k, text) in pros.iter().take(3).enumerate() {
+            reasons.push((*id, ReasonKind::Pro, (*text).into(), None));
+            wanted_votes.push((budget / (k as i64 + 2)).max(1) * s);
+        }
+        for (k, text) in cons.iter().take(2).enumerate() {
+            reasons.push((*id, ReasonKind::Con, (*text).into(), None));
+            wanted_votes.push((budget / (8 * (k as i64 + 2))).max(1) * s);
+        }
+    }
+    let reason_ids = app.store.add_reasons(&reasons).await?;
+    let mut votes: Vec<(i64, i64)> = Vec::new();
+    for (reason, wanted) in reason_ids.iter().zip(&wanted_votes) {
+        let k = (*wanted as usize).min(members.len());
+        votes.extend(index::sample(&mut rng, members.len(), k).into_iter().map(|u| (*reason, members[u])));
+    }
+    for chunk in votes.chunks(200_000) {
+        app.store.cast_votes(chunk).await?;
+    }
+    bar.inc(1);
+
+    // 6. Decisions, comments and views.
+    bar.set_message("decisions");
+    for post in POSTS {
+        let id = app
+            .store
+            .create_decision(&NewDecision {
+                kind: post.kind,
+                body: post.body.into(),
+                author_id: user_ids[post.author.0],
+                org_id: None,
+                tools: post.tools.iter().filter_map(|t| id_of(t)).collect(),
+                created_at: post.date,
+            })
+            .await?;
+        app.store.add_decision_views(id, post.views * s).await?;
+        app.store.add_comment(id, members[rng.random_range(0..members.len())], "Thanks, this helped me decide.").await?;
+    }
+    let popular: Vec<&(&stackdex_catalog::Tool, ToolId)> =
+        tools.iter().filter(|(t, _)| t.popularity.stacks > 3000 && t.slug != "django" && t.slug != "rust").collect();
+    for i in 0..(40 * s as usize) {
+        let (a, b) = (popular[rng.random_range(0..popular.len())], popular[rng.random_range(0..popular.len())]);
+        if a.1 == b.1 {
+            continue;
+        }
+        let kind = if i % 3 == 0 { DecisionKind::NeedsAdvice } else { DecisionKind::Decided };
+        let body = match kind {
+            DecisionKind::NeedsAdvice => format!("We are choosing between **{}** and **{}** for a new service. What did you pick, and why?", a.0.name, b.0.name),
+            DecisionKind::Decided => format!("We went with **{}** over **{}**: it fitted the team's experience and our deployment better.", a.0.name, b.0.name),
+        };
+        let id = app
+            .store
+            .create_decision(&NewDecision {
+                kind,
+                body,
+                author_id: members[rng.random_range(0..members.len())],
+                org_id: None,
+                tools: vec![a.1, b.1],
+                created_at: 1_560_000_000 + i as i64 * 86_400 * 7,
+            })
+            .await?;
+        app.store.add_decision_views(id, rng.random_range(200..40_000)).await?;
+    }
+    for (slug, views) in STACKUP_VIEWS {
+        if crate::stackup::parse_canonical(app.catalog, slug).is_some() {
+            app.store.add_stackup_views(slug, views * s).await?;
+        }
+    }
+    bar.inc(1);
+
+    // 7. GitHub readings, through the importer as an offline JSON file would feed it.
+    bar.set_message("GitHub statistics");
+    let responses: Vec<RepoResponse> = tools
+        .iter()
+        .filter_map(|(t, _)| {
+            let repo = t.github_repo()?;
+            let (stars, forks) = match SEED.iter().find(|s| s.slug == t.slug) {
+                Some(s) => (s.stars, s.forks),
+                None => {
+                    let stars = (t.popularity.stacks as i64 * 3 + t.popularity.votes as i64 * 5 + rng.random_range(50..5_000)).min(240_000);
+                    (stars, stars / rng.random_range(4..12))
+                }
+            };
+            Some(RepoResponse { full_name: repo.to_owned(), stargazers_count: stars, forks_count: forks })
+        })
+        .collect();
+    app.import_github(&responses, 1_764_000_000).await?;
+    bar.inc(1);
+
+    app.store.announce_change(&["*"]).await?;
+    app.store.set_meta(DONE_KEY, &scale.to_string()).await?;
+    bar.finish_with_message("ready");
+    Ok(())
+}
+
+/// A plausible stack count for a tool from its public popularity, with some spread.
+fn stacks_target(tool: &stackdex_catalog::Tool, rng: &mut ChaCha8Rng) -> i64 {
+    let base = tool.popularity.stacks as i64 / 4;
+    let spread = (base / 5).max(3);
+    (base + rng.random_range(-spread..=spread)).max(if tool.popularity.stacks > 0 { 1 } else { 0 })
+}
+
+/// Figures per tool that the demo guarantees (used by tests).
+pub fn seed_targets() -> HashMap<&'static str, (i64, i64, i64, i64, i64)> {
+    SEED.iter().map(|t| (t.slug, (t.stacks, t.followers, t.votes, t.stars, t.forks))).collect()
+}

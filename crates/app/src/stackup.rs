@@ -1,0 +1,190 @@
+//! Stackups: comparisons of 2 to 4 tools at one canonical URL, with a "key differences"
+//! section built only from facts.
+
+use std::collections::HashMap;
+
+use stackdex_catalog::{Catalog, Tool};
+use stackdex_store::ToolId;
+
+use crate::views::*;
+use crate::{App, AppError, Result, format};
+
+/// The canonical stackup for tools given by slug or alias: distinct tools, ordered by slug,
+/// joined with `-vs-`.
+pub fn canonical(catalog: &Catalog, names: &[&str]) -> Result<StackupLink> {
+    if !(2..=4).contains(&names.len()) {
+        return Err(AppError::BadRequest("a stackup compares 2 to 4 tools".into()));
+    }
+    let mut tools: Vec<&Tool> = Vec::with_capacity(names.len());
+    for name in names {
+        let tool = catalog.tool(name).ok_or_else(|| AppError::NotFound {
+            what: format!("tool {name:?}"),
+            suggestions: crate::search::closest_tools(catalog, name, 5),
+        })?;
+        if tools.iter().any(|t| t.slug == tool.slug) {
+            return Err(AppError::BadRequest(format!("{} appears twice", tool.name)));
+        }
+        tools.push(tool);
+    }
+    tools.sort_by(|a, b| a.slug.cmp(&b.slug));
+    Ok(StackupLink {
+        slug: tools.iter().map(|t| t.slug.as_str()).collect::<Vec<_>>().join("-vs-"),
+        title: tools.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" vs "),
+        tools: tools.iter().map(|t| NameLink { slug: t.slug.clone(), name: t.name.clone() }).collect(),
+    })
+}
+
+/// A stored slug back into a link, when it is still canonical and every tool still exists.
+pub fn parse_canonical(catalog: &Catalog, slug: &str) -> Option<StackupLink> {
+    let names: Vec<&str> = slug.split("-vs-").collect();
+    canonical(catalog, &names).ok().filter(|link| link.slug == slug)
+}
+
+impl App {
+    pub async fn stackup_page(&self, slug: &str) -> Result<StackupPage> {
+        if slug.len() > 300 {
+            return Err(AppError::BadRequest("stackup address too long".into()));
+        }
+        let names: Vec<&str> = slug.split("-vs-").collect();
+        let link = canonical(self.catalog, &names)?;
+        if link.slug != slug {
+            return Err(AppError::Moved(format!("/stackups/{}", link.slug)));
+        }
+        let tools: Vec<&'static Tool> = link.tools.iter().filter_map(|t| self.catalog.tool(&t.slug)).collect();
+        let ids: Vec<ToolId> = tools.iter().map(|t| self.tool_id(&t.slug).unwrap_or_default()).collect();
+        let stats = self.stats_map().await?;
+        let mut columns = Vec::with_capacity(tools.len());
+        for (tool, id) in tools.iter().zip(&ids) {
+            let (mut pros, mut cons) = self.reasons(*id).await?;
+            pros.truncate(5);
+            cons.truncate(5);
+            columns.push(StackupTool {
+                slug: tool.slug.clone(),
+                name: tool.name.clone(),
+                description: tool.description.clone(),
+                website: tool.website.clone(),
+                stats: stats.get(id).copied().unwrap_or_default(),
+                pros,
+                cons,
+                integrations: self.integrations(tool, &stats, 8).await?,
+            });
+        }
+        let co_usage = self.co_usage_facts(&tools, &ids, &stats).await?;
+        let key_differences = key_differences(self, &tools, &columns);
+        let decisions = self.store.decisions_about(&ids, 10).await?;
+        let mut alternatives: Vec<ToolCard> = Vec::new();
+        for tool in &tools {
+            for card in self.alternatives(tool, &stats, 10) {
+                if !tools.iter().any(|t| t.slug == card.slug) && !alternatives.iter().any(|a| a.slug == card.slug) {
+                    alternatives.push(card);
+                }
+            }
+        }
+        alternatives.truncate(10);
+        Ok(StackupPage {
+            slug: link.slug.clone(),
+            title: link.title.clone(),
+            breadcrumb: self.breadcrumb(tools[0]),
+            tools: columns,
+            key_differences,
+            co_usage,
+            decisions: self.decision_views(decisions).await?,
+            alternatives,
+            related: self.related_stackups(&link).await?,
+        })
+    }
+
+    async fn co_usage_facts(
+        &self,
+        tools: &[&'static Tool],
+        ids: &[ToolId],
+        stats: &HashMap<ToolId, Stats>,
+    ) -> Result<Vec<String>> {
+        let population = self.store.count_stacks_with_tools().await?;
+        let mut facts = Vec::new();
+        for i in 0..tools.len() {
+            for j in i + 1..tools.len() {
+                let both = self.store.co_usage(ids[i], ids[j]).await?;
+                let (a, b) = (stats.get(&ids[i]).map_or(0, |s| s.stacks), stats.get(&ids[j]).map_or(0, |s| s.stacks));
+                let mut fact = format!(
+                    "{} stacks use both {} and {}",
+                    format::compact(both),
+                    tools[i].name,
+                    tools[j].name
+                );
+                if a > 0 && b > 0 && population > 0 {
+                    let lift = both as f64 * population as f64 / (a as f64 * b as f64);
+                    fact.push_str(&format!(
+                        " ({:.1}× what chance would give: {}).",
+                        lift,
+                        if lift >= 1.5 {
+                            "often used together"
+                        } else if lift <= 0.67 {
+                            "rarely used together, a sign they fill the same role"
+                        } else {
+                            "about as often as chance"
+                        }
+                    ));
+                } else {
+                    fact.push('.');
+                }
+                facts.push(fact);
+            }
+        }
+        Ok(facts)
+    }
+
+    /// Stackups sharing a tool with this one, then the most viewed, from stackup views.
+    async fn related_stackups(&self, this: &StackupLink) -> Result<Vec<StackupLink>> {
+        let top = self.store.top_stackups(200).await?;
+        let links: Vec<StackupLink> = top
+            .into_iter()
+            .filter(|(slug, _)| *slug != this.slug)
+            .filter_map(|(slug, _)| parse_canonical(self.catalog, &slug))
+            .collect();
+        let shares = |l: &StackupLink| l.tools.iter().any(|t| this.tools.iter().any(|u| u.slug == t.slug));
+        let mut related: Vec<StackupLink> = Vec::new();
+        related.extend(links.iter().filter(|l| shares(l)).take(3).cloned());
+        for l in links {
+            if related.len() >= 5 {
+                break;
+            }
+            if !related.iter().any(|r| r.slug == l.slug) {
+                related.push(l);
+            }
+        }
+        // Keep the most viewed order overall so the list reads as "popular comparisons".
+        Ok(related)
+    }
+}
+
+/// Facts side by side: taxonomy, licence, language, age, stars, stacks, top pro and con.
+fn key_differences(app: &App, tools: &[&'static Tool], columns: &[StackupTool]) -> Vec<KeyDifference> {
+    let row = |label: &str, f: &dyn Fn(usize) -> String| KeyDifference {
+        label: label.into(),
+        values: (0..tools.len()).map(f).collect(),
+    };
+    let mut rows = vec![
+        row("Category", &|i| {
+            let p = app.catalog.place(tools[i]);
+            format!("{} › {}", p.category.name, p.subcategory.name)
+        }),
+        row("Licence", &|i| or_unknown(&tools[i].license)),
+        row("Written in", &|i| or_unknown(&tools[i].language)),
+        row("First released", &|i| match tools[i].first_release {
+            0 => "unknown".into(),
+            y => format!("{y} ({} years ago)", (chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap_or(2026) - y as i32).max(0)),
+        }),
+        row("Open source", &|i| if tools[i].open_source { "yes".into() } else { "no".into() }),
+        row("GitHub stars", &|i| columns[i].stats.stars_fmt()),
+        row("Stacks using it", &|i| columns[i].stats.stacks_fmt()),
+        row("Top pro", &|i| columns[i].pros.first().map_or_else(|| "none yet".into(), |r| format!("{} ({})", r.text, r.votes))),
+        row("Top con", &|i| columns[i].cons.first().map_or_else(|| "none yet".into(), |r| format!("{} ({})", r.text, r.votes))),
+    ];
+    rows.retain(|r| r.values.iter().any(|v| v != &r.values[0]) || r.label == "Category");
+    rows
+}
+
+fn or_unknown(s: &str) -> String {
+    if s.is_empty() { "unknown".into() } else { s.to_owned() }
+}
