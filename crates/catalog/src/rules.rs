@@ -247,15 +247,16 @@ impl RuleSet {
         let mut best: Vec<Match<'_>> = Vec::new();
         for (r, rule) in self.rules.iter().enumerate() {
             for (m, (eco, pattern)) in rule.dependencies.iter().enumerate() {
-                if *eco != Ecosystem::Docker || !pattern.is_literal() {
+                // Only bare names are families; `owner/name` patterns match exactly (above).
+                if *eco != Ecosystem::Docker || !pattern.is_literal() || pattern.as_str().contains('/') {
                     continue;
                 }
-                let word = pattern.as_str().rsplit('/').next().unwrap_or_default();
+                let word = pattern.as_str();
                 if word.len() < 3 || !contains_word(own_name, word) {
                     continue;
                 }
                 let len = word.len();
-                let best_len = best.first().map_or(0, |b| b.pattern.rsplit('/').next().unwrap_or_default().len());
+                let best_len = best.first().map_or(0, |b| b.pattern.len());
                 if len > best_len {
                     best.clear();
                 }
@@ -659,6 +660,7 @@ mod tests {
         assert_eq!(tool("ghcr.io/foo/redis-stack:latest"), "redis");
         assert_eq!(tool("busybox"), "");
         assert_eq!(tool("mongo:7"), "mongodb");
+        assert_eq!(tool("outlinewiki/outline-base"), "", "discourse/base is no family");
         assert_ne!(tool("rustdesk/rustdesk-server"), "rust");
         assert_eq!(image_tag("registry:5000/x/postgres:16-alpine"), Some("16-alpine"));
         assert_eq!(image_repository("registry:5000/x/postgres:16"), "x/postgres");

@@ -1,0 +1,24 @@
+//! Fuzzes the mobile parsers: the first byte picks the file kind, the rest is the file.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use stackdex_scan::parsers::{FileKind, parse};
+
+const KINDS: &[FileKind] = &[
+    FileKind::MixExs,
+    FileKind::MixLock,
+    FileKind::Pubspec,
+    FileKind::PubspecLock,
+    FileKind::Podfile,
+    FileKind::PodfileLock,
+    FileKind::PackageSwift,
+    FileKind::PackageResolved,
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let kind = KINDS[usize::from(selector) % KINDS.len()];
+    if let Ok(text) = std::str::from_utf8(rest) {
+        let _ = parse(kind, text);
+    }
+});
