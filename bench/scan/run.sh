@@ -4,9 +4,10 @@
 #
 #   bench/scan/run.sh [-n RUNS] [-b "STACKDEX_COMMAND"] [-o OUTDIR] REPO_PATH...
 #
-# Per repository it prints the median wall time and peak RSS of each tool over RUNS runs
+# Per repository it prints the mean wall time and peak RSS of each tool over RUNS runs
 # (default 3, after one warm-up run), the ratios the targets are stated in (stackdex at most 2x
-# the bare walk, at least 20x faster than stack-analyser, at most 64 MB peak RSS), and writes
+# the bare walk, at least 20x faster than stack-analyser, at most 64 MB peak RSS; "(-start)"
+# is the ratio without stackdex's fixed start-up, measured on an empty folder), and writes
 # both tools' findings to OUTDIR (default /tmp/stackdex-bench) with a comparison of what each
 # found that the other did not (compare.py).
 #
@@ -39,19 +40,37 @@ if [ ! -x "$OUT/node_modules/.bin/stack-analyser" ]; then
 fi
 ANALYSER="$OUT/node_modules/.bin/stack-analyser"
 
-# measure NAME CMD...: runs CMD RUNS times (plus a warm-up), prints "median_seconds peak_kb"
+# measure NAME CMD...: prints "seconds peak_kb": the mean wall time over RUNS runs after a
+# warm-up (hyperfine when installed, else the median of GNU time's 10 ms readings), and the peak
+# RSS of one run.
 measure() {
   local name=$1; shift
   "$@" >/dev/null 2>&1 || true
-  local samples=()
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$OUT/time.$name" "$@" >/dev/null 2>&1 || true
-    samples+=("$(tail -1 "$OUT/time.$name")")
-  done
-  printf '%s\n' "${samples[@]}" | sort -n | awk -v n="$RUNS" 'NR == int((n + 1) / 2) { print $1, $2 }'
+  /usr/bin/time -f "%e %M" -o "$OUT/time.$name" "$@" >/dev/null 2>&1 || true
+  local kb seconds
+  kb=$(tail -1 "$OUT/time.$name" | awk '{print $2}')
+  if command -v hyperfine >/dev/null; then
+    hyperfine -N -i -w 1 -r "$RUNS" --export-json "$OUT/hf.$name.json" -- "$(printf '%q ' "$@")" >/dev/null 2>&1
+    seconds=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["mean"])' "$OUT/hf.$name.json")
+  else
+    local samples=()
+    for _ in $(seq "$RUNS"); do
+      /usr/bin/time -f "%e" -o "$OUT/time.$name" "$@" >/dev/null 2>&1 || true
+      samples+=("$(tail -1 "$OUT/time.$name")")
+    done
+    seconds=$(printf '%s\n' "${samples[@]}" | sort -n | awk -v n="$RUNS" 'NR == int((n + 1) / 2)')
+  fi
+  echo "$seconds $kb"
 }
 
-printf '%-22s %9s %9s %11s | %8s %8s %8s | %11s %12s %8s\n' repository files "rg (s)" "stackdex(s)" "rg MB" "sdx MB" "sa MB" "sdx/rg" "sa/stackdex" "sa (s)"
+# The fixed cost of starting stackdex (loading the built-in catalog), on an empty folder.
+EMPTY=$(mktemp -d)
+# shellcheck disable=SC2086
+read -r start_s start_kb < <(measure startup $STACKDEX "$EMPTY" --format json --no-progress)
+rmdir "$EMPTY"
+awk -v s="$start_s" -v k="$start_kb" 'BEGIN { printf "stackdex start-up on an empty folder: %.3f s, %.1f MB\n\n", s, k / 1024 }'
+
+printf '%-18s %6s %8s %8s %8s | %6s %6s %6s | %7s %9s %11s\n' repository files "rg s" "sdx s" "sa s" "rg MB" "sdx MB" "sa MB" "sdx/rg" "(-start)" "sa/sdx"
 for repo in "$@"; do
   name=$(basename "$repo")
   files=$(rg --files --hidden "$repo" 2>/dev/null | wc -l)
@@ -61,11 +80,11 @@ for repo in "$@"; do
   read -r sa_s sa_kb < <(cd "$OUT" && measure analyser "$ANALYSER" "$repo" "--output=sa-$name.json")
   # shellcheck disable=SC2086
   $STACKDEX "$repo" --format json --no-progress >"$OUT/stackdex-$name.json" 2>/dev/null || true
-  awk -v n="$name" -v f="$files" -v rs="$rg_s" -v ss="$sdx_s" -v as="$sa_s" \
+  awk -v n="$name" -v f="$files" -v rs="$rg_s" -v ss="$sdx_s" -v as="$sa_s" -v st="$start_s" \
       -v rk="$rg_kb" -v sk="$sdx_kb" -v ak="$sa_kb" 'BEGIN {
-    printf "%-22s %9d %9.3f %11.3f | %8.1f %8.1f %8.1f | %10.2fx %11.1fx %8.2f\n",
-      n, f, rs, ss, rk / 1024, sk / 1024, ak / 1024,
-      (rs > 0 ? ss / rs : 0), (ss > 0 ? as / ss : 0), as }'
+    printf "%-18s %6d %8.3f %8.3f %8.2f | %6.1f %6.1f %6.1f | %6.2fx %8.2fx %10.1fx\n",
+      n, f, rs, ss, as, rk / 1024, sk / 1024, ak / 1024,
+      (rs > 0 ? ss / rs : 0), (rs > 0 ? (ss - st) / rs : 0), (ss > 0 ? as / ss : 0) }'
 done
 echo
 echo "Findings (stackdex vs stack-analyser), per repository:"
