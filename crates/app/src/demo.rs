@@ -40,7 +40,13 @@ const SEED: &[Target] = &[
         followers: 34_791,
         stars: 85_642,
         forks: 33_217,
-        pros: &[("Rapid development", 678), ("Open source", 488), ("Great community", 426), ("Easy to learn", 380), ("Mvc", 277)],
+        pros: &[
+            ("Rapid development", 678),
+            ("Open source", 488),
+            ("Great community", 426),
+            ("Easy to learn", 380),
+            ("Mvc", 277),
+        ],
         cons: &[
             ("Underpowered templating", 26),
             ("Autoreload restarts whole server", 22),
@@ -69,7 +75,13 @@ const SEED: &[Target] = &[
         followers: 5_012,
         stars: 107_618,
         forks: 13_941,
-        pros: &[("Guaranteed memory safety", 146), ("Fast", 133), ("Open source", 89), ("Minimal runtime", 75), ("Pattern matching", 73)],
+        pros: &[
+            ("Guaranteed memory safety", 146),
+            ("Fast", 133),
+            ("Open source", 89),
+            ("Minimal runtime", 75),
+            ("Pattern matching", 73),
+        ],
         cons: &[
             ("Hard to learn", 28),
             ("Ownership learning curve", 24),
@@ -174,6 +186,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
         ProgressStyle::with_template("{spinner} demo community [{bar:30}] {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    let started = std::time::Instant::now();
     let mut rng = ChaCha8Rng::seed_from_u64(0x5eed_d1ce);
     let tools: Vec<(&'static stackdex_catalog::Tool, ToolId)> =
         app.catalog.tools().iter().filter_map(|t| Some((t, app.tool_id(&t.slug)?))).collect();
@@ -202,6 +215,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
     let user_ids = app.store.create_users(&new_users).await?;
     let members: Vec<i64> = (0..n_users).map(|i| user_ids[&format!("member{i:06}")]).collect();
     bar.inc(1);
+    tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
 
     // 2. Organisations with members.
     bar.set_message("organisations");
@@ -215,6 +229,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
         orgs.push(org.slug);
     }
     bar.inc(1);
+    tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
 
     // 3. Stacks: each tool lands in as many random stacks as its target (independent picks, so
     //    co-usage stays near chance and only curated integrations show).
@@ -228,7 +243,11 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
         };
         let k = (target as usize).min(n_stacks);
         for stack in index::sample(&mut rng, n_stacks, k) {
-            let version = if rng.random_bool(0.6) { format!("{}.{}", rng.random_range(1..6), rng.random_range(0..20)) } else { String::new() };
+            let version = if rng.random_bool(0.6) {
+                format!("{}.{}", rng.random_range(1..6), rng.random_range(0..20))
+            } else {
+                String::new()
+            };
             members_of[stack].push((*id, version));
         }
     }
@@ -245,10 +264,19 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
                 (format!("member{:06}", i % n_users), "user")
             };
             NewSnapshot {
-                stack: StackRef { owner, owner_kind: owner_kind.into(), slug: format!("stack-{i}"), name: format!("Stack {i}"), kind: kind.into() },
+                stack: StackRef {
+                    owner,
+                    owner_kind: owner_kind.into(),
+                    slug: format!("stack-{i}"),
+                    name: format!("Stack {i}"),
+                    kind: kind.into(),
+                },
                 author_id: None,
                 source: "demo".into(),
-                tools: tools.into_iter().map(|(tool_id, versions)| SnapshotTool { tool_id, versions, sources: String::new() }).collect(),
+                tools: tools
+                    .into_iter()
+                    .map(|(tool_id, versions)| SnapshotTool { tool_id, versions, sources: String::new() })
+                    .collect(),
                 created_at: 1_600_000_000 + i as i64 * 60,
             }
         })
@@ -256,6 +284,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
     app.store.push_snapshots(&snapshots).await?;
     drop(snapshots);
     bar.inc(1);
+    tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
 
     // 4. Follows.
     bar.set_message("follows");
@@ -273,6 +302,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
     }
     drop(follows);
     bar.inc(1);
+    tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
 
     // 5. Pros, cons and votes.
     bar.set_message("pros, cons and votes");
@@ -292,7 +322,8 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
         let shown: i64 = target.pros.iter().chain(target.cons).map(|(_, v)| v).sum();
         let min_pro = target.pros.iter().map(|(_, v)| *v).min().unwrap_or(1);
         let min_con = target.cons.iter().map(|(_, v)| *v).min().unwrap_or(1);
-        let con_votes: Vec<i64> = target.more_cons.iter().enumerate().map(|(k, _)| (min_con - 1 - k as i64).max(1)).collect();
+        let con_votes: Vec<i64> =
+            target.more_cons.iter().enumerate().map(|(k, _)| (min_con - 1 - k as i64).max(1)).collect();
         let mut rest = target.votes - shown - con_votes.iter().sum::<i64>();
         let n = target.more_pros.len() as i64;
         for (k, text) in target.more_pros.iter().enumerate() {
@@ -333,6 +364,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
         app.store.cast_votes(chunk).await?;
     }
     bar.inc(1);
+    tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
 
     // 6. Decisions, comments and views.
     bar.set_message("decisions");
@@ -349,7 +381,9 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
             })
             .await?;
         app.store.add_decision_views(id, post.views * s).await?;
-        app.store.add_comment(id, members[rng.random_range(0..members.len())], "Thanks, this helped me decide.").await?;
+        app.store
+            .add_comment(id, members[rng.random_range(0..members.len())], "Thanks, this helped me decide.")
+            .await?;
     }
     let popular: Vec<&(&stackdex_catalog::Tool, ToolId)> =
         tools.iter().filter(|(t, _)| t.popularity.stacks > 3000 && t.slug != "django" && t.slug != "rust").collect();
@@ -360,8 +394,14 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
         }
         let kind = if i % 3 == 0 { DecisionKind::NeedsAdvice } else { DecisionKind::Decided };
         let body = match kind {
-            DecisionKind::NeedsAdvice => format!("We are choosing between **{}** and **{}** for a new service. What did you pick, and why?", a.0.name, b.0.name),
-            DecisionKind::Decided => format!("We went with **{}** over **{}**: it fitted the team's experience and our deployment better.", a.0.name, b.0.name),
+            DecisionKind::NeedsAdvice => format!(
+                "We are choosing between **{}** and **{}** for a new service. What did you pick, and why?",
+                a.0.name, b.0.name
+            ),
+            DecisionKind::Decided => format!(
+                "We went with **{}** over **{}**: it fitted the team's experience and our deployment better.",
+                a.0.name, b.0.name
+            ),
         };
         let id = app
             .store
@@ -382,6 +422,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
         }
     }
     bar.inc(1);
+    tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
 
     // 7. GitHub readings, through the importer as an offline JSON file would feed it.
     bar.set_message("GitHub statistics");
@@ -392,7 +433,9 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
             let (stars, forks) = match SEED.iter().find(|s| s.slug == t.slug) {
                 Some(s) => (s.stars, s.forks),
                 None => {
-                    let stars = (t.popularity.stacks as i64 * 3 + t.popularity.votes as i64 * 5 + rng.random_range(50..5_000)).min(240_000);
+                    let stars =
+                        (t.popularity.stacks as i64 * 3 + t.popularity.votes as i64 * 5 + rng.random_range(50..5_000))
+                            .min(240_000);
                     (stars, stars / rng.random_range(4..12))
                 }
             };
@@ -401,6 +444,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
         .collect();
     app.import_github(&responses, 1_764_000_000).await?;
     bar.inc(1);
+    tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
 
     app.store.announce_change(&["*"]).await?;
     app.store.set_meta(DONE_KEY, &scale.to_string()).await?;
@@ -410,7 +454,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
 
 /// A plausible stack count for a tool from its public popularity, with some spread.
 fn stacks_target(tool: &stackdex_catalog::Tool, rng: &mut ChaCha8Rng) -> i64 {
-    let base = tool.popularity.stacks as i64 / 4;
+    let base = tool.popularity.stacks as i64 / 5;
     let spread = (base / 5).max(3);
     (base + rng.random_range(-spread..=spread)).max(if tool.popularity.stacks > 0 { 1 } else { 0 })
 }

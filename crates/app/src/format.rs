@@ -1,27 +1,25 @@
 //! Numbers and dates as the seed page shows them.
 
-/// `38712` -> `38.7K`, `5012` -> `5.0K`, `107634` -> `107.6K`, `1200000` -> `1.2M`, `678` -> `678`.
+/// `38712` -> `38.7K`, `34791` -> `34.8K`, `5012` -> `5.0K`, `107634` -> `107.6K`,
+/// `1250000` -> `1.3M`, `678` -> `678`: rounded to one decimal, as the seed page shows counts.
 pub fn compact(n: i64) -> String {
     let sign = if n < 0 { "-" } else { "" };
-    let n = n.unsigned_abs() as f64;
-    let (value, unit) = if n >= 1e6 {
-        (n / 1e6, "M")
-    } else if n >= 1e3 {
-        (n / 1e3, "K")
-    } else {
+    let n = n.unsigned_abs();
+    if n < 1000 {
         return format!("{sign}{n}");
-    };
-    format!("{sign}{:.1}{unit}", floor1(value))
+    }
+    // Tenths of a thousand, rounded half up; 999,950 rounds to 1.0M, not 1000.0K.
+    let tenths_k = (n + 50) / 100;
+    if tenths_k < 10_000 {
+        return format!("{sign}{}.{}K", tenths_k / 10, tenths_k % 10);
+    }
+    let tenths_m = (n + 50_000) / 100_000;
+    format!("{sign}{}.{}M", tenths_m / 10, tenths_m % 10)
 }
 
 /// View counts as the seed shows them: `524310` -> `524k`, `950` -> `950`.
 pub fn views(n: i64) -> String {
     if n >= 1000 { format!("{}k", n / 1000) } else { n.to_string() }
-}
-
-/// Truncates to one decimal, so 38.79K shows as 38.7K (a count never rounds up past itself).
-fn floor1(v: f64) -> f64 {
-    (v * 10.0 + 1e-9).floor() / 10.0
 }
 
 /// `Mar 25, 2020`.
@@ -41,7 +39,10 @@ mod tests {
         assert_eq!(views(524_310), "524k");
         assert_eq!(compact(85_649), "85.6K");
         assert_eq!(compact(999), "999");
-        assert_eq!(compact(1_250_000), "1.2M");
+        assert_eq!(compact(34_791), "34.8K");
+        assert_eq!(compact(1_187), "1.2K");
+        assert_eq!(compact(999_950), "1.0M");
+        assert_eq!(compact(1_250_000), "1.3M");
         assert_eq!(compact(0), "0");
     }
 

@@ -19,7 +19,8 @@ pub struct RepoResponse {
 
 /// Parses a JSON file holding an array of repository responses (extra fields are ignored).
 pub fn parse_responses(json: &str) -> Result<Vec<RepoResponse>> {
-    serde_json::from_str(json).map_err(|e| AppError::BadRequest(format!("not a JSON array of GitHub repository responses: {e}")))
+    serde_json::from_str(json)
+        .map_err(|e| AppError::BadRequest(format!("not a JSON array of GitHub repository responses: {e}")))
 }
 
 impl App {

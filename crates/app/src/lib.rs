@@ -56,7 +56,8 @@ impl App {
         let catalog = Catalog::builtin();
         let pairs: Vec<(&str, &str)> = catalog.tools().iter().map(|t| (t.slug.as_str(), t.name.as_str())).collect();
         let ids = store.sync_tools(&pairs).await?;
-        let tools_by_id = catalog.tools().iter().enumerate().filter_map(|(i, t)| Some((*ids.get(&t.slug)?, i))).collect();
+        let tools_by_id =
+            catalog.tools().iter().enumerate().filter_map(|(i, t)| Some((*ids.get(&t.slug)?, i))).collect();
         let last = store.latest_change().await?;
         Ok(Arc::new(App {
             store,

@@ -68,7 +68,8 @@ impl App {
     }
 
     pub(crate) async fn decision_views(&self, decisions: Vec<Decision>) -> Result<Vec<DecisionView>> {
-        let author_ids: Vec<i64> = decisions.iter().filter_map(|d| d.author_id).collect::<HashSet<_>>().into_iter().collect();
+        let author_ids: Vec<i64> =
+            decisions.iter().filter_map(|d| d.author_id).collect::<HashSet<_>>().into_iter().collect();
         let authors = self.store.users_by_ids(&author_ids).await?;
         Ok(decisions
             .into_iter()
@@ -232,7 +233,8 @@ impl App {
         if page == 0 || page > pages {
             return Err(AppError::BadRequest(format!("page must be between 1 and {pages}")));
         }
-        let used: HashSet<&str> = self.catalog.tools_in(layer, category, None).map(|t| t.subcategory.as_str()).collect();
+        let used: HashSet<&str> =
+            self.catalog.tools_in(layer, category, None).map(|t| t.subcategory.as_str()).collect();
         Ok(CategoryPage {
             layer: NameLink { slug: layer_entry.slug.clone(), name: layer_entry.name.clone() },
             category: NameLink { slug: cat.slug.clone(), name: cat.name.clone() },

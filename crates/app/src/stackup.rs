@@ -106,12 +106,8 @@ impl App {
             for j in i + 1..tools.len() {
                 let both = self.store.co_usage(ids[i], ids[j]).await?;
                 let (a, b) = (stats.get(&ids[i]).map_or(0, |s| s.stacks), stats.get(&ids[j]).map_or(0, |s| s.stacks));
-                let mut fact = format!(
-                    "{} stacks use both {} and {}",
-                    format::compact(both),
-                    tools[i].name,
-                    tools[j].name
-                );
+                let mut fact =
+                    format!("{} stacks use both {} and {}", format::compact(both), tools[i].name, tools[j].name);
                 if a > 0 && b > 0 && population > 0 {
                     let lift = both as f64 * population as f64 / (a as f64 * b as f64);
                     fact.push_str(&format!(
@@ -142,18 +138,15 @@ impl App {
             .filter(|(slug, _)| *slug != this.slug)
             .filter_map(|(slug, _)| parse_canonical(self.catalog, &slug))
             .collect();
+        // The most viewed comparisons, keeping at least one that shares a tool with this one.
         let shares = |l: &StackupLink| l.tools.iter().any(|t| this.tools.iter().any(|u| u.slug == t.slug));
-        let mut related: Vec<StackupLink> = Vec::new();
-        related.extend(links.iter().filter(|l| shares(l)).take(3).cloned());
-        for l in links {
-            if related.len() >= 5 {
-                break;
-            }
-            if !related.iter().any(|r| r.slug == l.slug) {
-                related.push(l);
-            }
+        let mut related: Vec<StackupLink> = links.iter().take(5).cloned().collect();
+        if !related.iter().any(shares)
+            && let Some(sharing) = links.iter().find(|l| shares(l))
+        {
+            related.pop();
+            related.push(sharing.clone());
         }
-        // Keep the most viewed order overall so the list reads as "popular comparisons".
         Ok(related)
     }
 }
@@ -173,13 +166,20 @@ fn key_differences(app: &App, tools: &[&'static Tool], columns: &[StackupTool]) 
         row("Written in", &|i| or_unknown(&tools[i].language)),
         row("First released", &|i| match tools[i].first_release {
             0 => "unknown".into(),
-            y => format!("{y} ({} years ago)", (chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap_or(2026) - y as i32).max(0)),
+            y => format!(
+                "{y} ({} years ago)",
+                (chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap_or(2026) - y as i32).max(0)
+            ),
         }),
         row("Open source", &|i| if tools[i].open_source { "yes".into() } else { "no".into() }),
         row("GitHub stars", &|i| columns[i].stats.stars_fmt()),
         row("Stacks using it", &|i| columns[i].stats.stacks_fmt()),
-        row("Top pro", &|i| columns[i].pros.first().map_or_else(|| "none yet".into(), |r| format!("{} ({})", r.text, r.votes))),
-        row("Top con", &|i| columns[i].cons.first().map_or_else(|| "none yet".into(), |r| format!("{} ({})", r.text, r.votes))),
+        row("Top pro", &|i| {
+            columns[i].pros.first().map_or_else(|| "none yet".into(), |r| format!("{} ({})", r.text, r.votes))
+        }),
+        row("Top con", &|i| {
+            columns[i].cons.first().map_or_else(|| "none yet".into(), |r| format!("{} ({})", r.text, r.votes))
+        }),
     ];
     rows.retain(|r| r.values.iter().any(|v| v != &r.values[0]) || r.label == "Category");
     rows

@@ -179,8 +179,13 @@ fn redact(url: &str) -> String {
 }
 
 /// Reads `GET /repos/{owner}/{repo}` for every catalog tool on GitHub.
-async fn fetch_live(app: &App, api_url: &str, token: Option<&str>) -> anyhow::Result<Vec<stackdex_app::github::RepoResponse>> {
-    let client = reqwest::Client::builder().user_agent("stackdex").timeout(std::time::Duration::from_secs(20)).build()?;
+async fn fetch_live(
+    app: &App,
+    api_url: &str,
+    token: Option<&str>,
+) -> anyhow::Result<Vec<stackdex_app::github::RepoResponse>> {
+    let client =
+        reqwest::Client::builder().user_agent("stackdex").timeout(std::time::Duration::from_secs(20)).build()?;
     let mut out = Vec::new();
     for tool in app.catalog.tools() {
         let Some(repo) = tool.github_repo() else { continue };

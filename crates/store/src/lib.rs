@@ -72,15 +72,11 @@ impl Store {
         self.backend
     }
 
-    fn db_backend(&self) -> DbBackend {
-        match self.backend {
-            Backend::Sqlite => DbBackend::Sqlite,
-            Backend::Postgres => DbBackend::Postgres,
-        }
-    }
-
     fn stmt(&self, sql: &str, values: Vec<Value>) -> Statement {
-        Statement::from_sql_and_values(self.db_backend(), sql, values)
+        match self.backend {
+            Backend::Postgres => Statement::from_sql_and_values(DbBackend::Postgres, sql, values),
+            Backend::Sqlite => Statement::from_sql_and_values(DbBackend::Sqlite, sqlite_positional(sql), values),
+        }
     }
 
     async fn query_all(&self, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>> {
@@ -133,6 +129,38 @@ fn sqlite_options(url: &str, max: u32) -> ConnectOptions {
     opts
 }
 
+/// SQLite looks numbered parameters (`$7`) up by a linear scan, which makes a statement with
+/// thousands of them quadratic; when they run `$1, $2, ...` in order, plain `?` means the same.
+fn sqlite_positional(sql: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len());
+    let (mut expected, mut last) = (1usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            let start = i + 1;
+            let mut end = start;
+            while end < bytes.len() && bytes[end].is_ascii_digit() {
+                end += 1;
+            }
+            if end > start {
+                if sql[start..end].parse::<usize>().ok() != Some(expected) {
+                    return std::borrow::Cow::Borrowed(sql);
+                }
+                out.push_str(&sql[last..i]);
+                out.push('?');
+                expected += 1;
+                last = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.push_str(&sql[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Seconds since the Unix epoch: every time column is one, the same on both backends.
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -163,3 +191,13 @@ const BATCH_PARAMS: usize = 30_000;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod placeholder_tests {
+    #[test]
+    fn in_order_placeholders_become_positional() {
+        assert_eq!(super::sqlite_positional("SELECT $1, $2 WHERE a = $3"), "SELECT ?, ? WHERE a = ?");
+        assert_eq!(super::sqlite_positional("SELECT $2, $1"), "SELECT $2, $1");
+        assert_eq!(super::sqlite_positional("SELECT 1"), "SELECT 1");
+    }
+}

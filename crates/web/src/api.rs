@@ -111,5 +111,6 @@ async fn search(State(app): State<Arc<App>>, Query(query): Query<HashMap<String,
     responses((status = 200, body = StackupPage), (status = 301, description = "not the canonical order"),
         (status = 404, description = "unknown tool")))]
 async fn stackup(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Response {
-    cached(&app, format!("json:/stackups/{slug}"), JSON, Some(Duration::from_secs(60)), app.stackup_page(&slug), json).await
+    cached(&app, format!("json:/stackups/{slug}"), JSON, Some(Duration::from_secs(60)), app.stackup_page(&slug), json)
+        .await
 }

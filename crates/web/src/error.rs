@@ -24,7 +24,9 @@ struct ErrorPage<'a> {
 /// The response for an error; `internal` forces a 500 whatever the error says.
 pub fn error_response(format: ErrorFormat, err: &AppError, internal: bool) -> Response {
     let (status, code, message, suggestions): (StatusCode, &str, String, &[NameLink]) = match err {
-        _ if internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.".into(), &[]),
+        _ if internal => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.".into(), &[])
+        }
         AppError::Moved(to) => {
             let to = match format {
                 ErrorFormat::Html => to.clone(),

@@ -28,12 +28,19 @@ pub fn router(app: Arc<App>) -> Router {
     pages::routes(openapi.clone())
         .merge(api_router)
         .with_state(app)
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'"),
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+            ),
         ))
-        .layer(CatchPanicLayer::custom(|_| error_response(ErrorFormat::Html, &AppError::BadRequest("internal error".into()), true)))
+        .layer(CatchPanicLayer::custom(|_| {
+            error_response(ErrorFormat::Html, &AppError::BadRequest("internal error".into()), true)
+        }))
 }
 
 /// Serves `key` from the page cache, or builds, renders and caches it.

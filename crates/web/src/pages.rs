@@ -92,16 +92,22 @@ fn not_found(what: &str) -> AppError {
 }
 
 async fn home(State(app): State<Arc<App>>) -> Response {
-    cached(&app, "html:/".into(), HTML, Some(Duration::from_secs(30)), app.home_page(), |p| render(HomeHtml { page: p }))
-        .await
+    cached(&app, "html:/".into(), HTML, Some(Duration::from_secs(30)), app.home_page(), |p| {
+        render(HomeHtml { page: p })
+    })
+    .await
 }
 
 async fn stackup(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Response {
-    let response =
-        cached(&app, format!("html:/stackups/{slug}"), HTML, Some(Duration::from_secs(60)), app.stackup_page(&slug), |p| {
-            render(StackupHtml { page: p })
-        })
-        .await;
+    let response = cached(
+        &app,
+        format!("html:/stackups/{slug}"),
+        HTML,
+        Some(Duration::from_secs(60)),
+        app.stackup_page(&slug),
+        |p| render(StackupHtml { page: p }),
+    )
+    .await;
     if response.status().is_success() {
         app.count_stackup_view(&slug);
     }
@@ -109,7 +115,8 @@ async fn stackup(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Respo
 }
 
 async fn tool(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Response {
-    cached(&app, format!("html:/tools/{slug}"), HTML, None, app.tool_page(&slug), |p| render(ToolHtml { page: p })).await
+    cached(&app, format!("html:/tools/{slug}"), HTML, None, app.tool_page(&slug), |p| render(ToolHtml { page: p }))
+        .await
 }
 
 async fn alternatives(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Response {
@@ -178,12 +185,8 @@ async fn search(State(app): State<Arc<App>>, Query(query): Query<HashMap<String,
 
 /// The tool page's "compare with" box: `?a=django&b=rust` -> the canonical stackup.
 async fn compare(State(app): State<Arc<App>>, Query(query): Query<HashMap<String, String>>) -> Response {
-    let names: Vec<&str> = ["a", "b", "c", "d"]
-        .iter()
-        .filter_map(|k| query.get(*k))
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let names: Vec<&str> =
+        ["a", "b", "c", "d"].iter().filter_map(|k| query.get(*k)).map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
     match stackdex_app::stackup::canonical(app.catalog, &names) {
         Ok(link) => Redirect::to(&format!("/stackups/{}", link.slug)).into_response(),
         Err(e) => error_response(HTML, &e, false),
@@ -191,7 +194,10 @@ async fn compare(State(app): State<Arc<App>>, Query(query): Query<HashMap<String
 }
 
 async fn css() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/app.css"))
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../static/app.css"),
+    )
         .into_response()
 }
 

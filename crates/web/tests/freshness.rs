@@ -1,0 +1,60 @@
+//! Cached pages follow writes: a vote, a follow or a pushed stack shows on the next request
+//! after the change log is polled (the server polls every 200 ms), on both backends.
+
+mod common;
+
+use stackdex_store::{NewSnapshot, NewUser, ReasonKind, SnapshotTool, StackRef};
+
+#[tokio::test]
+async fn writes_show_on_cached_pages() {
+    for t in common::apps(false).await {
+        let store = &t.app.store;
+        let django = t.app.tool_id("django").unwrap();
+        let users = store
+            .create_users(&[NewUser {
+                username: "voter".into(),
+                display_name: "Voter".into(),
+                title: String::new(),
+                password_hash: None,
+                created_at: 0,
+            }])
+            .await
+            .unwrap();
+        let voter = users["voter"];
+        let reason =
+            store.add_reasons(&[(django, ReasonKind::Pro, "Batteries included".into(), None)]).await.unwrap()[0];
+        t.app.poll_changes().await.unwrap();
+        let before = t.get("/api/v1/stackups/django-vs-rust").await.json();
+        assert_eq!(before["tools"][0]["pros"][0]["votes"], 0);
+        assert!(!t.app.cache.is_empty(), "the page is cached");
+
+        store.cast_votes(&[(reason, voter)]).await.unwrap();
+        store.follow_tools(&[(voter, django)]).await.unwrap();
+        store
+            .push_snapshots(&[NewSnapshot {
+                stack: StackRef {
+                    owner: "voter".into(),
+                    owner_kind: "user".into(),
+                    slug: "site".into(),
+                    name: "site".into(),
+                    kind: "repository".into(),
+                },
+                author_id: Some(voter),
+                source: "push".into(),
+                tools: vec![SnapshotTool { tool_id: django, versions: "5.1".into(), sources: "pyproject.toml".into() }],
+                created_at: 10,
+            }])
+            .await
+            .unwrap();
+        t.app.poll_changes().await.unwrap();
+        let after = t.get("/api/v1/stackups/django-vs-rust").await.json();
+        let stats = &after["tools"][0]["stats"];
+        assert_eq!(
+            (stats["votes"].as_i64(), stats["followers"].as_i64(), stats["stacks"].as_i64()),
+            (Some(1), Some(1), Some(1))
+        );
+        assert_eq!(after["tools"][0]["pros"][0]["votes"], 1);
+        let html = t.get("/tools/django").await.body;
+        assert!(html.contains("voter/site"), "the new stack is listed on the tool page");
+    }
+}
