@@ -83,7 +83,7 @@ impl App {
                     tracing::warn!(error = %e, "polling the change log failed");
                 }
                 n += 1;
-                if n % 25 == 0
+                if n.is_multiple_of(25)
                     && let Err(e) = app.flush_views().await
                 {
                     tracing::warn!(error = %e, "writing stackup views failed");

@@ -1,5 +1,7 @@
 //! `stackdex`: the web app, the scanner and the admin commands, in one binary.
 
+mod scan_cmd;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,6 +28,8 @@ struct DbArgs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Detect the stack of one or more repositories, offline (no server, no database).
+    Scan(scan_cmd::ScanArgs),
     /// Serve the web app (creates and migrates the database, loads the catalog).
     Serve {
         /// Address to listen on.
@@ -73,6 +77,12 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if let Command::Scan(args) = &cli.command {
+        return scan_cmd::run(args).unwrap_or_else(|e| {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        });
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -91,6 +101,7 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Scan(_) => unreachable!("handled before the runtime starts"),
         Command::Serve { addr, db, demo, demo_scale } => serve(&addr, &db, demo, demo_scale).await,
         Command::Migrate { db } => {
             let store = open_store(&db).await?;

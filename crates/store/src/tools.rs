@@ -84,15 +84,13 @@ impl Store {
     /// The counters as a full recount from the underlying rows would give them. Slow; for
     /// checks (tests, `stackdex doctor`), never for pages.
     pub async fn recount_tool_stats(&self) -> Result<Vec<ToolStats>> {
-        let sql = format!(
-            "SELECT t.id,
+        let sql = "SELECT t.id,
                 (SELECT COUNT(*) FROM stack_tools st WHERE st.tool_id = t.id),
                 (SELECT COUNT(*) FROM follows f WHERE f.target_kind = 'tool' AND f.target_id = t.id),
                 (SELECT COUNT(*) FROM reason_votes v JOIN reasons r ON r.id = v.reason_id WHERE r.tool_id = t.id),
                 s.github_stars, s.github_forks, s.github_read_at
-             FROM tools t JOIN tool_stats s ON s.tool_id = t.id"
-        );
-        let rows = self.query_all(&sql, vec![]).await?;
+             FROM tools t JOIN tool_stats s ON s.tool_id = t.id";
+        let rows = self.query_all(sql, vec![]).await?;
         rows.iter().map(stats_from_row).collect()
     }
 
