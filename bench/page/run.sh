@@ -272,6 +272,7 @@ fi
 
 THROUGHPUT_ROWS=()
 NOTES=()
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 
 # throughput NAME URL: saves the page, serves it with nginx, alternates wrk; adds a table row
 throughput() {
@@ -343,7 +344,8 @@ cat <<EOF
 
 ## stackdex page benchmark: \`$PAGE\`
 
-Commit $commit$dirty, $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ). wrk runs alternate between the two
+Commit $commit$dirty, $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ), load average $LOAD_START at the start
+and $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) at the end. wrk runs alternate between the two
 targets, $RUNS runs each of $DURATION after a 2 s warm-up; figures are medians over the runs.
 nginx serves the same bytes with \`worker_processes auto;\` ($(nproc) workers here), sendfile on,
 access log off, keep-alive without a request limit; stackdex runs its default (release) runtime.
