@@ -321,3 +321,59 @@ pub fn render_markdown(markdown: &str) -> String {
     pulldown_cmark::html::push_html(&mut html, parser);
     ammonia::clean(&html)
 }
+
+impl App {
+    /// A stack with its current tools grouped by layer, and its history.
+    pub async fn stack_page(&self, owner: &str, slug: &str) -> Result<StackPage> {
+        let stack = self
+            .store
+            .stack(owner, slug)
+            .await?
+            .ok_or_else(|| AppError::NotFound { what: format!("stack {owner}/{slug}"), suggestions: Vec::new() })?;
+        let split = |s: &str| s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect();
+        let mut groups: Vec<LayerGroup> = Vec::new();
+        let mut tools: Vec<(&'static Tool, stackdex_store::SnapshotTool)> = self
+            .store
+            .stack_tools(stack.id)
+            .await?
+            .into_iter()
+            .filter_map(|t| Some((self.tool_by_id(t.tool_id)?, t)))
+            .collect();
+        tools.sort_by(|a, b| a.0.name.to_lowercase().cmp(&b.0.name.to_lowercase()));
+        for layer in self.catalog.layers() {
+            let in_layer: Vec<StackToolView> = tools
+                .iter()
+                .filter(|(t, _)| t.layer == layer.slug)
+                .map(|(t, row)| StackToolView {
+                    slug: t.slug.clone(),
+                    name: t.name.clone(),
+                    subcategory: self.catalog.place(t).subcategory.name.clone(),
+                    versions: split(&row.versions),
+                    sources: split(&row.sources),
+                })
+                .collect();
+            if !in_layer.is_empty() {
+                groups.push(LayerGroup {
+                    layer: NameLink { slug: layer.slug.clone(), name: layer.name.clone() },
+                    tools: in_layer,
+                });
+            }
+        }
+        let snapshots = self
+            .store
+            .snapshots(stack.id, 50)
+            .await?
+            .into_iter()
+            .map(|s| SnapshotView { id: s.id, source: s.source, created_at: s.created_at, tools: s.tools })
+            .collect();
+        Ok(StackPage {
+            owner: stack.stack.owner,
+            slug: stack.stack.slug,
+            name: stack.stack.name,
+            kind: stack.stack.kind,
+            updated_at: stack.updated_at,
+            layers: groups,
+            snapshots,
+        })
+    }
+}

@@ -110,17 +110,14 @@ impl App {
                     format!("{} stacks use both {} and {}", format::compact(both), tools[i].name, tools[j].name);
                 if a > 0 && b > 0 && population > 0 {
                     let lift = both as f64 * population as f64 / (a as f64 * b as f64);
-                    fact.push_str(&format!(
-                        " ({:.1}× what chance would give: {}).",
-                        lift,
-                        if lift >= 1.5 {
-                            "often used together"
-                        } else if lift <= 0.67 {
-                            "rarely used together, a sign they fill the same role"
-                        } else {
-                            "about as often as chance"
-                        }
-                    ));
+                    let verdict = if lift >= 1.5 {
+                        "more often than chance would give: they are often used together"
+                    } else if lift <= 0.67 {
+                        "less often than chance would give: a sign they fill the same role"
+                    } else {
+                        "about as often as chance would give"
+                    };
+                    fact.push_str(&format!(", {verdict} (lift {lift:.2})."));
                 } else {
                     fact.push('.');
                 }

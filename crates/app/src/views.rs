@@ -273,3 +273,52 @@ impl ToolPage {
         initial(&self.name)
     }
 }
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StackToolView {
+    pub slug: String,
+    pub name: String,
+    pub subcategory: String,
+    /// Versions seen, as pushed.
+    pub versions: Vec<String>,
+    /// Files that showed the tool; empty when added by hand.
+    pub sources: Vec<String>,
+}
+
+impl StackToolView {
+    pub fn initial(&self) -> String {
+        initial(&self.name)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LayerGroup {
+    pub layer: NameLink,
+    pub tools: Vec<StackToolView>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SnapshotView {
+    pub id: i64,
+    pub source: String,
+    pub created_at: i64,
+    pub tools: i64,
+}
+
+impl SnapshotView {
+    pub fn date_fmt(&self) -> String {
+        format::date(self.created_at)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StackPage {
+    pub owner: String,
+    pub slug: String,
+    pub name: String,
+    /// "organisation", "team", "person" or "repository".
+    pub kind: String,
+    pub updated_at: i64,
+    pub layers: Vec<LayerGroup>,
+    pub snapshots: Vec<SnapshotView>,
+}

@@ -26,7 +26,7 @@ pub use community::{NewUser, Organisation, User};
 pub use decisions::{Comment, Decision, DecisionKind, NewDecision};
 pub use error::StoreError;
 pub use reasons::{Reason, ReasonKind};
-pub use stacks::{NewSnapshot, SnapshotTool, StackRef, StackSummary};
+pub use stacks::{NewSnapshot, SnapshotSummary, SnapshotTool, StackRef, StackSummary};
 pub use tools::{GithubReading, ToolId, ToolStats};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

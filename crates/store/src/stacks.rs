@@ -247,3 +247,35 @@ fn summary_from_row(r: &sea_orm::QueryResult) -> Result<StackSummary> {
         updated_at: r.try_get_by_index(6)?,
     })
 }
+
+/// One entry of a stack's history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SnapshotSummary {
+    pub id: i64,
+    pub source: String,
+    pub created_at: i64,
+    pub tools: i64,
+}
+
+impl Store {
+    /// A stack's snapshots, newest first.
+    pub async fn snapshots(&self, stack: i64, limit: i64) -> Result<Vec<SnapshotSummary>> {
+        let rows = self
+            .query_all(
+                "SELECT s.id, s.source, s.created_at, (SELECT COUNT(*) FROM snapshot_tools t WHERE t.snapshot_id = s.id)
+                 FROM stack_snapshots s WHERE s.stack_id = $1 ORDER BY s.id DESC LIMIT $2",
+                vec![stack.into(), limit.into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SnapshotSummary {
+                    id: r.try_get_by_index(0)?,
+                    source: r.try_get_by_index(1)?,
+                    created_at: r.try_get_by_index(2)?,
+                    tools: r.try_get_by_index(3)?,
+                })
+            })
+            .collect()
+    }
+}

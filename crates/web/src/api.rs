@@ -31,6 +31,7 @@ pub(crate) fn routes() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(subcategory))
         .routes(routes!(search))
         .routes(routes!(stackup))
+        .routes(routes!(stack))
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String, String> {
@@ -113,4 +114,14 @@ async fn search(State(app): State<Arc<App>>, Query(query): Query<HashMap<String,
 async fn stackup(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Response {
     cached(&app, format!("json:/stackups/{slug}"), JSON, Some(Duration::from_secs(60)), app.stackup_page(&slug), json)
         .await
+}
+
+/// A stack with its current tools grouped by layer, and its history (newest first).
+#[utoipa::path(get, path = "/api/v1/stacks/{owner}/{name}", params(("owner" = String, Path), ("name" = String, Path)),
+    responses((status = 200, body = StackPage), (status = 404, description = "no such stack")))]
+async fn stack(State(app): State<Arc<App>>, Path((owner, name)): Path<(String, String)>) -> Response {
+    match app.stack_page(&owner, &name).await {
+        Ok(page) => axum::Json(page).into_response(),
+        Err(e) => error_response(JSON, &e, false),
+    }
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use stackdex_app::AppError;
 use stackdex_app::views::NameLink;
 
@@ -32,7 +32,8 @@ pub fn error_response(format: ErrorFormat, err: &AppError, internal: bool) -> Re
                 ErrorFormat::Html => to.clone(),
                 ErrorFormat::Json => format!("/api/v1{to}"),
             };
-            return Redirect::permanent(&to).into_response();
+            // 301, as links and bookmarks to a non-canonical stackup should be rewritten.
+            return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response();
         }
         AppError::NotFound { what, suggestions } => {
             (StatusCode::NOT_FOUND, "not_found", format!("We could not find {what}."), suggestions.as_slice())

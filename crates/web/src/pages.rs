@@ -48,6 +48,16 @@ struct HomeHtml<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "stack.html")]
+struct StackHtml<'a> {
+    page: &'a StackPage,
+}
+
+#[derive(Template)]
+#[template(path = "share.html")]
+struct ShareHtml;
+
+#[derive(Template)]
 #[template(path = "search.html")]
 struct SearchHtml<'a> {
     page: &'a SearchPage,
@@ -80,6 +90,8 @@ pub(crate) fn routes(openapi: Arc<utoipa::openapi::OpenApi>) -> Router<Arc<App>>
         .route("/search", get(search))
         .route("/compare", get(compare))
         .route("/stackups/{slug}", get(stackup))
+        .route("/stacks/{owner}/{slug}", get(stack))
+        .route("/share", get(share))
         .route("/static/app.css", get(css))
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/openapi.json", get(move || async move { axum::Json(spec.as_ref().clone()) }))
@@ -175,10 +187,7 @@ async fn category_response(
 async fn search(State(app): State<Arc<App>>, Query(query): Query<HashMap<String, String>>) -> Response {
     let q = query.get("q").map(String::as_str).unwrap_or("").to_owned();
     match app.search_page(&q).await {
-        Ok(page) => match render(SearchHtml { page: &page }) {
-            Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
-            Err(_) => error_response(HTML, &AppError::BadRequest("internal error".into()), true),
-        },
+        Ok(page) => html_response(render(SearchHtml { page: &page })),
         Err(e) => error_response(HTML, &e, false),
     }
 }
@@ -190,6 +199,27 @@ async fn compare(State(app): State<Arc<App>>, Query(query): Query<HashMap<String
     match stackdex_app::stackup::canonical(app.catalog, &names) {
         Ok(link) => Redirect::to(&format!("/stackups/{}", link.slug)).into_response(),
         Err(e) => error_response(HTML, &e, false),
+    }
+}
+
+async fn stack(State(app): State<Arc<App>>, Path((owner, slug)): Path<(String, String)>) -> Response {
+    match app.stack_page(&owner, &slug).await {
+        Ok(page) => html_response(render(StackHtml { page: &page })),
+        Err(e) => error_response(HTML, &e, false),
+    }
+}
+
+async fn share() -> Response {
+    html_response(render(ShareHtml))
+}
+
+fn html_response(rendered: Result<String, String>) -> Response {
+    match rendered {
+        Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering failed");
+            error_response(HTML, &AppError::BadRequest("internal error".into()), true)
+        }
     }
 }
 
@@ -214,8 +244,5 @@ fn docs(openapi: &utoipa::openapi::OpenApi) -> Response {
             }
         }
     }
-    match render(DocsHtml { operations }) {
-        Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
-        Err(_) => error_response(HTML, &AppError::BadRequest("internal error".into()), true),
-    }
+    html_response(render(DocsHtml { operations }))
 }

@@ -56,5 +56,19 @@ async fn writes_show_on_cached_pages() {
         assert_eq!(after["tools"][0]["pros"][0]["votes"], 1);
         let html = t.get("/tools/django").await.body;
         assert!(html.contains("voter/site"), "the new stack is listed on the tool page");
+        // The stack page: tools grouped by layer, versions and sources, history.
+        let page = t.get("/stacks/voter/site").await;
+        assert_eq!(page.status, axum::http::StatusCode::OK);
+        for needle in ["Application &#38; Data", "Django", "5.1", "pyproject.toml", "History"] {
+            assert!(page.body.contains(needle), "stack page lacks {needle}");
+        }
+        let api = t.get("/api/v1/stacks/voter/site").await.json();
+        assert_eq!(api["layers"][0]["tools"][0]["slug"], "django");
+        assert_eq!(api["layers"][0]["tools"][0]["versions"][0], "5.1");
+        assert_eq!(api["snapshots"].as_array().unwrap().len(), 1);
+        let missing = t.get("/api/v1/stacks/nobody/nothing").await;
+        assert_eq!(missing.status, axum::http::StatusCode::NOT_FOUND);
+        assert_eq!(missing.json()["error"]["code"], "not_found");
+        assert_eq!(t.get("/share").await.status, axum::http::StatusCode::OK);
     }
 }

@@ -156,7 +156,7 @@ async fn stackup_html_shows_every_element(t: &common::TestApp) {
 async fn other_pages_and_bad_input(t: &common::TestApp) {
     // Non-canonical order redirects, for pages and for the API.
     let r = t.get("/stackups/rust-vs-django").await;
-    assert_eq!((r.status, r.location.as_deref()), (StatusCode::PERMANENT_REDIRECT, Some("/stackups/django-vs-rust")));
+    assert_eq!((r.status, r.location.as_deref()), (StatusCode::MOVED_PERMANENTLY, Some("/stackups/django-vs-rust")));
     let r = t.get("/api/v1/stackups/rust-vs-django").await;
     assert_eq!(r.location.as_deref(), Some("/api/v1/stackups/django-vs-rust"));
     // Three tools, and aliases resolve to the canonical slug.

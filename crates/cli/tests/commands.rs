@@ -1,0 +1,161 @@
+//! The `stackdex` binary run as a process: serve, migrate and the GitHub importer (live against
+//! a local fake of the GitHub API, and from a file), on SQLite and PostgreSQL.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use stackdex_store::testing::fresh_stores;
+use stackdex_store::{Backend, Store};
+
+fn stackdex() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_stackdex"))
+}
+
+async fn stars_of(store: &Store, slug: &str) -> (Option<i64>, Option<i64>) {
+    let ids = store.sync_tools(&[]).await.unwrap();
+    let stats = store.tool_stats(ids[slug]).await.unwrap();
+    (stats.github_stars, stats.github_forks)
+}
+
+/// A fake GitHub API on a free port: two repositories, 404 for the rest, and a broken body
+/// for one, to check the importer skips what it cannot read.
+async fn fake_github() -> String {
+    use axum::extract::Path;
+    use axum::routing::get;
+    let app = axum::Router::new().route(
+        "/repos/{owner}/{repo}",
+        get(|Path((owner, repo)): Path<(String, String)>| async move {
+            let full = format!("{owner}/{repo}");
+            let body = match full.as_str() {
+                "django/django" => {
+                    r#"{"full_name":"django/django","stargazers_count":85642,"forks_count":33217,"watchers":1}"#
+                }
+                "rust-lang/rust" => r#"{"full_name":"rust-lang/rust","stargazers_count":107618,"forks_count":13941}"#,
+                "pallets/flask" => r#"{"full_name": "#,
+                _ => return (axum::http::StatusCode::NOT_FOUND, "{}".to_owned()),
+            };
+            (axum::http::StatusCode::OK, body.to_owned())
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_github_live_and_from_file() {
+    let api = fake_github().await;
+    for db in fresh_stores().await {
+        let live = stackdex()
+            .args(["import-github", "--live", "--api-url", &api, "--database-url", &db.url])
+            .env_remove("GITHUB_TOKEN")
+            .output()
+            .unwrap();
+        assert!(live.status.success(), "{:?}: {}", db.backend, String::from_utf8_lossy(&live.stderr));
+        assert!(String::from_utf8_lossy(&live.stdout).contains("for 2 tools"));
+        assert_eq!(stars_of(&db.store, "django").await, (Some(85_642), Some(33_217)));
+        assert_eq!(stars_of(&db.store, "rust").await, (Some(107_618), Some(13_941)));
+
+        // From a file of responses (offline); a reading replaces the previous one.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("responses.json");
+        std::fs::write(&file, r#"[{"full_name":"Django/Django","stargazers_count":90000,"forks_count":34000,"id":1}]"#)
+            .unwrap();
+        let out =
+            stackdex().args(["import-github", "--file"]).arg(&file).args(["--database-url", &db.url]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(stars_of(&db.store, "django").await, (Some(90_000), Some(34_000)));
+
+        // A malformed file is a clear error, and nothing stored is lost.
+        std::fs::write(&file, "[{\"full_name\": 12").unwrap();
+        let out =
+            stackdex().args(["import-github", "--file"]).arg(&file).args(["--database-url", &db.url]).output().unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("not a JSON array of GitHub repository responses"), "{stderr}");
+        assert_eq!(stars_of(&db.store, "django").await, (Some(90_000), Some(34_000)));
+    }
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `stackdex serve` on a free port and returns it with its base URL.
+fn serve(database_url: &str) -> (Server, String) {
+    let mut child = stackdex()
+        .args(["serve", "--addr", "127.0.0.1:0", "--database-url", database_url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "unexpected first line {line:?}");
+    (Server(child), url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_answers_over_http_on_both_backends() {
+    for db in fresh_stores().await {
+        let (_server, url) = serve(&db.url);
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let health = client.get(format!("{url}/healthz")).send().await.unwrap();
+        assert_eq!(health.status(), 200);
+        let page = client.get(format!("{url}/stackups/django-vs-rust")).send().await.unwrap();
+        assert_eq!(page.status(), 200, "{:?}", db.backend);
+        assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+        assert!(page.text().await.unwrap().contains("Django vs Rust"));
+        let moved = client.get(format!("{url}/stackups/rust-vs-django")).send().await.unwrap();
+        assert_eq!(moved.status(), 301);
+        assert_eq!(moved.headers()["location"], "/stackups/django-vs-rust");
+        let api = client.get(format!("{url}/api/v1/stackups/django-vs-rust")).send().await.unwrap();
+        let json: serde_json::Value = api.json().await.unwrap();
+        assert_eq!(json["tools"][1]["slug"], "rust");
+    }
+}
+
+#[test]
+fn a_fresh_sqlite_file_is_created_and_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nested/stackdex.db");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let url = format!("sqlite://{}", db.display());
+    let out = stackdex().args(["migrate", "--database-url", &url]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("schema version 1"));
+    assert!(db.exists());
+    // The default location: the data folder.
+    let out = stackdex()
+        .arg("migrate")
+        .env_remove("DATABASE_URL")
+        .env("STACKDEX_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.path().join("data/stackdex.db").exists());
+}
+
+#[test]
+fn bad_configuration_is_a_clear_error() {
+    let out = stackdex().args(["migrate", "--database-url", "mysql://nope"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
+    let out =
+        stackdex().args(["serve", "--addr", "not-an-address", "--database-url", "sqlite::memory:"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("listening on not-an-address"));
+    let out = stackdex().args(["serve", "--demo-scale", "0"]).output().unwrap();
+    assert!(!out.status.success());
+    let _ = Duration::from_secs(0);
+    let _ = Backend::Sqlite;
+}
