@@ -339,7 +339,7 @@ impl App {
             .into_iter()
             .filter_map(|t| Some((self.tool_by_id(t.tool_id)?, t)))
             .collect();
-        tools.sort_by(|a, b| a.0.name.to_lowercase().cmp(&b.0.name.to_lowercase()));
+        tools.sort_by_key(|(t, _)| t.name.to_lowercase());
         for layer in self.catalog.layers() {
             let in_layer: Vec<StackToolView> = tools
                 .iter()
