@@ -174,7 +174,7 @@ fn vendored_folders_and_gitignore() {
     write(root, ".gitignore", "generated/\n");
     write(root, "generated/package.json", "{\"dependencies\": {\"vue\": \"3\"}}");
     let report = scan_path(root);
-    assert!(!has(&report, "react") && !has(&report, "sidekiq") && !has(&report, "vue-js"));
+    assert!(!has(&report, "react") && !has(&report, "sidekiq") && !has(&report, "vuejs"));
     assert_eq!(report.components.len(), 1);
     let options = ScanOptions { include_vendored: true, ..ScanOptions::default() };
     let report = scan(Catalog::builtin(), root, &options).unwrap();

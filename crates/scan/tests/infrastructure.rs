@@ -31,7 +31,7 @@ fn ci_services_and_actions() {
     assert!(from_file(postgres, ".github/workflows/ci.yml"));
     assert!(postgres.versions.contains(&"15".to_owned()));
     assert!(from_file(tool(&report, "memcached"), ".github/workflows/ci.yml"), "string service");
-    assert!(from_file(tool(&report, "aws"), ".github/workflows/ci.yml"), "uses: aws-actions/...");
+    assert!(from_file(tool(&report, "amazon-web-services-aws"), ".github/workflows/ci.yml"), "uses: aws-actions/...");
     assert!(has(&report, "github-actions"));
     // GitLab CI: top-level image, services as strings and mappings, job services
     assert_eq!(tool(&report, "mysql").versions, ["8.0"]);
@@ -44,7 +44,7 @@ fn ci_services_and_actions() {
 #[test]
 fn terraform_helm_and_kubernetes() {
     let report = scan_fixture("infra");
-    assert!(from_file(tool(&report, "aws"), "terraform/main.tf"));
+    assert!(from_file(tool(&report, "amazon-web-services-aws"), "terraform/main.tf"));
     // resource types: aws_s3_bucket, aws_dynamodb_table (whatever slug the catalog gives them)
     let catalog = stackdex_catalog::Catalog::builtin();
     for alias in ["aws.s3", "aws.dynamodb"] {
