@@ -14,6 +14,23 @@ pub use rules::RuleSet;
 
 include!(concat!(env!("OUT_DIR"), "/data_files.rs"));
 
+/// How the texts given to the loader are written: TOML (the files under `data/`, and tests) or
+/// JSON (the same data converted at build time, for a fast start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Json,
+}
+
+impl Format {
+    pub(crate) fn decode<T: serde::de::DeserializeOwned>(self, text: &str) -> Result<T, String> {
+        match self {
+            Format::Toml => toml::from_str(text).map_err(|e| e.to_string()),
+            Format::Json => serde_json::from_str(text).map_err(|e| e.to_string()),
+        }
+    }
+}
+
 /// A problem in the catalog's data, naming the file and the entry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}: {entry}: {message}")]
@@ -49,7 +66,7 @@ impl Catalog {
     /// which the catalog's own test suite rules out.
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| match Catalog::from_files(DATA_FILES) {
+        CATALOG.get_or_init(|| match Catalog::from_sources(DATA_FILES, DATA_FORMAT) {
             Ok(catalog) => catalog,
             Err(errors) => panic!("built-in catalog is invalid: {errors}"),
         })
@@ -58,14 +75,19 @@ impl Catalog {
     /// Parses and validates a catalog from `(path, contents)` pairs laid out like `data/`:
     /// `taxonomy.toml`, `tools/<layer>/<category>.toml`, `rules/**.toml`.
     pub fn from_files(files: &[(&str, &str)]) -> Result<Catalog, CatalogErrors> {
+        Catalog::from_sources(files, Format::Toml)
+    }
+
+    /// Like [`Catalog::from_files`], with the texts written in `format`.
+    pub fn from_sources(files: &[(&str, &str)], format: Format) -> Result<Catalog, CatalogErrors> {
         let mut errors = Vec::new();
-        let layers = model::parse_taxonomy(files, &mut errors);
-        let tools = model::parse_tools(files, &layers, &mut errors);
+        let layers = model::parse_taxonomy(files, format, &mut errors);
+        let tools = model::parse_tools(files, format, &layers, &mut errors);
         let (by_slug, by_alias) = validate::index_and_check(&tools, &mut errors);
         let mut catalog = Catalog { layers, tools, by_slug, by_alias, rules: RuleSet::default() };
         let rule_files: Vec<(&str, &str)> =
             files.iter().copied().filter(|(path, _)| path.starts_with("rules/")).collect();
-        catalog.rules = rules::load(&rule_files, &catalog, &mut errors);
+        catalog.rules = rules::load(&rule_files, format, &catalog, &mut errors);
         if errors.is_empty() { Ok(catalog) } else { Err(CatalogErrors(errors)) }
     }
 

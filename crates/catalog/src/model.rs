@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::CatalogError;
+use crate::{CatalogError, Format};
 
 #[derive(Debug, Clone)]
 pub struct Layer {
@@ -125,16 +125,16 @@ struct ToolsFile {
     tool: Vec<Tool>,
 }
 
-pub(crate) fn parse_taxonomy(files: &[(&str, &str)], errors: &mut Vec<CatalogError>) -> Vec<Layer> {
+pub(crate) fn parse_taxonomy(files: &[(&str, &str)], format: Format, errors: &mut Vec<CatalogError>) -> Vec<Layer> {
     const FILE: &str = "taxonomy.toml";
     let Some((_, text)) = files.iter().find(|(p, _)| *p == FILE) else {
         errors.push(CatalogError::new(FILE, "-", "missing"));
         return Vec::new();
     };
-    let parsed: TaxonomyFile = match toml::from_str(text) {
+    let parsed: TaxonomyFile = match format.decode(text) {
         Ok(parsed) => parsed,
         Err(e) => {
-            errors.push(CatalogError::new(FILE, "-", e.to_string()));
+            errors.push(CatalogError::new(FILE, "-", e));
             return Vec::new();
         }
     };
@@ -154,7 +154,12 @@ pub(crate) fn parse_taxonomy(files: &[(&str, &str)], errors: &mut Vec<CatalogErr
 }
 
 /// Parses `tools/<layer>/<category>.toml`; the path gives each tool its layer and category.
-pub(crate) fn parse_tools(files: &[(&str, &str)], layers: &[Layer], errors: &mut Vec<CatalogError>) -> Vec<Tool> {
+pub(crate) fn parse_tools(
+    files: &[(&str, &str)],
+    format: Format,
+    layers: &[Layer],
+    errors: &mut Vec<CatalogError>,
+) -> Vec<Tool> {
     let mut tools = Vec::new();
     for (path, text) in files.iter().filter(|(p, _)| p.starts_with("tools/")) {
         let parts: Vec<&str> = path.trim_end_matches(".toml").split('/').collect();
@@ -170,10 +175,10 @@ pub(crate) fn parse_tools(files: &[(&str, &str)], layers: &[Layer], errors: &mut
             errors.push(CatalogError::new(path, "-", "no such layer/category in taxonomy.toml"));
             continue;
         };
-        let parsed: ToolsFile = match toml::from_str(text) {
+        let parsed: ToolsFile = match format.decode(text) {
             Ok(parsed) => parsed,
             Err(e) => {
-                errors.push(CatalogError::new(path, "-", e.to_string()));
+                errors.push(CatalogError::new(path, "-", e));
                 continue;
             }
         };

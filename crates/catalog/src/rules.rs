@@ -464,7 +464,12 @@ impl RuleEntry {
     }
 }
 
-pub(crate) fn load(files: &[(&str, &str)], catalog: &Catalog, errors: &mut Vec<CatalogError>) -> RuleSet {
+pub(crate) fn load(
+    files: &[(&str, &str)],
+    format: crate::Format,
+    catalog: &Catalog,
+    errors: &mut Vec<CatalogError>,
+) -> RuleSet {
     let mut set = RuleSet::default();
     let mut rule_of_tool: HashMap<String, String> = HashMap::new();
     let mut extension_owner: HashMap<String, String> = HashMap::new();
@@ -472,10 +477,10 @@ pub(crate) fn load(files: &[(&str, &str)], catalog: &Catalog, errors: &mut Vec<C
         if !path.ends_with(".toml") {
             continue;
         }
-        let parsed: RuleFile = match toml::from_str(text) {
+        let parsed: RuleFile = match format.decode(text) {
             Ok(parsed) => parsed,
             Err(e) => {
-                errors.push(CatalogError::new(path, "-", e.to_string()));
+                errors.push(CatalogError::new(path, "-", e));
                 continue;
             }
         };
@@ -599,7 +604,7 @@ mod tests {
 
     fn catalog_with(rules: &str) -> Result<Catalog, crate::CatalogErrors> {
         let mut files: Vec<(&str, &str)> =
-            crate::DATA_FILES.iter().copied().filter(|(p, _)| !p.starts_with("rules/")).collect();
+            crate::DATA_FILES_TOML.iter().copied().filter(|(p, _)| !p.starts_with("rules/")).collect();
         files.push(("rules/test.toml", rules));
         Catalog::from_files(&files)
     }

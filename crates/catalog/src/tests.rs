@@ -2,7 +2,8 @@ use super::*;
 
 #[test]
 fn builtin_catalog_is_valid() {
-    let catalog = Catalog::from_files(DATA_FILES).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(DATA_FORMAT, Format::Json, "every data file is valid TOML (converted at build time)");
+    let catalog = Catalog::from_sources(DATA_FILES, DATA_FORMAT).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(catalog.layers().len(), 4);
     assert!(catalog.tools().len() >= 1500, "only {} tools", catalog.tools().len());
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
-use crate::{BATCH_PARAMS, Result, Store, StoreError, ToolId, placeholders};
+use crate::{BATCH_PARAMS, Col, Result, Store, StoreError, ToolId, placeholders};
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -150,17 +150,19 @@ impl Store {
         let txn = self.write.begin().await?;
         let mut deltas: HashMap<ToolId, i64> = HashMap::new();
         let now = crate::now();
-        for chunk in follows.chunks(BATCH_PARAMS / 4) {
-            let sql = format!(
-                "INSERT INTO follows (user_id, target_kind, target_id, created_at) VALUES {}
-                 ON CONFLICT (user_id, target_kind, target_id) DO NOTHING RETURNING target_id",
-                placeholders(chunk.len(), 4)
-            );
-            let values =
-                chunk.iter().flat_map(|(u, t)| [(*u).into(), "tool".into(), (*t).into(), now.into()]).collect();
-            for row in txn.query_all_raw(self.stmt(&sql, values)).await? {
-                *deltas.entry(row.try_get_by_index(0)?).or_default() += 1;
-            }
+        let values: Vec<Vec<Value>> =
+            follows.iter().map(|(u, t)| vec![(*u).into(), "tool".into(), (*t).into(), now.into()]).collect();
+        let inserted = self
+            .bulk_insert(
+                &txn,
+                "INSERT INTO follows (user_id, target_kind, target_id, created_at)",
+                &[Col::Int, Col::Text, Col::Int, Col::Int],
+                &values,
+                "ON CONFLICT (user_id, target_kind, target_id) DO NOTHING RETURNING target_id",
+            )
+            .await?;
+        for row in inserted {
+            *deltas.entry(row.try_get_by_index(0)?).or_default() += 1;
         }
         self.bump_tool_counter(&txn, "followers", &deltas).await?;
         let tags: Vec<String> = deltas.keys().map(|t| format!("tool:{t}")).collect();

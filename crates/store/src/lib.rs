@@ -186,6 +186,60 @@ fn placeholders(rows: usize, cols: usize) -> String {
     out
 }
 
+/// The SQL type of a bulk-inserted column.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Col {
+    Int,
+    Text,
+}
+
+impl Store {
+    /// Inserts many rows: `{head} VALUES ... {tail}` on SQLite, and on PostgreSQL one
+    /// `{head} SELECT * FROM UNNEST($1::bigint[], ...) {tail}` per chunk, which binds one array
+    /// per column instead of thousands of parameters. Returns what `tail`'s RETURNING gives.
+    pub(crate) async fn bulk_insert<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        head: &str,
+        cols: &[Col],
+        rows: &[Vec<Value>],
+        tail: &str,
+    ) -> Result<Vec<QueryResult>> {
+        use sea_orm::sea_query::ArrayType;
+        let mut out = Vec::new();
+        match self.backend {
+            Backend::Sqlite => {
+                for chunk in rows.chunks(BATCH_PARAMS / cols.len()) {
+                    let sql = format!("{head} VALUES {} {tail}", placeholders(chunk.len(), cols.len()));
+                    let values = chunk.iter().flatten().cloned().collect();
+                    out.extend(conn.query_all_raw(self.stmt(&sql, values)).await?);
+                }
+            }
+            Backend::Postgres => {
+                let casts: Vec<String> = cols
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| format!("${}::{}", i + 1, if matches!(c, Col::Int) { "bigint[]" } else { "text[]" }))
+                    .collect();
+                let sql = format!("{head} SELECT * FROM UNNEST({}) {tail}", casts.join(", "));
+                for chunk in rows.chunks(50_000) {
+                    let values = cols
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            let column: Vec<Value> = chunk.iter().map(|r| r[i].clone()).collect();
+                            let ty = if matches!(c, Col::Int) { ArrayType::BigInt } else { ArrayType::String };
+                            Value::Array(ty, Some(Box::new(column)))
+                        })
+                        .collect();
+                    out.extend(conn.query_all_raw(self.stmt(&sql, values)).await?);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// Rows per multi-row statement: under SQLite's and PostgreSQL's bound-parameter limits.
 const BATCH_PARAMS: usize = 30_000;
 

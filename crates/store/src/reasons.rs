@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
 use crate::community::{list, tags_or_all};
-use crate::{BATCH_PARAMS, Result, Store, StoreError, ToolId, placeholders};
+use crate::{BATCH_PARAMS, Col, Result, Store, StoreError, ToolId, placeholders};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -88,16 +88,18 @@ impl Store {
         let txn = self.write.begin().await?;
         let now = crate::now();
         let mut per_reason: HashMap<i64, i64> = HashMap::new();
-        for chunk in votes.chunks(BATCH_PARAMS / 3) {
-            let sql = format!(
-                "INSERT INTO reason_votes (reason_id, user_id, created_at) VALUES {}
-                 ON CONFLICT (reason_id, user_id) DO NOTHING RETURNING reason_id",
-                placeholders(chunk.len(), 3)
-            );
-            let values = chunk.iter().flat_map(|(r, u)| [(*r).into(), (*u).into(), now.into()]).collect();
-            for row in txn.query_all_raw(self.stmt(&sql, values)).await? {
-                *per_reason.entry(row.try_get_by_index(0)?).or_default() += 1;
-            }
+        let values: Vec<Vec<Value>> = votes.iter().map(|(r, u)| vec![(*r).into(), (*u).into(), now.into()]).collect();
+        let inserted = self
+            .bulk_insert(
+                &txn,
+                "INSERT INTO reason_votes (reason_id, user_id, created_at)",
+                &[Col::Int, Col::Int, Col::Int],
+                &values,
+                "ON CONFLICT (reason_id, user_id) DO NOTHING RETURNING reason_id",
+            )
+            .await?;
+        for row in inserted {
+            *per_reason.entry(row.try_get_by_index(0)?).or_default() += 1;
         }
         self.apply_vote_deltas(&txn, &per_reason).await?;
         txn.commit().await?;

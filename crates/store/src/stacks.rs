@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
 use crate::community::{list, tags_or_all};
-use crate::{BATCH_PARAMS, Result, Store, ToolId, placeholders};
+use crate::{BATCH_PARAMS, Col, Result, Store, ToolId, placeholders};
 
 /// Which stack a snapshot belongs to; created on first push.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -131,19 +131,20 @@ impl Store {
             .collect();
         let mut seen = HashSet::new();
         let rows: Vec<_> = rows.into_iter().filter(|(snap, t)| seen.insert((*snap, t.tool_id))).collect();
-        for chunk in rows.chunks(BATCH_PARAMS / 4) {
-            let sql = format!(
-                "INSERT INTO snapshot_tools (snapshot_id, tool_id, versions, sources) VALUES {}",
-                placeholders(chunk.len(), 4)
-            );
-            let values = chunk
-                .iter()
-                .flat_map(|(snap, t)| {
-                    [(*snap).into(), t.tool_id.into(), t.versions.clone().into(), t.sources.clone().into()]
-                })
-                .collect();
-            txn.execute_raw(self.stmt(&sql, values)).await?;
-        }
+        let values: Vec<Vec<Value>> = rows
+            .iter()
+            .map(|(snap, t)| {
+                vec![(*snap).into(), t.tool_id.into(), t.versions.clone().into(), t.sources.clone().into()]
+            })
+            .collect();
+        self.bulk_insert(
+            &txn,
+            "INSERT INTO snapshot_tools (snapshot_id, tool_id, versions, sources)",
+            &[Col::Int, Col::Int, Col::Text, Col::Text],
+            &values,
+            "",
+        )
+        .await?;
 
         // 3. Current membership: diff against what each stack holds now.
         let mut current: HashMap<i64, HashSet<ToolId>> = ids.iter().map(|id| (*id, HashSet::new())).collect();
@@ -163,15 +164,18 @@ impl Store {
         }
         // Counters follow the rows actually inserted and deleted, so a race cannot double-count.
         let mut deltas: HashMap<ToolId, i64> = HashMap::new();
-        for chunk in added.chunks(BATCH_PARAMS / 2) {
-            let sql = format!(
-                "INSERT INTO stack_tools (stack_id, tool_id) VALUES {} ON CONFLICT (stack_id, tool_id) DO NOTHING RETURNING tool_id",
-                placeholders(chunk.len(), 2)
-            );
-            let values = chunk.iter().flat_map(|(s, t)| [(*s).into(), (*t).into()]).collect();
-            for row in txn.query_all_raw(self.stmt(&sql, values)).await? {
-                *deltas.entry(row.try_get_by_index(0)?).or_default() += 1;
-            }
+        let values: Vec<Vec<Value>> = added.iter().map(|(s, t)| vec![(*s).into(), (*t).into()]).collect();
+        let inserted = self
+            .bulk_insert(
+                &txn,
+                "INSERT INTO stack_tools (stack_id, tool_id)",
+                &[Col::Int, Col::Int],
+                &values,
+                "ON CONFLICT (stack_id, tool_id) DO NOTHING RETURNING tool_id",
+            )
+            .await?;
+        for row in inserted {
+            *deltas.entry(row.try_get_by_index(0)?).or_default() += 1;
         }
         for (stack, tool) in removed {
             let gone = txn
