@@ -13,25 +13,7 @@ const PER_PAGE: usize = 30;
 
 impl App {
     pub(crate) async fn stats_map(&self) -> Result<HashMap<ToolId, Stats>> {
-        Ok(self
-            .store
-            .all_tool_stats()
-            .await?
-            .into_iter()
-            .map(|s| {
-                (
-                    s.tool_id,
-                    Stats {
-                        stacks: s.stacks,
-                        followers: s.followers,
-                        votes: s.votes,
-                        github_stars: s.github_stars,
-                        github_forks: s.github_forks,
-                        github_read_at: s.github_read_at,
-                    },
-                )
-            })
-            .collect())
+        Ok(self.store.all_tool_stats().await?.into_iter().map(|s| (s.tool_id, Stats::from(s))).collect())
     }
 
     pub(crate) fn card(&self, tool: &Tool, stats: &HashMap<ToolId, Stats>, curated: bool) -> ToolCard {

@@ -22,6 +22,19 @@ pub struct Stats {
     pub github_read_at: Option<i64>,
 }
 
+impl From<stackdex_store::ToolStats> for Stats {
+    fn from(s: stackdex_store::ToolStats) -> Self {
+        Stats {
+            stacks: s.stacks,
+            followers: s.followers,
+            votes: s.votes,
+            github_stars: s.github_stars,
+            github_forks: s.github_forks,
+            github_read_at: s.github_read_at,
+        }
+    }
+}
+
 impl Stats {
     pub fn stacks_fmt(&self) -> String {
         format::compact(self.stacks)

@@ -13,8 +13,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::pages::page_number;
-use crate::{ErrorFormat, cached, error_response};
+use crate::{ErrorFormat, cached, category_response, error_response};
 
 const JSON: ErrorFormat = ErrorFormat::Json;
 
@@ -67,7 +66,7 @@ async fn category(
     Path((layer, category)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    category_json(&app, layer, category, None, &query).await
+    category_response(&app, (layer, category, None), &query, JSON, json).await
 }
 
 /// Tools of a subcategory, ranked by stacks.
@@ -79,22 +78,7 @@ async fn subcategory(
     Path((layer, category, sub)): Path<(String, String, String)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    category_json(&app, layer, category, Some(sub), &query).await
-}
-
-async fn category_json(
-    app: &App,
-    layer: String,
-    category: String,
-    sub: Option<String>,
-    query: &HashMap<String, String>,
-) -> Response {
-    let page = match page_number(query) {
-        Ok(p) => p,
-        Err(e) => return error_response(JSON, &e, false),
-    };
-    let key = format!("json:/categories/{layer}/{category}/{}?{page}", sub.as_deref().unwrap_or(""));
-    cached(app, key, JSON, None, app.category_page(&layer, &category, sub.as_deref(), page), json).await
+    category_response(&app, (layer, category, Some(sub)), &query, JSON, json).await
 }
 
 /// Full-text tool search, tolerant of typos in names.

@@ -78,6 +78,23 @@ where
     ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
+/// A category (or subcategory) page, `?page=N`, in either format.
+pub(crate) async fn category_response(
+    app: &App,
+    (layer, category, sub): (String, String, Option<String>),
+    query: &std::collections::HashMap<String, String>,
+    format: ErrorFormat,
+    render: impl FnOnce(&stackdex_app::views::CategoryPage) -> Result<String, String>,
+) -> Response {
+    let page = match pages::page_number(query) {
+        Ok(p) => p,
+        Err(e) => return error_response(format, &e, false),
+    };
+    let prefix = if format == ErrorFormat::Html { "html" } else { "json" };
+    let key = format!("{prefix}:/categories/{layer}/{category}/{}?{page}", sub.as_deref().unwrap_or(""));
+    cached(app, key, format, None, app.category_page(&layer, &category, sub.as_deref(), page), render).await
+}
+
 /// The tags a view was built from: every tool it names (by slug), and decisions.
 fn tags_of<T: Serialize>(app: &App, view: &T) -> Vec<String> {
     fn walk(v: &serde_json::Value, out: &mut Vec<String>, app: &App) {

@@ -13,7 +13,7 @@ use axum::routing::get;
 use stackdex_app::views::*;
 use stackdex_app::{App, AppError};
 
-use crate::{ErrorFormat, cached, error_response};
+use crate::{ErrorFormat, cached, category_response, error_response};
 
 const HTML: ErrorFormat = ErrorFormat::Html;
 
@@ -155,7 +155,7 @@ async fn category(
     Path((layer, category)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    category_response(&app, layer, category, None, &query).await
+    category_response(&app, (layer, category, None), &query, HTML, |p| render(CategoryHtml { page: p })).await
 }
 
 async fn subcategory(
@@ -163,25 +163,7 @@ async fn subcategory(
     Path((layer, category, sub)): Path<(String, String, String)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    category_response(&app, layer, category, Some(sub), &query).await
-}
-
-async fn category_response(
-    app: &App,
-    layer: String,
-    category: String,
-    sub: Option<String>,
-    query: &HashMap<String, String>,
-) -> Response {
-    let page = match page_number(query) {
-        Ok(p) => p,
-        Err(e) => return error_response(HTML, &e, false),
-    };
-    let key = format!("html:/categories/{layer}/{category}/{}?{page}", sub.as_deref().unwrap_or(""));
-    cached(app, key, HTML, None, app.category_page(&layer, &category, sub.as_deref(), page), |p| {
-        render(CategoryHtml { page: p })
-    })
-    .await
+    category_response(&app, (layer, category, Some(sub)), &query, HTML, |p| render(CategoryHtml { page: p })).await
 }
 
 async fn search(State(app): State<Arc<App>>, Query(query): Query<HashMap<String, String>>) -> Response {
