@@ -239,12 +239,13 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
     for (tool, id) in &tools {
         let target = match SEED.iter().find(|t| t.slug == tool.slug) {
             Some(t) => t.stacks * s,
-            None => stacks_target(tool, &mut rng) * s,
+            None => stacks_target(tool, &mut rng_for("stacks", &tool.slug)) * s,
         };
         let k = (target as usize).min(n_stacks);
-        for stack in index::sample(&mut rng, n_stacks, k) {
-            let version = if rng.random_bool(0.6) {
-                format!("{}.{}", rng.random_range(1..6), rng.random_range(0..20))
+        let mut trng = rng_for("stack-members", &tool.slug);
+        for stack in index::sample(&mut trng, n_stacks, k) {
+            let version = if trng.random_bool(0.6) {
+                format!("{}.{}", trng.random_range(1..6), trng.random_range(0..20))
             } else {
                 String::new()
             };
@@ -292,10 +293,10 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
     for (tool, id) in &tools {
         let target = match SEED.iter().find(|t| t.slug == tool.slug) {
             Some(t) => t.followers * s,
-            None => (tool.popularity.votes as i64 * 2 / 3 + rng.random_range(0..40)) * s,
+            None => (tool.popularity.votes as i64 * 2 / 3 + rng_for("followers", &tool.slug).random_range(0..40)) * s,
         };
         let k = (target as usize).min(members.len());
-        follows.extend(index::sample(&mut rng, members.len(), k).into_iter().map(|u| (members[u], *id)));
+        follows.extend(index::sample(&mut rng_for("follows", &tool.slug), members.len(), k).into_iter().map(|u| (members[u], *id)));
     }
     for chunk in follows.chunks(200_000) {
         app.store.follow_tools(chunk).await?;
@@ -342,9 +343,9 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
     for (tool, id) in tools.iter().filter(|(t, _)| t.popularity.votes > 200 && !SEED.iter().any(|s| s.slug == t.slug)) {
         let budget = tool.popularity.votes as i64 / 4;
         let mut pros: Vec<&str> = GENERIC_PROS.to_vec();
-        pros.shuffle(&mut rng);
+        pros.shuffle(&mut rng_for("pros", &tool.slug));
         let mut cons: Vec<&str> = GENERIC_CONS.to_vec();
-        cons.shuffle(&mut rng);
+        cons.shuffle(&mut rng_for("cons", &tool.slug));
         for (k, text) in pros.iter().take(3).enumerate() {
             reasons.push((*id, ReasonKind::Pro, (*text).into(), None));
             wanted_votes.push((budget / (k as i64 + 2)).max(1) * s);
@@ -356,9 +357,10 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
     }
     let reason_ids = app.store.add_reasons(&reasons).await?;
     let mut votes: Vec<(i64, i64)> = Vec::new();
-    for (reason, wanted) in reason_ids.iter().zip(&wanted_votes) {
+    for ((reason, wanted), (tool, _, text, _)) in reason_ids.iter().zip(&wanted_votes).zip(&reasons) {
         let k = (*wanted as usize).min(members.len());
-        votes.extend(index::sample(&mut rng, members.len(), k).into_iter().map(|u| (*reason, members[u])));
+        let slug = app.tool_by_id(*tool).map_or("", |t| t.slug.as_str());
+        votes.extend(index::sample(&mut rng_for(text, slug), members.len(), k).into_iter().map(|u| (*reason, members[u])));
     }
     for chunk in votes.chunks(200_000) {
         app.store.cast_votes(chunk).await?;
@@ -433,10 +435,11 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
             let (stars, forks) = match SEED.iter().find(|s| s.slug == t.slug) {
                 Some(s) => (s.stars, s.forks),
                 None => {
+                    let mut trng = rng_for("github", &t.slug);
                     let stars =
-                        (t.popularity.stacks as i64 * 3 + t.popularity.votes as i64 * 5 + rng.random_range(50..5_000))
+                        (t.popularity.stacks as i64 * 3 + t.popularity.votes as i64 * 5 + trng.random_range(50..5_000))
                             .min(240_000);
-                    (stars, stars / rng.random_range(4..12))
+                    (stars, stars / trng.random_range(4..12))
                 }
             };
             Some(RepoResponse { full_name: repo.to_owned(), stargazers_count: stars, forks_count: forks })
@@ -453,6 +456,16 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
 }
 
 /// A plausible stack count for a tool from its public popularity, with some spread.
+/// A generator of its own for each tool (and purpose), so that adding or removing a tool in
+/// the catalog leaves every other tool's demo figures as they were.
+fn rng_for(purpose: &str, slug: &str) -> ChaCha8Rng {
+    let mut seed = [0u8; 32];
+    for (i, b) in purpose.bytes().chain([0]).chain(slug.bytes()).enumerate() {
+        seed[i % 32] = seed[i % 32].wrapping_mul(31).wrapping_add(b);
+    }
+    ChaCha8Rng::from_seed(seed)
+}
+
 fn stacks_target(tool: &stackdex_catalog::Tool, rng: &mut ChaCha8Rng) -> i64 {
     let base = tool.popularity.stacks as i64 / 5;
     let spread = (base / 5).max(3);
