@@ -296,7 +296,9 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
             None => (tool.popularity.votes as i64 * 2 / 3 + rng_for("followers", &tool.slug).random_range(0..40)) * s,
         };
         let k = (target as usize).min(members.len());
-        follows.extend(index::sample(&mut rng_for("follows", &tool.slug), members.len(), k).into_iter().map(|u| (members[u], *id)));
+        follows.extend(
+            index::sample(&mut rng_for("follows", &tool.slug), members.len(), k).into_iter().map(|u| (members[u], *id)),
+        );
     }
     for chunk in follows.chunks(200_000) {
         app.store.follow_tools(chunk).await?;
@@ -360,7 +362,9 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
     for ((reason, wanted), (tool, _, text, _)) in reason_ids.iter().zip(&wanted_votes).zip(&reasons) {
         let k = (*wanted as usize).min(members.len());
         let slug = app.tool_by_id(*tool).map_or("", |t| t.slug.as_str());
-        votes.extend(index::sample(&mut rng_for(text, slug), members.len(), k).into_iter().map(|u| (*reason, members[u])));
+        votes.extend(
+            index::sample(&mut rng_for(text, slug), members.len(), k).into_iter().map(|u| (*reason, members[u])),
+        );
     }
     for chunk in votes.chunks(200_000) {
         app.store.cast_votes(chunk).await?;
