@@ -49,6 +49,16 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Import a StackShare Stack File (techstack.yml) as a snapshot of a stack.
+    Import {
+        /// The techstack.yml file.
+        file: PathBuf,
+        /// The stack to record it in, as OWNER/NAME (default: the file's repo_name).
+        #[arg(long)]
+        stack: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Import GitHub stars and forks for catalog tools.
     ImportGithub {
         #[command(flatten)]
@@ -108,6 +118,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("database at schema version {}", store.schema_version().await?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import { file, stack, db } => import_stack_file(&file, stack.as_deref(), &db).await,
         Command::ImportGithub { db, file, live, api_url, token } => {
             let store = open_store(&db).await?;
             let app = App::open(store).await?;
@@ -148,6 +159,55 @@ async fn serve(addr: &str, db: &DbArgs, demo: bool, demo_scale: u32) -> anyhow::
         .await?;
     app.flush_views().await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a techstack.yml, matches its tools to the catalog and records them as a snapshot.
+async fn import_stack_file(path: &std::path::Path, stack: Option<&str>, db: &DbArgs) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let file = stackdex_scan::techstack::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let target = stack.unwrap_or(&file.repo_name);
+    let Some((owner, name)) = target.split_once('/').filter(|(o, n)| valid_handle(o) && valid_handle(n)) else {
+        anyhow::bail!("the stack must be OWNER/NAME (letters, digits, '-', '_', '.'), not {target:?}; give --stack");
+    };
+    let app = App::open(open_store(db).await?).await?;
+    let imported = stackdex_scan::techstack::import(app.catalog, &file);
+    let mut tools: Vec<stackdex_store::SnapshotTool> = Vec::new();
+    for tool in &imported.tools {
+        let Some(id) = tool.slug.as_deref().and_then(|s| app.tool_id(s)) else { continue };
+        if tools.iter().any(|t| t.tool_id == id) {
+            continue;
+        }
+        tools.push(stackdex_store::SnapshotTool {
+            tool_id: id,
+            versions: tool.version.clone().unwrap_or_default(),
+            sources: tool.detection_source.clone().unwrap_or_default(),
+        });
+    }
+    let unmatched: Vec<&str> = imported.unmatched().map(|t| t.name.as_str()).collect();
+    let snapshot = stackdex_store::NewSnapshot {
+        stack: stackdex_store::StackRef {
+            owner: owner.to_owned(),
+            owner_kind: "user".into(),
+            slug: name.to_owned(),
+            name: name.to_owned(),
+            kind: "repository".into(),
+        },
+        author_id: None,
+        source: "import".into(),
+        tools,
+        created_at: chrono::Utc::now().timestamp(),
+    };
+    let count = snapshot.tools.len();
+    app.store.push_snapshots(&[snapshot]).await?;
+    println!("imported {count} tools into {owner}/{name}");
+    if !unmatched.is_empty() {
+        eprintln!("{} tools are not in the catalog and were left out: {}", unmatched.len(), unmatched.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn valid_handle(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 100 && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Connects to the configured database (a SQLite file in the data folder by default) and

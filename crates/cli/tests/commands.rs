@@ -159,3 +159,38 @@ fn bad_configuration_is_a_clear_error() {
     let _ = Duration::from_secs(0);
     let _ = Backend::Sqlite;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_a_stackshare_stack_file() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../scan/tests/fixtures/stack-files/koel.techstack.yml");
+    if !std::path::Path::new(sample).exists() {
+        panic!("missing fixture {sample}");
+    }
+    for db in fresh_stores().await {
+        let out = stackdex().args(["import", sample, "--database-url", &db.url]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("into 13alinskyi/koel"), "{stdout}");
+        let stack = db.store.stack("13alinskyi", "koel").await.unwrap().expect("stack recorded");
+        let tools = db.store.stack_tools(stack.id).await.unwrap();
+        let ids = db.store.sync_tools(&[]).await.unwrap();
+        for slug in ["laravel", "php", "javascript"] {
+            assert!(tools.iter().any(|t| t.tool_id == ids[slug]), "{slug} missing");
+        }
+        // Importing again is a new snapshot of the same stack, and counts do not double.
+        let out = stackdex().args(["import", sample, "--database-url", &db.url]).output().unwrap();
+        assert!(out.status.success());
+        assert_eq!(db.store.snapshots(stack.id, 10).await.unwrap().len(), 2);
+        assert_eq!(db.store.tool_stats(ids["laravel"]).await.unwrap().stacks, 1);
+        // A broken file is an error and changes nothing.
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("techstack.yml");
+        std::fs::write(&bad, "repo_name: [unclosed").unwrap();
+        let out = stackdex().args(["import"]).arg(&bad).args(["--database-url", &db.url]).output().unwrap();
+        assert!(!out.status.success());
+        assert_eq!(db.store.snapshots(stack.id, 10).await.unwrap().len(), 2);
+        let out =
+            stackdex().args(["import", sample, "--stack", "../../etc", "--database-url", &db.url]).output().unwrap();
+        assert!(!out.status.success(), "a hostile stack name is refused");
+    }
+}
