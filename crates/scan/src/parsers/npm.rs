@@ -1,5 +1,8 @@
 //! npm, yarn and pnpm: package.json (with workspaces) and the three lockfiles.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
 use serde_json::Value as Json;
 use stackdex_catalog::rules::Ecosystem::Npm;
 
@@ -37,32 +40,62 @@ pub fn package_json(text: &str, out: &mut FileFindings) -> Result<(), String> {
 }
 
 pub fn package_lock(text: &str, out: &mut FileFindings) -> Result<(), String> {
-    let doc = json(text)?;
-    // lockfileVersion 2 and 3: "packages" keyed by install path.
-    for (path, entry) in jentries(&doc, "packages") {
-        let Some(name) = path.rsplit("node_modules/").next().filter(|_| !path.is_empty()) else {
-            continue;
-        };
-        if let Some(version) = entry.get("version").and_then(Json::as_str) {
-            out.locked(Npm, name, version);
+    // Typed and borrowed: lockfiles run to megabytes, and only names and versions matter, so
+    // the rest is skipped without building a tree of values.
+    let lock: Lock<'_> =
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| format!("invalid JSON: {e}"))?;
+    match (lock.packages, lock.dependencies) {
+        // lockfileVersion 2 and 3: "packages" keyed by install path.
+        (Some(packages), _) => {
+            for (path, entry) in &packages {
+                let Some(name) = path.rsplit("node_modules/").next().filter(|_| !path.is_empty()) else {
+                    continue;
+                };
+                if let Some(Text::Str(version)) = &entry.version {
+                    out.locked(Npm, name, version);
+                }
+            }
         }
-    }
-    // lockfileVersion 1: nested "dependencies".
-    if doc.get("packages").is_none() {
-        walk_v1(&doc, out, 0);
+        // lockfileVersion 1: nested "dependencies".
+        (None, Some(dependencies)) => walk_v1(&dependencies, out),
+        (None, None) => {}
     }
     Ok(())
 }
 
-fn walk_v1(node: &Json, out: &mut FileFindings, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    for (name, entry) in jentries(node, "dependencies") {
-        if let Some(version) = entry.get("version").and_then(Json::as_str) {
+#[derive(serde::Deserialize)]
+struct Lock<'a> {
+    #[serde(default, borrow)]
+    packages: Option<BTreeMap<Cow<'a, str>, LockEntry<'a>>>,
+    #[serde(default, borrow)]
+    dependencies: Option<BTreeMap<Cow<'a, str>, LockEntry<'a>>>,
+}
+
+#[derive(serde::Deserialize)]
+struct LockEntry<'a> {
+    #[serde(default, borrow)]
+    version: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    dependencies: Option<BTreeMap<Cow<'a, str>, LockEntry<'a>>>,
+}
+
+/// A value that is kept when it is a string and ignored otherwise.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Text<'a> {
+    Str(#[serde(borrow)] Cow<'a, str>),
+    #[allow(dead_code)]
+    Other(serde::de::IgnoredAny),
+}
+
+fn walk_v1(dependencies: &BTreeMap<Cow<'_, str>, LockEntry<'_>>, out: &mut FileFindings) {
+    for (name, entry) in dependencies {
+        if let Some(Text::Str(version)) = &entry.version {
             out.locked(Npm, name, version);
         }
-        walk_v1(entry, out, depth + 1);
+        if let Some(nested) = &entry.dependencies {
+            walk_v1(nested, out);
+        }
     }
 }
 
