@@ -1,6 +1,7 @@
 //! stackdex use cases, shared by the HTML pages and the JSON API: pages as data, statistics
 //! (stacks, followers, votes, co-usage), stackups, the demo community and the importers.
 
+pub mod accounts;
 pub mod cache;
 pub mod demo;
 pub mod format;
@@ -20,6 +21,7 @@ use stackdex_catalog::{Catalog, Tool};
 use stackdex_store::{Store, StoreError, ToolId};
 
 pub use cache::PageCache;
+pub use stackdex_store::{ReasonKind, User};
 
 /// What can go wrong in a use case; the web edge turns each into a response.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +33,12 @@ pub enum AppError {
     Moved(String),
     #[error("{0}")]
     BadRequest(String),
+    /// Missing or wrong credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The request clashes with what exists (a taken name, a near-duplicate reason).
+    #[error("{0}")]
+    Conflict(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

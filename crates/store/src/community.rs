@@ -200,3 +200,43 @@ pub(crate) fn list(n: usize, start: usize) -> String {
 pub(crate) fn tags_or_all(tags: &[String]) -> Vec<&str> {
     if tags.len() > 200 { vec!["*"] } else { tags.iter().map(String::as_str).collect() }
 }
+
+impl Store {
+    /// The stored password hash of a user who can log in with a password.
+    pub async fn password_hash(&self, username: &str) -> Result<Option<(User, String)>> {
+        let row = self
+            .query_one(
+                &format!(
+                    "SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1 AND password_hash IS NOT NULL"
+                ),
+                vec![username.into()],
+            )
+            .await?;
+        row.map(|r| Ok((user_from_row(&r)?, r.try_get_by_index(5)?))).transpose()
+    }
+
+    /// Records an API token by its hash (the token itself is never stored); returns its id.
+    pub async fn create_token(&self, user: i64, name: &str, prefix: &str, token_hash: &str) -> Result<i64> {
+        let row = self
+            .write
+            .query_one_raw(self.stmt(
+                "INSERT INTO api_tokens (user_id, name, prefix, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                vec![user.into(), name.into(), prefix.into(), token_hash.into(), crate::now().into()],
+            ))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(row.try_get_by_index(0)?)
+    }
+
+    /// The user a live (not revoked) token belongs to.
+    pub async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>> {
+        let row = self
+            .query_one(
+                "SELECT u.id, u.username, u.display_name, u.title, u.is_admin FROM api_tokens t
+                 JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+                vec![token_hash.into()],
+            )
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+}

@@ -60,6 +60,22 @@ impl Store {
         Ok(ids)
     }
 
+    pub async fn reason(&self, id: i64) -> Result<Option<Reason>> {
+        let row =
+            self.query_one("SELECT id, tool_id, kind, text, votes FROM reasons WHERE id = $1", vec![id.into()]).await?;
+        row.map(|r| {
+            let kind: String = r.try_get_by_index(2)?;
+            Ok(Reason {
+                id: r.try_get_by_index(0)?,
+                tool_id: r.try_get_by_index(1)?,
+                kind: ReasonKind::parse(&kind),
+                text: r.try_get_by_index(3)?,
+                votes: r.try_get_by_index(4)?,
+            })
+        })
+        .transpose()
+    }
+
     /// A tool's reasons, most voted first.
     pub async fn reasons_for_tool(&self, tool: ToolId) -> Result<Vec<Reason>> {
         let rows = self

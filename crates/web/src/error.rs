@@ -39,6 +39,8 @@ pub fn error_response(format: ErrorFormat, err: &AppError, internal: bool) -> Re
             (StatusCode::NOT_FOUND, "not_found", format!("We could not find {what}."), suggestions.as_slice())
         }
         AppError::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message.clone(), &[]),
+        AppError::Unauthorized(message) => (StatusCode::UNAUTHORIZED, "unauthorized", message.clone(), &[]),
+        AppError::Conflict(message) => (StatusCode::CONFLICT, "conflict", message.clone(), &[]),
         AppError::Store(e) => {
             tracing::error!(error = %e, "storage failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.".into(), &[])
@@ -56,6 +58,8 @@ pub fn error_response(format: ErrorFormat, err: &AppError, internal: bool) -> Re
             let title = match status {
                 StatusCode::NOT_FOUND => "Not found",
                 StatusCode::BAD_REQUEST => "Bad request",
+                StatusCode::UNAUTHORIZED => "Please log in",
+                StatusCode::CONFLICT => "Already there",
                 _ => "Server error",
             };
             let html = ErrorPage { title, message: &message, suggestions }

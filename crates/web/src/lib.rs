@@ -4,6 +4,7 @@
 //! it, and caches the bytes under the tags of the data it used.
 
 mod api;
+mod api_write;
 mod error;
 mod pages;
 
@@ -23,11 +24,13 @@ pub use error::{ErrorFormat, error_response};
 
 /// The whole application router.
 pub fn router(app: Arc<App>) -> Router {
-    let (api_router, openapi) = api::routes().split_for_parts();
+    let (api_router, openapi) = api::routes().merge(api_write::routes()).split_for_parts();
     let openapi = Arc::new(openapi);
     pages::routes(openapi.clone())
         .merge(api_router)
         .with_state(app)
+        // Requests carry small JSON bodies; anything larger is refused before it is read.
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -56,6 +56,25 @@ impl TestApp {
         Reply { status, location, content_type, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
+    /// Sends a request with an optional JSON body and bearer token.
+    pub async fn send(&self, method: &str, uri: &str, body: Option<&str>, token: Option<&str>) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri);
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = request.body(Body::from(body.unwrap_or("").to_owned())).unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let location = response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
+        let content_type =
+            response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply { status, location, content_type, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
     pub fn backend(&self) -> stackdex_store::Backend {
         self.db.backend
     }

@@ -1,0 +1,173 @@
+//! The first write endpoints of the JSON API (accounts, tokens, pros and cons, votes), all
+//! authenticated with `Authorization: Bearer <token>` where they act for a user.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use stackdex_app::{App, AppError};
+use stackdex_app::{ReasonKind, User};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::{ErrorFormat, error_response};
+
+const JSON: ErrorFormat = ErrorFormat::Json;
+
+pub(crate) fn routes() -> OpenApiRouter<Arc<App>> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_up))
+        .routes(routes!(create_token))
+        .routes(routes!(add_reason))
+        .routes(routes!(vote, retract_vote))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SignUp {
+    username: String,
+    password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct NewToken {
+    username: String,
+    password: String,
+    name: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct NewReason {
+    /// "pro" or "con".
+    kind: String,
+    text: String,
+}
+
+/// The body as JSON, or the client's mistake as a JSON error.
+// The error is the finished response, returned at once by the handler: its size is no concern.
+#[allow(clippy::result_large_err)]
+fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
+    parsed.map(|Json(v)| v).map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            let error =
+                serde_json::json!({"error": {"code": "too_large", "message": "the request body is over 64 KiB"}});
+            (StatusCode::PAYLOAD_TOO_LARGE, Json(error)).into_response()
+        } else {
+            error_response(JSON, &AppError::BadRequest(e.body_text()), false)
+        }
+    })
+}
+
+/// The user a bearer token stands for.
+async fn bearer(app: &App, headers: &HeaderMap) -> Result<User, Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            error_response(JSON, &AppError::Unauthorized("send Authorization: Bearer <token>".into()), false)
+        })?;
+    app.authenticate(token.trim()).await.map_err(|e| error_response(JSON, &e, false))
+}
+
+fn created(value: serde_json::Value) -> Response {
+    (StatusCode::CREATED, Json(value)).into_response()
+}
+
+/// Create an account.
+#[utoipa::path(post, path = "/api/v1/users", request_body = SignUp,
+    responses((status = 201, description = "{\"id\", \"username\"}"), (status = 400), (status = 409, description = "username taken")))]
+async fn sign_up(State(app): State<Arc<App>>, parsed: Result<Json<SignUp>, JsonRejection>) -> Response {
+    let input = match body(parsed) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match app.sign_up(&input.username, &input.password).await {
+        Ok(user) => created(serde_json::json!({"id": user.id, "username": user.username})),
+        Err(e) => error_response(JSON, &e, false),
+    }
+}
+
+/// Create an API token from a username and password; the token is shown once.
+#[utoipa::path(post, path = "/api/v1/tokens", request_body = NewToken,
+    responses((status = 201, description = "{\"token\"}"), (status = 401, description = "wrong username or password")))]
+async fn create_token(State(app): State<Arc<App>>, parsed: Result<Json<NewToken>, JsonRejection>) -> Response {
+    let input = match body(parsed) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let result = async {
+        let user = app.log_in(&input.username, &input.password).await?;
+        app.create_token(&user, &input.name).await
+    }
+    .await;
+    match result {
+        Ok(token) => created(serde_json::json!({"token": token})),
+        Err(e) => error_response(JSON, &e, false),
+    }
+}
+
+/// Add a pro or a con to a tool (near-duplicates are refused with 409).
+#[utoipa::path(post, path = "/api/v1/tools/{slug}/reasons", request_body = NewReason, params(("slug" = String, Path)),
+    responses((status = 201, description = "{\"id\"}"), (status = 401), (status = 404), (status = 409)),
+    security(("bearer" = [])))]
+async fn add_reason(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    parsed: Result<Json<NewReason>, JsonRejection>,
+) -> Response {
+    let user = match bearer(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let input = match body(parsed) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let kind = match input.kind.as_str() {
+        "pro" => ReasonKind::Pro,
+        "con" => ReasonKind::Con,
+        _ => return error_response(JSON, &AppError::BadRequest("kind is \"pro\" or \"con\"".into()), false),
+    };
+    match app.add_reason(&user, &slug, kind, &input.text).await {
+        Ok(id) => created(serde_json::json!({"id": id})),
+        Err(e) => error_response(JSON, &e, false),
+    }
+}
+
+/// Vote for a pro or con (one vote per user; voting twice changes nothing).
+#[utoipa::path(post, path = "/api/v1/reasons/{id}/vote", params(("id" = i64, Path)),
+    responses((status = 204), (status = 401), (status = 404)), security(("bearer" = [])))]
+async fn vote(State(app): State<Arc<App>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    vote_action(&app, &id, &headers, true).await
+}
+
+/// Take a vote back.
+#[utoipa::path(delete, path = "/api/v1/reasons/{id}/vote", params(("id" = i64, Path)),
+    responses((status = 204), (status = 401), (status = 404)), security(("bearer" = [])))]
+async fn retract_vote(State(app): State<Arc<App>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    vote_action(&app, &id, &headers, false).await
+}
+
+async fn vote_action(app: &App, id: &str, headers: &HeaderMap, cast: bool) -> Response {
+    let user = match bearer(app, headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return error_response(JSON, &AppError::BadRequest("a reason id is a number".into()), false);
+    };
+    let result = if cast { app.vote(&user, id).await } else { app.retract_vote(&user, id).await };
+    match result {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => error_response(JSON, &e, false),
+    }
+}
