@@ -166,3 +166,90 @@ impl App {
         Ok(())
     }
 }
+
+/// What `stackdex push` sends: the scanner's JSON report (see docs/scan.md); only the tools
+/// are read, other fields are ignored.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct PushReport {
+    pub tools: Vec<PushTool>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct PushTool {
+    pub slug: String,
+    #[serde(default)]
+    pub versions: Vec<String>,
+    #[serde(default)]
+    pub sources: Vec<PushSource>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct PushSource {
+    pub file: String,
+}
+
+/// A handle in a stack address (owner or name): 1 to 100 of a-z, A-Z, 0-9, `-`, `_`, `.`.
+pub fn valid_handle(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s != "."
+        && s != ".."
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+impl App {
+    /// Records a pushed scan report as a new snapshot of `owner/name` (created on first push).
+    /// For now a user pushes to their own stacks. Returns the snapshot id and the slugs the
+    /// catalog does not know (left out).
+    pub async fn push_report(
+        &self,
+        user: &User,
+        owner: &str,
+        name: &str,
+        report: &PushReport,
+    ) -> Result<(i64, Vec<String>)> {
+        if !valid_handle(owner) || !valid_handle(name) {
+            return Err(AppError::BadRequest("a stack is OWNER/NAME of letters, digits, '-', '_' and '.'".into()));
+        }
+        if owner != user.username {
+            return Err(AppError::Forbidden(format!("{} cannot push to {owner}'s stacks", user.username)));
+        }
+        if report.tools.len() > 5_000 {
+            return Err(AppError::BadRequest("a report holds at most 5,000 tools".into()));
+        }
+        let mut unknown = Vec::new();
+        let mut tools: Vec<stackdex_store::SnapshotTool> = Vec::new();
+        for tool in &report.tools {
+            let Some(id) = self.catalog.tool(&tool.slug).and_then(|t| self.tool_id(&t.slug)) else {
+                unknown.push(tool.slug.chars().take(100).collect());
+                continue;
+            };
+            if tools.iter().any(|t| t.tool_id == id) {
+                continue;
+            }
+            let clip = |v: Vec<String>| {
+                v.into_iter().take(50).map(|s| s.chars().take(200).collect::<String>()).collect::<Vec<_>>().join(", ")
+            };
+            tools.push(stackdex_store::SnapshotTool {
+                tool_id: id,
+                versions: clip(tool.versions.clone()),
+                sources: clip(tool.sources.iter().map(|s| s.file.clone()).collect()),
+            });
+        }
+        let snapshot = stackdex_store::NewSnapshot {
+            stack: stackdex_store::StackRef {
+                owner: owner.to_owned(),
+                owner_kind: "user".into(),
+                slug: name.to_owned(),
+                name: name.to_owned(),
+                kind: "repository".into(),
+            },
+            author_id: Some(user.id),
+            source: "push".into(),
+            tools,
+            created_at: stackdex_store::now(),
+        };
+        let id = self.store.push_snapshots(&[snapshot]).await?[0];
+        Ok((id, unknown))
+    }
+}

@@ -36,6 +36,9 @@ pub enum AppError {
     /// Missing or wrong credentials.
     #[error("{0}")]
     Unauthorized(String),
+    /// Authenticated, but not allowed to do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// The request clashes with what exists (a taken name, a near-duplicate reason).
     #[error("{0}")]
     Conflict(String),

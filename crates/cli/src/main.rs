@@ -49,6 +49,21 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Scan a repository and send the result to a stackdex server as a snapshot of a stack.
+    Push {
+        /// The repository to scan (default: the current folder).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The server, e.g. https://stackdex.example.com
+        #[arg(long, env = "STACKDEX_SERVER")]
+        server: String,
+        /// The stack to record it in, as OWNER/NAME.
+        #[arg(long)]
+        stack: String,
+        /// An API token (create one with POST /api/v1/tokens).
+        #[arg(long, env = "STACKDEX_TOKEN", hide_env_values = true)]
+        token: String,
+    },
     /// Import a StackShare Stack File (techstack.yml) as a snapshot of a stack.
     Import {
         /// The techstack.yml file.
@@ -118,6 +133,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("database at schema version {}", store.schema_version().await?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Push { path, server, stack, token } => push(&path, &server, &stack, &token).await,
         Command::Import { file, stack, db } => import_stack_file(&file, stack.as_deref(), &db).await,
         Command::ImportGithub { db, file, live, api_url, token } => {
             let store = open_store(&db).await?;
@@ -158,6 +174,38 @@ async fn serve(addr: &str, db: &DbArgs, demo: bool, demo_scale: u32) -> anyhow::
         })
         .await?;
     app.flush_views().await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Scans `path` and PUTs the report to `{server}/api/v1/stacks/{owner}/{name}`.
+async fn push(path: &std::path::Path, server: &str, stack: &str, token: &str) -> anyhow::Result<ExitCode> {
+    let Some((owner, name)) = stack.split_once('/').filter(|(o, n)| valid_handle(o) && valid_handle(n)) else {
+        anyhow::bail!("--stack must be OWNER/NAME (letters, digits, '-', '_', '.'), not {stack:?}");
+    };
+    let catalog = stackdex_catalog::Catalog::builtin();
+    let report = stackdex_scan::scan(catalog, path, &stackdex_scan::ScanOptions::default())
+        .with_context(|| format!("scanning {}", path.display()))?;
+    let url = format!("{}/api/v1/stacks/{owner}/{name}", server.trim_end_matches('/'));
+    let response = reqwest::Client::builder()
+        .user_agent(concat!("stackdex/", env!("CARGO_PKG_VERSION")))
+        .timeout(std::time::Duration::from_secs(60))
+        .build()?
+        .put(&url)
+        .bearer_auth(token)
+        .json(&report)
+        .send()
+        .await
+        .with_context(|| format!("sending to {url}"))?;
+    let status = response.status();
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    if !status.is_success() {
+        let message = body["error"]["message"].as_str().unwrap_or("no details");
+        anyhow::bail!("the server refused the push ({status}): {message}");
+    }
+    println!("pushed {} tools to {owner}/{name} (snapshot {})", report.tools.len(), body["snapshot"]["id"]);
+    if let Some(unknown) = body["snapshot"]["unknown_tools"].as_array().filter(|u| !u.is_empty()) {
+        eprintln!("the server does not know {} of them: {unknown:?}", unknown.len());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -206,9 +254,7 @@ async fn import_stack_file(path: &std::path::Path, stack: Option<&str>, db: &DbA
     Ok(ExitCode::SUCCESS)
 }
 
-fn valid_handle(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 100 && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
+use stackdex_app::accounts::valid_handle;
 
 /// Connects to the configured database (a SQLite file in the data folder by default) and
 /// migrates it.

@@ -194,3 +194,54 @@ async fn import_a_stackshare_stack_file() {
         assert!(!out.status.success(), "a hostile stack name is refused");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_scans_and_uploads_a_snapshot() {
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../scan/tests/fixtures/python-app");
+    for db in fresh_stores().await {
+        let (_server, url) = serve(&db.url);
+        let client = reqwest::Client::new();
+        let r = client
+            .post(format!("{url}/api/v1/users"))
+            .json(&serde_json::json!({"username": "pat", "password": "long enough"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let r = client
+            .post(format!("{url}/api/v1/tokens"))
+            .json(&serde_json::json!({"username": "pat", "password": "long enough", "name": "ci"}))
+            .send()
+            .await
+            .unwrap();
+        let token = r.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+
+        let out = stackdex()
+            .args(["push", fixture, "--server", &url, "--stack", "pat/api"])
+            .env("STACKDEX_TOKEN", &token)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{:?}: {}", db.backend, String::from_utf8_lossy(&out.stderr));
+        let stack: serde_json::Value =
+            client.get(format!("{url}/api/v1/stacks/pat/api")).send().await.unwrap().json().await.unwrap();
+        let slugs: Vec<String> = stack["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|l| l["tools"].as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap().to_owned()))
+            .collect();
+        assert!(slugs.contains(&"django".to_owned()), "{slugs:?}");
+
+        let out = stackdex()
+            .args(["push", fixture, "--server", &url, "--stack", "pat/api"])
+            .env("STACKDEX_TOKEN", "sdx_wrong")
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("invalid token"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

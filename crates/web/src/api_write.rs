@@ -25,6 +25,7 @@ pub(crate) fn routes() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(create_token))
         .routes(routes!(add_reason))
         .routes(routes!(vote, retract_vote))
+        .routes(routes!(push_stack))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -57,7 +58,7 @@ fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
     parsed.map(|Json(v)| v).map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             let error =
-                serde_json::json!({"error": {"code": "too_large", "message": "the request body is over 64 KiB"}});
+                serde_json::json!({"error": {"code": "too_large", "message": "the request body is over 1 MiB"}});
             (StatusCode::PAYLOAD_TOO_LARGE, Json(error)).into_response()
         } else {
             error_response(JSON, &AppError::BadRequest(e.body_text()), false)
@@ -168,6 +169,39 @@ async fn vote_action(app: &App, id: &str, headers: &HeaderMap, cast: bool) -> Re
     let result = if cast { app.vote(&user, id).await } else { app.retract_vote(&user, id).await };
     match result {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => error_response(JSON, &e, false),
+    }
+}
+
+/// Push a scan report (`stackdex scan --format json`) as a new snapshot of a stack; the stack
+/// is created on first push. Answers the snapshot and the stack as it now is.
+#[utoipa::path(put, path = "/api/v1/stacks/{owner}/{name}", request_body = stackdex_app::accounts::PushReport,
+    params(("owner" = String, Path), ("name" = String, Path)),
+    responses((status = 200, description = "{\"snapshot\": {\"id\", \"unknown_tools\"}, \"stack\": StackPage}"),
+        (status = 401), (status = 403, description = "not your stack")),
+    security(("bearer" = [])))]
+async fn push_stack(
+    State(app): State<Arc<App>>,
+    Path((owner, name)): Path<(String, String)>,
+    headers: HeaderMap,
+    parsed: Result<Json<stackdex_app::accounts::PushReport>, JsonRejection>,
+) -> Response {
+    let user = match bearer(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let report = match body(parsed) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let result = async {
+        let (id, unknown) = app.push_report(&user, &owner, &name, &report).await?;
+        let stack = app.stack_page(&owner, &name).await?;
+        Ok::<_, AppError>(serde_json::json!({"snapshot": {"id": id, "unknown_tools": unknown}, "stack": stack}))
+    }
+    .await;
+    match result {
+        Ok(v) => Json(v).into_response(),
         Err(e) => error_response(JSON, &e, false),
     }
 }

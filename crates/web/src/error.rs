@@ -40,6 +40,7 @@ pub fn error_response(format: ErrorFormat, err: &AppError, internal: bool) -> Re
         }
         AppError::BadRequest(message) => (StatusCode::BAD_REQUEST, "bad_request", message.clone(), &[]),
         AppError::Unauthorized(message) => (StatusCode::UNAUTHORIZED, "unauthorized", message.clone(), &[]),
+        AppError::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", message.clone(), &[]),
         AppError::Conflict(message) => (StatusCode::CONFLICT, "conflict", message.clone(), &[]),
         AppError::Store(e) => {
             tracing::error!(error = %e, "storage failed");
@@ -60,6 +61,7 @@ pub fn error_response(format: ErrorFormat, err: &AppError, internal: bool) -> Re
                 StatusCode::BAD_REQUEST => "Bad request",
                 StatusCode::UNAUTHORIZED => "Please log in",
                 StatusCode::CONFLICT => "Already there",
+                StatusCode::FORBIDDEN => "Not allowed",
                 _ => "Server error",
             };
             let html = ErrorPage { title, message: &message, suggestions }

@@ -29,8 +29,9 @@ pub fn router(app: Arc<App>) -> Router {
     pages::routes(openapi.clone())
         .merge(api_router)
         .with_state(app)
-        // Requests carry small JSON bodies; anything larger is refused before it is read.
-        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        // Requests carry JSON bodies (a pushed scan report is the largest); anything larger is
+        // refused before it is read.
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -100,7 +100,7 @@ async fn accounts_tokens_reasons_and_votes() {
             t.send("POST", "/api/v1/tools/django/reasons", Some(&too_long), Some(&token)).await.status,
             StatusCode::BAD_REQUEST
         );
-        let huge = format!(r#"{{"kind": "con", "text": "{}"}}"#, "x".repeat(200_000));
+        let huge = format!(r#"{{"kind": "con", "text": "{}"}}"#, "x".repeat(2_000_000));
         assert_eq!(
             t.send("POST", "/api/v1/tools/django/reasons", Some(&huge), Some(&token)).await.status,
             StatusCode::PAYLOAD_TOO_LARGE
