@@ -237,13 +237,7 @@ impl App {
             });
         }
         let snapshot = stackdex_store::NewSnapshot {
-            stack: stackdex_store::StackRef {
-                owner: owner.to_owned(),
-                owner_kind: "user".into(),
-                slug: name.to_owned(),
-                name: name.to_owned(),
-                kind: "repository".into(),
-            },
+            stack: stackdex_store::StackRef::repository(owner, name),
             author_id: Some(user.id),
             source: "push".into(),
             tools,

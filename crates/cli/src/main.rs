@@ -233,13 +233,7 @@ async fn import_stack_file(path: &std::path::Path, stack: Option<&str>, db: &DbA
     }
     let unmatched: Vec<&str> = imported.unmatched().map(|t| t.name.as_str()).collect();
     let snapshot = stackdex_store::NewSnapshot {
-        stack: stackdex_store::StackRef {
-            owner: owner.to_owned(),
-            owner_kind: "user".into(),
-            slug: name.to_owned(),
-            name: name.to_owned(),
-            kind: "repository".into(),
-        },
+        stack: stackdex_store::StackRef::repository(owner, name),
         author_id: None,
         source: "import".into(),
         tools,

@@ -63,17 +63,7 @@ impl Store {
     pub async fn reason(&self, id: i64) -> Result<Option<Reason>> {
         let row =
             self.query_one("SELECT id, tool_id, kind, text, votes FROM reasons WHERE id = $1", vec![id.into()]).await?;
-        row.map(|r| {
-            let kind: String = r.try_get_by_index(2)?;
-            Ok(Reason {
-                id: r.try_get_by_index(0)?,
-                tool_id: r.try_get_by_index(1)?,
-                kind: ReasonKind::parse(&kind),
-                text: r.try_get_by_index(3)?,
-                votes: r.try_get_by_index(4)?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(reason_from_row).transpose()
     }
 
     /// A tool's reasons, most voted first.
@@ -84,18 +74,7 @@ impl Store {
                 vec![tool.into()],
             )
             .await?;
-        rows.iter()
-            .map(|r| {
-                let kind: String = r.try_get_by_index(2)?;
-                Ok(Reason {
-                    id: r.try_get_by_index(0)?,
-                    tool_id: r.try_get_by_index(1)?,
-                    kind: ReasonKind::parse(&kind),
-                    text: r.try_get_by_index(3)?,
-                    votes: r.try_get_by_index(4)?,
-                })
-            })
-            .collect()
+        rows.iter().map(reason_from_row).collect()
     }
 
     /// Casts votes `(reason, user)`; a second vote by one user on one reason is ignored.
@@ -175,4 +154,16 @@ impl Store {
             .await?;
         rows.iter().map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?, r.try_get_by_index(2)?))).collect()
     }
+}
+
+/// A reason from `SELECT id, tool_id, kind, text, votes`.
+fn reason_from_row(r: &sea_orm::QueryResult) -> Result<Reason> {
+    let kind: String = r.try_get_by_index(2)?;
+    Ok(Reason {
+        id: r.try_get_by_index(0)?,
+        tool_id: r.try_get_by_index(1)?,
+        kind: ReasonKind::parse(&kind),
+        text: r.try_get_by_index(3)?,
+        votes: r.try_get_by_index(4)?,
+    })
 }

@@ -21,6 +21,19 @@ pub struct StackRef {
     pub kind: String,
 }
 
+impl StackRef {
+    /// A user's stack of one repository.
+    pub fn repository(owner: &str, name: &str) -> StackRef {
+        StackRef {
+            owner: owner.to_owned(),
+            owner_kind: "user".into(),
+            slug: name.to_owned(),
+            name: name.to_owned(),
+            kind: "repository".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SnapshotTool {
     pub tool_id: ToolId,

@@ -47,13 +47,7 @@ impl Reply {
 
 impl TestApp {
     pub async fn get(&self, uri: &str) -> Reply {
-        let response = self.router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-        let status = response.status();
-        let location = response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
-        let content_type =
-            response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, location, content_type, body: String::from_utf8_lossy(&bytes).into_owned() }
+        self.send("GET", uri, None, None).await
     }
 
     /// Sends a request with an optional JSON body and bearer token.
