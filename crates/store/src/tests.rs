@@ -57,11 +57,30 @@ async fn assert_counters_match_recount(store: &Store) {
 }
 
 #[tokio::test]
-async fn migrate_is_idempotent() {
+async fn migrate_is_idempotent_and_leaves_no_lock_behind() {
     for db in fresh_stores().await {
         db.store.migrate().await.unwrap();
         assert_eq!(db.store.schema_version().await.unwrap(), 1);
+        // Migrators on other connections (as other servers would be) must not wait on a lock
+        // the first one left behind.
+        let mut others = Vec::new();
+        for _ in 0..3 {
+            others.push(Store::connect(&db.url).await.unwrap());
+        }
+        let runs = others.iter().map(|s| s.migrate());
+        for result in each_within_30s(runs).await {
+            result.unwrap();
+        }
+        assert_eq!(others[0].schema_version().await.unwrap(), 1);
     }
+}
+
+async fn each_within_30s<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut out = Vec::new();
+    for f in futures {
+        out.push(tokio::time::timeout(std::time::Duration::from_secs(30), f).await.expect("migrate must not hang"));
+    }
+    out
 }
 
 #[tokio::test]
