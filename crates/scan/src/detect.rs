@@ -9,9 +9,10 @@ use stackdex_catalog::rules::{Ecosystem, Match, image_tag};
 
 use crate::ScanOptions;
 use crate::evidence::{Evidence, version_of_constraint};
+use crate::language::LanguageKind;
 use crate::parsers::FileKind;
 use crate::report::{Component, LanguageShare, Report, SCHEMA_VERSION, ScanStats, Source, ToolDetection, Warning};
-use crate::walk::{self, ParsedFile, WalkResult};
+use crate::walk::{self, LanguageTotals, ParsedFile, WalkResult};
 
 pub const CONFIDENCE_DEPENDENCY: f32 = 1.0;
 pub const CONFIDENCE_FILE: f32 = 0.8;
@@ -93,31 +94,50 @@ pub fn build_report(
     }
 
     let languages = language_shares(catalog, &walked.languages);
-    for language in &languages {
+    // Code languages are tools of the stack; data and prose formats (JSON, YAML, Markdown) are
+    // in nearly every repository and are only listed under `languages`.
+    for language in languages.iter().filter(|l| l.kind.is_code()) {
         let m = Match { tool: &language.slug, kind: "extension", pattern: "" };
-        let extensions: Vec<&str> = catalog
-            .rules()
-            .rules()
-            .iter()
-            .find(|r| r.tool == language.slug)
-            .map(|r| r.extensions.iter().map(|e| e.trim_start_matches('.')).collect())
-            .unwrap_or_default();
-        let file = match extensions.as_slice() {
-            [one] => format!("**/*.{one}"),
-            many => format!("**/*.{{{}}}", many.join(",")),
-        };
-        acc.add_source(
-            &m,
-            Source {
-                file,
-                rule: format!("extension:.{}", extensions.join(",.")),
-                package: None,
-                version: None,
-                confidence: CONFIDENCE_DEPENDENCY,
-            },
-            ".",
-            &[],
-        );
+        if walked.languages.get(&language.slug).is_some_and(|t| t.by_extension > 0) {
+            let extensions: Vec<&str> = catalog
+                .rules()
+                .rules()
+                .iter()
+                .find(|r| r.tool == language.slug)
+                .map(|r| r.extensions.iter().map(|e| e.trim_start_matches('.')).collect())
+                .unwrap_or_default();
+            let file = match extensions.as_slice() {
+                [one] => format!("**/*.{one}"),
+                many => format!("**/*.{{{}}}", many.join(",")),
+            };
+            acc.add_source(
+                &m,
+                Source {
+                    file,
+                    rule: format!("extension:.{}", extensions.join(",.")),
+                    package: None,
+                    version: None,
+                    confidence: CONFIDENCE_DEPENDENCY,
+                },
+                ".",
+                &[],
+            );
+        }
+        for script in walked.shebangs.iter().filter(|s| s.language == language.slug) {
+            let component = owning_component(&components, parent_dir(&script.rel));
+            acc.add_source(
+                &m,
+                Source {
+                    file: script.rel.clone(),
+                    rule: format!("shebang:{}", script.interpreter),
+                    package: None,
+                    version: None,
+                    confidence: CONFIDENCE_DEPENDENCY,
+                },
+                component,
+                &[],
+            );
+        }
     }
 
     let tools = acc.into_tools(catalog);
@@ -361,22 +381,28 @@ impl LockIndex {
     }
 }
 
-fn language_shares(catalog: &Catalog, totals: &HashMap<String, (u64, u64)>) -> Vec<LanguageShare> {
-    let all: u64 = totals.values().map(|(bytes, _)| bytes).sum();
+/// Languages with their share of code bytes: programming languages and markup first, largest
+/// first, then data and prose formats (share 0), largest first.
+fn language_shares(catalog: &Catalog, totals: &HashMap<String, LanguageTotals>) -> Vec<LanguageShare> {
+    let code: u64 = totals.iter().filter(|(slug, _)| LanguageKind::of(slug).is_code()).map(|(_, t)| t.bytes).sum();
     let mut out: Vec<LanguageShare> = totals
         .iter()
-        .filter_map(|(slug, &(bytes, files))| {
+        .filter_map(|(slug, totals)| {
             let tool = catalog.tool(slug)?;
+            let kind = LanguageKind::of(&tool.slug);
             Some(LanguageShare {
                 slug: tool.slug.clone(),
                 name: tool.name.clone(),
-                bytes,
-                files,
-                share: if all == 0 { 0.0 } else { bytes as f64 / all as f64 },
+                bytes: totals.bytes,
+                files: totals.files,
+                share: if code == 0 || !kind.is_code() { 0.0 } else { totals.bytes as f64 / code as f64 },
+                kind,
             })
         })
         .collect();
-    out.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
+    out.sort_by(|a, b| {
+        b.kind.is_code().cmp(&a.kind.is_code()).then(b.bytes.cmp(&a.bytes)).then_with(|| a.name.cmp(&b.name))
+    });
     out
 }
 

@@ -4,6 +4,7 @@
 
 pub mod detect;
 pub mod evidence;
+pub mod language;
 pub mod parsers;
 pub mod render;
 pub mod report;

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::language::LanguageKind;
+
 /// Bumped only when a field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -16,7 +18,8 @@ pub struct Report {
     pub tools: Vec<ToolDetection>,
     /// Folders with their own manifest, each with its own stack; `.` is the repository root.
     pub components: Vec<Component>,
-    /// Languages by their share of code bytes, largest first.
+    /// Languages by their share of code bytes, largest first, then data and prose formats
+    /// (largest first).
     pub languages: Vec<LanguageShare>,
     /// Files that could not be read or parsed; the scan went on without them.
     pub warnings: Vec<Warning>,
@@ -78,8 +81,12 @@ pub struct LanguageShare {
     pub name: String,
     pub bytes: u64,
     pub files: u64,
-    /// `bytes` over the bytes of all files in a known language, 0 to 1.
+    /// `bytes` over the bytes of all code (languages of kind `programming` or `markup`), 0 to
+    /// 1; 0 for data and prose formats, which are listed but are not code.
     pub share: f64,
+    /// `programming`, `markup`, `data` (JSON, YAML, XML, ...) or `prose` (Markdown).
+    #[serde(default)]
+    pub kind: LanguageKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

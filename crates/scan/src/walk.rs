@@ -12,6 +12,7 @@ use stackdex_catalog::RuleSet;
 
 use crate::ScanOptions;
 use crate::evidence::FileFindings;
+use crate::language::{SHEBANG_BYTES, shebang_interpreter};
 use crate::parsers::{self, FileKind};
 use crate::report::Warning;
 
@@ -45,6 +46,33 @@ pub struct ParsedFile {
     pub findings: FileFindings,
 }
 
+/// An extension-less executable whose `#!` line names a language's interpreter.
+#[derive(Debug)]
+pub struct ShebangMatch {
+    pub rel: String,
+    /// The interpreter as named (`bash`, `python`).
+    pub interpreter: String,
+    /// The language's catalog slug.
+    pub language: String,
+}
+
+/// Bytes and files of one language.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LanguageTotals {
+    pub bytes: u64,
+    pub files: u64,
+    /// Of `files`, those counted by their extension (the others by their `#!` line).
+    pub by_extension: u64,
+}
+
+impl LanguageTotals {
+    fn add(&mut self, other: LanguageTotals) {
+        self.bytes += other.bytes;
+        self.files += other.files;
+        self.by_extension += other.by_extension;
+    }
+}
+
 /// A file or folder matched by name.
 #[derive(Debug)]
 pub struct NamedMatch {
@@ -57,8 +85,10 @@ pub struct NamedMatch {
 pub struct WalkResult {
     pub parsed: Vec<ParsedFile>,
     pub named: Vec<NamedMatch>,
-    /// Language slug -> (bytes, files).
-    pub languages: HashMap<String, (u64, u64)>,
+    /// Language slug -> its bytes and files.
+    pub languages: HashMap<String, LanguageTotals>,
+    /// Scripts whose language came from their `#!` line, sorted by path.
+    pub shebangs: Vec<ShebangMatch>,
     pub warnings: Vec<Warning>,
     pub files_seen: u64,
 }
@@ -66,15 +96,16 @@ pub struct WalkResult {
 enum Message {
     Parsed(ParsedFile),
     Named(NamedMatch),
+    Shebang(ShebangMatch),
     Warning(Warning),
-    Totals(HashMap<String, (u64, u64)>, u64),
+    Totals(HashMap<String, LanguageTotals>, u64),
 }
 
 /// Per-thread state: language totals are summed locally and sent once, when the thread's
 /// visitor is dropped.
 struct Local<'a> {
     tx: mpsc::Sender<Message>,
-    languages: HashMap<String, (u64, u64)>,
+    languages: HashMap<String, LanguageTotals>,
     files_seen: u64,
     rules: &'a RuleSet,
     root: &'a Path,
@@ -115,12 +146,11 @@ pub fn walk(root: &Path, rules: &RuleSet, options: &ScanOptions) -> WalkResult {
                 match message {
                     Message::Parsed(p) => result.parsed.push(p),
                     Message::Named(n) => result.named.push(n),
+                    Message::Shebang(s) => result.shebangs.push(s),
                     Message::Warning(w) => result.warnings.push(w),
                     Message::Totals(languages, seen) => {
-                        for (slug, (bytes, files)) in languages {
-                            let entry = result.languages.entry(slug).or_default();
-                            entry.0 += bytes;
-                            entry.1 += files;
+                        for (slug, totals) in languages {
+                            result.languages.entry(slug).or_default().add(totals);
                         }
                         result.files_seen += seen;
                     }
@@ -140,6 +170,7 @@ pub fn walk(root: &Path, rules: &RuleSet, options: &ScanOptions) -> WalkResult {
     });
     result.parsed.sort_by(|a, b| a.rel.cmp(&b.rel));
     result.named.sort_by(|a, b| a.rel.cmp(&b.rel).then(a.tool.cmp(&b.tool)));
+    result.shebangs.sort_by(|a, b| a.rel.cmp(&b.rel));
     result.warnings.sort_by(|a, b| a.file.cmp(&b.file));
     result
 }
@@ -181,17 +212,47 @@ impl Local<'_> {
             return;
         }
         self.files_seen += 1;
-        if let Some(extension) = entry.path().extension().and_then(|e| e.to_str())
-            && let Some(language) = self.rules.language_of_extension(&format!(".{extension}"))
-        {
-            let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            let totals = self.languages.entry(language.tool.to_owned()).or_default();
-            totals.0 += bytes;
-            totals.1 += 1;
+        let kind = FileKind::of(&rel);
+        match entry.path().extension() {
+            Some(extension) => {
+                if let Some(extension) = extension.to_str()
+                    && let Some(language) = self.rules.language_of_extension(&format!(".{extension}"))
+                {
+                    let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                    let totals = self.languages.entry(language.tool.to_owned()).or_default();
+                    totals.add(LanguageTotals { bytes, files: 1, by_extension: 1 });
+                }
+            }
+            // Scripts without an extension (`bin/deploy`, `gradlew`): their `#!` line, read only
+            // from executable files that no parser reads and that are no dotfiles.
+            None if kind.is_none() && !entry.file_name().as_encoded_bytes().starts_with(b".") => {
+                self.sniff_shebang(&entry, &rel)
+            }
+            None => {}
         }
-        if let Some(kind) = FileKind::of(&rel) {
+        if let Some(kind) = kind {
             self.parse_file(entry.path(), rel, kind);
         }
+    }
+
+    fn sniff_shebang(&mut self, entry: &ignore::DirEntry, rel: &str) {
+        let Ok(meta) = entry.metadata() else { return };
+        if !is_executable(&meta) {
+            return;
+        }
+        let mut head = [0u8; SHEBANG_BYTES];
+        let Ok(read) = fs::File::open(entry.path()).and_then(|mut f| read_head(&mut f, &mut head)) else {
+            return;
+        };
+        let Some((interpreter, extension)) = shebang_interpreter(&head[..read]) else { return };
+        let Some(language) = self.rules.language_of_extension(extension) else { return };
+        let totals = self.languages.entry(language.tool.to_owned()).or_default();
+        totals.add(LanguageTotals { bytes: meta.len(), files: 1, by_extension: 0 });
+        let _ = self.tx.send(Message::Shebang(ShebangMatch {
+            rel: rel.to_owned(),
+            interpreter,
+            language: language.tool.to_owned(),
+        }));
     }
 
     fn parse_file(&mut self, path: &Path, rel: String, kind: FileKind) {
@@ -209,6 +270,31 @@ impl Local<'_> {
     fn warn(&self, file: String, message: String) {
         let _ = self.tx.send(Message::Warning(Warning { file, message }));
     }
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.is_file() && meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(meta: &fs::Metadata) -> bool {
+    meta.is_file()
+}
+
+/// Fills `buf` as far as the file goes.
+fn read_head(file: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut read = 0;
+    while read < buf.len() {
+        match file.read(&mut buf[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(read)
 }
 
 /// Reads a file within the size limit and parses it; never panics. Returns the findings and

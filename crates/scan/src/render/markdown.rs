@@ -30,7 +30,9 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(out, "| Language | Share | Bytes |");
         let _ = writeln!(out, "| --- | ---: | ---: |");
         for l in &report.languages {
-            let _ = writeln!(out, "| {} | {:.1}% | {} |", escape(&l.name), l.share * 100.0, l.bytes);
+            let share =
+                if l.kind.is_code() { format!("{:.1}%", l.share * 100.0) } else { format!("({})", l.kind.as_str()) };
+            let _ = writeln!(out, "| {} | {share} | {} |", escape(&l.name), l.bytes);
         }
     }
     if report.components.len() > 1 {

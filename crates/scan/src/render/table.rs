@@ -28,14 +28,13 @@ pub fn table(report: &Report) -> String {
     if !report.languages.is_empty() {
         let _ = writeln!(out, "\nLanguages");
         for language in &report.languages {
-            let _ = writeln!(
-                out,
-                "  {:16} {:6.2}%  {} bytes in {} files",
-                language.name,
-                language.share * 100.0,
-                language.bytes,
-                language.files
-            );
+            let share = if language.kind.is_code() {
+                format!("{:6.2}%", language.share * 100.0)
+            } else {
+                format!("{:>7}", language.kind.as_str())
+            };
+            let _ =
+                writeln!(out, "  {:16} {share}  {} bytes in {} files", language.name, language.bytes, language.files);
         }
     }
     if report.components.len() > 1 {
