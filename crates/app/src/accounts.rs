@@ -60,7 +60,7 @@ impl ReasonText {
 /// Prefix that makes stackdex tokens recognisable (in logs, in secret scanners).
 pub const TOKEN_PREFIX: &str = "sdx_";
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -69,6 +69,9 @@ impl App {
     pub async fn sign_up(&self, username: &str, password: &str) -> Result<User> {
         let username = Username::parse(username)?;
         let password = Password::parse(password)?;
+        if self.store.organisation(username.as_str()).await?.is_some() {
+            return Err(AppError::Conflict("that username is taken".into()));
+        }
         let hash = tokio::task::spawn_blocking(move || {
             Argon2::default().hash_password(password.0.as_bytes()).map(|h| h.to_string())
         })
@@ -157,6 +160,13 @@ impl App {
         Ok(())
     }
 
+    /// The slug of the tool a reason is about.
+    pub async fn reason_tool(&self, reason: i64) -> Result<String> {
+        let not_found = || AppError::NotFound { what: format!("reason {reason}"), suggestions: Vec::new() };
+        let found = self.store.reason(reason).await?.ok_or_else(not_found)?;
+        Ok(self.tool_by_id(found.tool_id).ok_or_else(not_found)?.slug.clone())
+    }
+
     pub async fn retract_vote(&self, user: &User, reason: i64) -> Result<()> {
         self.store
             .reason(reason)
@@ -199,7 +209,7 @@ pub fn valid_handle(s: &str) -> bool {
 
 impl App {
     /// Records a pushed scan report as a new snapshot of `owner/name` (created on first push).
-    /// For now a user pushes to their own stacks. Returns the snapshot id and the slugs the
+    /// A user pushes to their own stacks and their organisations'. Returns the snapshot id and the slugs the
     /// catalog does not know (left out).
     pub async fn push_report(
         &self,
@@ -208,12 +218,7 @@ impl App {
         name: &str,
         report: &PushReport,
     ) -> Result<(i64, Vec<String>)> {
-        if !valid_handle(owner) || !valid_handle(name) {
-            return Err(AppError::BadRequest("a stack is OWNER/NAME of letters, digits, '-', '_' and '.'".into()));
-        }
-        if owner != user.username {
-            return Err(AppError::Forbidden(format!("{} cannot push to {owner}'s stacks", user.username)));
-        }
+        let stack = self.stack_owner_for(user, owner, name).await?;
         if report.tools.len() > 5_000 {
             return Err(AppError::BadRequest("a report holds at most 5,000 tools".into()));
         }
@@ -237,7 +242,7 @@ impl App {
             });
         }
         let snapshot = stackdex_store::NewSnapshot {
-            stack: stackdex_store::StackRef::repository(owner, name),
+            stack,
             author_id: Some(user.id),
             source: "push".into(),
             tools,

@@ -6,8 +6,10 @@ pub mod cache;
 pub mod demo;
 pub mod format;
 pub mod github;
+pub mod orgs;
 mod pages;
 mod search;
+pub mod sessions;
 pub mod stackup;
 pub mod views;
 
@@ -42,6 +44,9 @@ pub enum AppError {
     /// The request clashes with what exists (a taken name, a near-duplicate reason).
     #[error("{0}")]
     Conflict(String),
+    /// Too many requests of one kind; try again after `retry_after` seconds.
+    #[error("{message}")]
+    RateLimited { message: String, retry_after: u64 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -59,6 +64,7 @@ pub struct App {
     /// Stackup views counted in memory and written out every few seconds, so a page view
     /// costs no write.
     pending_views: Mutex<HashMap<String, i64>>,
+    rate_limits: parking_lot::RwLock<sessions::RateLimits>,
 }
 
 impl App {
@@ -78,6 +84,7 @@ impl App {
             cache: PageCache::default(),
             last_change: AtomicI64::new(last),
             pending_views: Mutex::new(HashMap::new()),
+            rate_limits: parking_lot::RwLock::new(sessions::RateLimits::default()),
         }))
     }
 

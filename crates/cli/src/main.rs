@@ -43,6 +43,17 @@ enum Command {
         /// Multiply the demo community N times (for benchmarks).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
         demo_scale: u32,
+        /// Rate limits: `off`, or changes to the defaults such as `vote=600/60,signup=off`
+        /// (N per SECONDS; actions signup, login, vote, post, push).
+        #[arg(long, env = "STACKDEX_RATE_LIMIT")]
+        rate_limit: Option<String>,
+    },
+    /// Grant or withdraw the admin role.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// Apply database migrations and exit (for PostgreSQL deployments with several servers).
     Migrate {
@@ -93,6 +104,14 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Make USER an administrator.
+    Grant { user: String },
+    /// Take the admin role from USER.
+    Revoke { user: String },
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -127,7 +146,23 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(_) => unreachable!("handled before the runtime starts"),
-        Command::Serve { addr, db, demo, demo_scale } => serve(&addr, &db, demo, demo_scale).await,
+        Command::Serve { addr, db, demo, demo_scale, rate_limit } => {
+            let limits = stackdex_app::sessions::RateLimits::parse(rate_limit.as_deref())
+                .map_err(|e| anyhow::anyhow!("--rate-limit / STACKDEX_RATE_LIMIT: {e}"))?;
+            serve(&addr, &db, demo, demo_scale, limits).await
+        }
+        Command::Admin { action, db } => {
+            let store = open_store(&db).await?;
+            let (user, admin) = match &action {
+                AdminAction::Grant { user } => (user, true),
+                AdminAction::Revoke { user } => (user, false),
+            };
+            if !store.set_admin(user, admin).await? {
+                anyhow::bail!("there is no user {user:?}");
+            }
+            println!("{user} {} an administrator", if admin { "is now" } else { "is no longer" });
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Migrate { db } => {
             let store = open_store(&db).await?;
             println!("database at schema version {}", store.schema_version().await?);
@@ -153,9 +188,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn serve(addr: &str, db: &DbArgs, demo: bool, demo_scale: u32) -> anyhow::Result<ExitCode> {
+async fn serve(
+    addr: &str,
+    db: &DbArgs,
+    demo: bool,
+    demo_scale: u32,
+    limits: stackdex_app::sessions::RateLimits,
+) -> anyhow::Result<ExitCode> {
     let store = open_store(db).await?;
     let app = App::open(store).await?;
+    app.set_rate_limits(limits);
     if demo {
         let started = std::time::Instant::now();
         let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -168,11 +210,14 @@ async fn serve(addr: &str, db: &DbArgs, demo: bool, demo_scale: u32) -> anyhow::
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
     let local = listener.local_addr()?;
     println!("stackdex listening on http://{local}");
-    axum::serve(listener, stackdex_web::router(app.clone()))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        stackdex_web::router(app.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     app.flush_views().await?;
     Ok(ExitCode::SUCCESS)
 }

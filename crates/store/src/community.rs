@@ -33,8 +33,10 @@ pub struct Organisation {
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, title, is_admin";
+/// The same columns from a query that names the users table `u`.
+pub(crate) const USER_COLUMNS_U: &str = "u.id, u.username, u.display_name, u.title, u.is_admin";
 
-fn user_from_row(r: &sea_orm::QueryResult) -> Result<User> {
+pub(crate) fn user_from_row(r: &sea_orm::QueryResult) -> Result<User> {
     Ok(User {
         id: r.try_get_by_index(0)?,
         username: r.try_get_by_index(1)?,
@@ -136,6 +138,73 @@ impl Store {
         Ok(())
     }
 
+    /// An organisation's members with their roles ("owner" or "member"), owners first.
+    pub async fn members(&self, org: i64) -> Result<Vec<(User, String)>> {
+        let rows = self
+            .query_all(
+                &format!(
+                    "SELECT {USER_COLUMNS_U}, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+                     WHERE m.org_id = $1 ORDER BY m.role DESC, u.username"
+                ),
+                vec![org.into()],
+            )
+            .await?;
+        rows.iter().map(|r| Ok((user_from_row(r)?, r.try_get_by_index(5)?))).collect()
+    }
+
+    /// A user's role in an organisation, if they are in it.
+    pub async fn role(&self, org: i64, user: i64) -> Result<Option<String>> {
+        let row = self
+            .query_one("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2", vec![org.into(), user.into()])
+            .await?;
+        row.map(|r| Ok(r.try_get_by_index(0)?)).transpose()
+    }
+
+    /// Removes a member; refuses to remove the last owner. False when they were not a member.
+    pub async fn remove_member(&self, org: i64, user: i64) -> Result<bool> {
+        let txn = self.write.begin().await?;
+        let owners = txn
+            .query_one_raw(self.stmt(
+                "SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'owner' AND user_id <> $2",
+                vec![org.into(), user.into()],
+            ))
+            .await?
+            .map(|r| r.try_get_by_index::<i64>(0))
+            .transpose()?
+            .unwrap_or(0);
+        if owners == 0 {
+            return Err(StoreError::Conflict("an organisation keeps at least one owner".into()));
+        }
+        let done = txn
+            .execute_raw(
+                self.stmt("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2", vec![org.into(), user.into()]),
+            )
+            .await?;
+        txn.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The organisations a user belongs to, with their role.
+    pub async fn organisations_of(&self, user: i64) -> Result<Vec<(Organisation, String)>> {
+        let rows = self
+            .query_all(
+                "SELECT o.id, o.slug, o.name, m.role FROM memberships m JOIN organisations o ON o.id = m.org_id
+                 WHERE m.user_id = $1 ORDER BY o.slug",
+                vec![user.into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let org = Organisation {
+                    id: r.try_get_by_index(0)?,
+                    slug: r.try_get_by_index(1)?,
+                    name: r.try_get_by_index(2)?,
+                };
+                Ok((org, r.try_get_by_index(3)?))
+            })
+            .collect()
+    }
+
     pub async fn organisation(&self, slug: &str) -> Result<Option<Organisation>> {
         let row = self.query_one("SELECT id, slug, name FROM organisations WHERE slug = $1", vec![slug.into()]).await?;
         row.map(|r| {
@@ -232,8 +301,10 @@ impl Store {
     pub async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>> {
         let row = self
             .query_one(
-                "SELECT u.id, u.username, u.display_name, u.title, u.is_admin FROM api_tokens t
-                 JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+                &format!(
+                    "SELECT {USER_COLUMNS_U} FROM api_tokens t
+                 JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+                ),
                 vec![token_hash.into()],
             )
             .await?;

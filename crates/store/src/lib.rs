@@ -11,6 +11,7 @@ mod decisions;
 mod error;
 mod reasons;
 mod schema;
+mod sessions;
 mod stacks;
 mod tools;
 
@@ -26,6 +27,7 @@ pub use community::{NewUser, Organisation, User};
 pub use decisions::{Comment, Decision, DecisionKind, NewDecision};
 pub use error::StoreError;
 pub use reasons::{Reason, ReasonKind};
+pub use sessions::TokenInfo;
 pub use stacks::{NewSnapshot, SnapshotSummary, SnapshotTool, StackRef, StackSummary};
 pub use tools::{GithubReading, ToolId, ToolStats};
 

@@ -220,6 +220,17 @@ impl Store {
         rows.iter().map(summary_from_row).collect()
     }
 
+    /// The stacks of an owner (user or organisation), by name.
+    pub async fn stacks_of(&self, owner: &str) -> Result<Vec<StackSummary>> {
+        let rows = self
+            .query_all(
+                "SELECT id, owner, owner_kind, slug, name, kind, updated_at FROM stacks WHERE owner = $1 ORDER BY slug",
+                vec![owner.into()],
+            )
+            .await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
     pub async fn stack(&self, owner: &str, slug: &str) -> Result<Option<StackSummary>> {
         let row = self
             .query_one(
@@ -239,16 +250,32 @@ impl Store {
                 vec![stack.into()],
             )
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(SnapshotTool {
-                    tool_id: r.try_get_by_index(0)?,
-                    versions: r.try_get_by_index(1)?,
-                    sources: r.try_get_by_index(2)?,
-                })
-            })
-            .collect()
+        tools_from_rows(&rows)
     }
+
+    /// The tools of one snapshot of a stack (none when the snapshot is not the stack's).
+    pub async fn snapshot_tools(&self, stack: i64, snapshot: i64) -> Result<Vec<SnapshotTool>> {
+        let rows = self
+            .query_all(
+                "SELECT t.tool_id, t.versions, t.sources FROM snapshot_tools t
+                 JOIN stack_snapshots s ON s.id = t.snapshot_id WHERE s.stack_id = $1 AND s.id = $2 ORDER BY t.tool_id",
+                vec![stack.into(), snapshot.into()],
+            )
+            .await?;
+        tools_from_rows(&rows)
+    }
+}
+
+fn tools_from_rows(rows: &[sea_orm::QueryResult]) -> Result<Vec<SnapshotTool>> {
+    rows.iter()
+        .map(|r| {
+            Ok(SnapshotTool {
+                tool_id: r.try_get_by_index(0)?,
+                versions: r.try_get_by_index(1)?,
+                sources: r.try_get_by_index(2)?,
+            })
+        })
+        .collect()
 }
 
 fn summary_from_row(r: &sea_orm::QueryResult) -> Result<StackSummary> {

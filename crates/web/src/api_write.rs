@@ -9,12 +9,14 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use stackdex_app::sessions::Action;
 use stackdex_app::{App, AppError};
 use stackdex_app::{ReasonKind, User};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::auth::ClientAddress;
 use crate::{ErrorFormat, error_response};
 
 const JSON: ErrorFormat = ErrorFormat::Json;
@@ -84,13 +86,22 @@ fn created(value: serde_json::Value) -> Response {
 
 /// Create an account.
 #[utoipa::path(post, path = "/api/v1/users", request_body = SignUp,
-    responses((status = 201, description = "{\"id\", \"username\"}"), (status = 400), (status = 409, description = "username taken")))]
-async fn sign_up(State(app): State<Arc<App>>, parsed: Result<Json<SignUp>, JsonRejection>) -> Response {
+    responses((status = 201, description = "{\"id\", \"username\"}"), (status = 400), (status = 409, description = "username taken"), (status = 429, description = "too many sign-ups")))]
+async fn sign_up(
+    State(app): State<Arc<App>>,
+    ClientAddress(address): ClientAddress,
+    parsed: Result<Json<SignUp>, JsonRejection>,
+) -> Response {
     let input = match body(parsed) {
         Ok(v) => v,
         Err(r) => return r,
     };
-    match app.sign_up(&input.username, &input.password).await {
+    let result = async {
+        app.rate_limit(Action::SignUp, &address).await?;
+        app.sign_up(&input.username, &input.password).await
+    }
+    .await;
+    match result {
         Ok(user) => created(serde_json::json!({"id": user.id, "username": user.username})),
         Err(e) => error_response(JSON, &e, false),
     }
@@ -99,12 +110,17 @@ async fn sign_up(State(app): State<Arc<App>>, parsed: Result<Json<SignUp>, JsonR
 /// Create an API token from a username and password; the token is shown once.
 #[utoipa::path(post, path = "/api/v1/tokens", request_body = NewToken,
     responses((status = 201, description = "{\"token\"}"), (status = 401, description = "wrong username or password")))]
-async fn create_token(State(app): State<Arc<App>>, parsed: Result<Json<NewToken>, JsonRejection>) -> Response {
+async fn create_token(
+    State(app): State<Arc<App>>,
+    ClientAddress(address): ClientAddress,
+    parsed: Result<Json<NewToken>, JsonRejection>,
+) -> Response {
     let input = match body(parsed) {
         Ok(v) => v,
         Err(r) => return r,
     };
     let result = async {
+        app.rate_limit(Action::LogIn, &address).await?;
         let user = app.log_in(&input.username, &input.password).await?;
         app.create_token(&user, &input.name).await
     }
@@ -138,7 +154,12 @@ async fn add_reason(
         "con" => ReasonKind::Con,
         _ => return error_response(JSON, &AppError::BadRequest("kind is \"pro\" or \"con\"".into()), false),
     };
-    match app.add_reason(&user, &slug, kind, &input.text).await {
+    let result = async {
+        app.rate_limit(Action::Post, &user.id.to_string()).await?;
+        app.add_reason(&user, &slug, kind, &input.text).await
+    }
+    .await;
+    match result {
         Ok(id) => created(serde_json::json!({"id": id})),
         Err(e) => error_response(JSON, &e, false),
     }
@@ -166,7 +187,11 @@ async fn vote_action(app: &App, id: &str, headers: &HeaderMap, cast: bool) -> Re
     let Ok(id) = id.parse::<i64>() else {
         return error_response(JSON, &AppError::BadRequest("a reason id is a number".into()), false);
     };
-    let result = if cast { app.vote(&user, id).await } else { app.retract_vote(&user, id).await };
+    let result = async {
+        app.rate_limit(Action::Vote, &user.id.to_string()).await?;
+        if cast { app.vote(&user, id).await } else { app.retract_vote(&user, id).await }
+    }
+    .await;
     match result {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => error_response(JSON, &e, false),
@@ -195,6 +220,7 @@ async fn push_stack(
         Err(r) => return r,
     };
     let result = async {
+        app.rate_limit(Action::Push, &user.id.to_string()).await?;
         let (id, unknown) = app.push_report(&user, &owner, &name, &report).await?;
         let stack = app.stack_page(&owner, &name).await?;
         Ok::<_, AppError>(serde_json::json!({"snapshot": {"id": id, "unknown_tools": unknown}, "stack": stack}))

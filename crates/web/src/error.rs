@@ -42,12 +42,13 @@ pub fn error_response(format: ErrorFormat, err: &AppError, internal: bool) -> Re
         AppError::Unauthorized(message) => (StatusCode::UNAUTHORIZED, "unauthorized", message.clone(), &[]),
         AppError::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", message.clone(), &[]),
         AppError::Conflict(message) => (StatusCode::CONFLICT, "conflict", message.clone(), &[]),
+        AppError::RateLimited { message, .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", message.clone(), &[]),
         AppError::Store(e) => {
             tracing::error!(error = %e, "storage failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.".into(), &[])
         }
     };
-    match format {
+    let mut response = match format {
         ErrorFormat::Json => {
             let mut body = serde_json::json!({"error": {"code": code, "message": message}});
             if !suggestions.is_empty() {
@@ -62,6 +63,7 @@ pub fn error_response(format: ErrorFormat, err: &AppError, internal: bool) -> Re
                 StatusCode::UNAUTHORIZED => "Please log in",
                 StatusCode::CONFLICT => "Already there",
                 StatusCode::FORBIDDEN => "Not allowed",
+                StatusCode::TOO_MANY_REQUESTS => "Slow down",
                 _ => "Server error",
             };
             let html = ErrorPage { title, message: &message, suggestions }
@@ -69,5 +71,9 @@ pub fn error_response(format: ErrorFormat, err: &AppError, internal: bool) -> Re
                 .unwrap_or_else(|_| format!("<h1>{title}</h1>"));
             (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
         }
+    };
+    if let AppError::RateLimited { retry_after, .. } = err {
+        response.headers_mut().insert(header::RETRY_AFTER, (*retry_after).into());
     }
+    response
 }

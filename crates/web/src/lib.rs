@@ -5,7 +5,9 @@
 
 mod api;
 mod api_write;
+mod auth;
 mod error;
+mod forms;
 mod pages;
 
 use std::sync::Arc;
@@ -27,7 +29,9 @@ pub fn router(app: Arc<App>) -> Router {
     let (api_router, openapi) = api::routes().merge(api_write::routes()).split_for_parts();
     let openapi = Arc::new(openapi);
     pages::routes(openapi.clone())
+        .merge(forms::routes())
         .merge(api_router)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), auth::sessions))
         .with_state(app)
         // Requests carry JSON bodies (a pushed scan report is the largest); anything larger is
         // refused before it is read.

@@ -1,0 +1,227 @@
+//! Who is asking: browser sessions (an HttpOnly cookie) and their CSRF defences.
+//!
+//! Pages are cached once for everybody, rendered as an anonymous visitor sees them. For a
+//! request with a live session, [`sessions`] splices the user's part into the cached bytes:
+//! the account menu between `<!--account-->` markers, and the session's CSRF token into every
+//! form's empty `csrf` field. Anonymous requests are served the cached bytes untouched.
+//!
+//! A state-changing request that a cookie authenticates must carry the session's CSRF token
+//! and come from this site (its `Origin`, or failing that its `Referer`, names the host it was
+//! sent to). The JSON API never reads the cookie: it takes `Authorization: Bearer` only, which
+//! a cross-site page cannot send, so it needs neither check.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use cookie::Cookie;
+use stackdex_app::sessions::{SESSION_SECONDS, Session};
+use stackdex_app::{App, AppError};
+use subtle::ConstantTimeEq;
+
+/// The name of the session cookie.
+pub(crate) const SESSION_COOKIE: &str = "sdx_session";
+
+const ACCOUNT_START: &[u8] = b"<!--account-->";
+const ACCOUNT_END: &[u8] = b"<!--/account-->";
+const EMPTY_CSRF: &[u8] = b"name=\"csrf\" value=\"\"";
+
+/// The session of the request, when it has a live one (put there by [`sessions`]).
+pub(crate) struct MaybeSession(pub Option<Session>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeSession {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeSession(parts.extensions.get::<Session>().cloned()))
+    }
+}
+
+pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+}
+
+/// Middleware: finds the session, hands it to handlers, and personalises HTML answers.
+pub(crate) async fn sessions(State(app): State<Arc<App>>, mut request: Request, next: Next) -> Response {
+    let Some(cookie) = session_cookie(request.headers()) else { return next.run(request).await };
+    let session = match app.session(&cookie).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading a session failed");
+            None
+        }
+    };
+    let Some(session) = session else {
+        // A stale cookie (logged out elsewhere, expired): serve the anonymous page, drop it.
+        let mut response = next.run(request).await;
+        response.headers_mut().append(header::SET_COOKIE, clear_cookie());
+        return response;
+    };
+    request.extensions_mut().insert(session.clone());
+    let response = next.run(request).await;
+    personalise(response, &session).await
+}
+
+async fn personalise(response: Response, session: &Session) -> Response {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let menu = account_menu(session);
+    let csrf = format!("name=\"csrf\" value=\"{}\"", session.csrf);
+    let mut out = Vec::with_capacity(bytes.len() + menu.len() + 256);
+    let mut rest: &[u8] = &bytes;
+    if let (Some(a), Some(b)) = (find(rest, ACCOUNT_START), find(rest, ACCOUNT_END)) {
+        out.extend_from_slice(&rest[..a + ACCOUNT_START.len()]);
+        out.extend_from_slice(menu.as_bytes());
+        rest = &rest[b..];
+    }
+    while let Some(i) = find(rest, EMPTY_CSRF) {
+        out.extend_from_slice(&rest[..i]);
+        out.extend_from_slice(csrf.as_bytes());
+        rest = &rest[i + EMPTY_CSRF.len()..];
+    }
+    out.extend_from_slice(rest);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    Response::from_parts(parts, Body::from(out))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The signed-in user's part of the header. Usernames are `[a-z0-9_-]`, but escape anyway.
+fn account_menu(session: &Session) -> String {
+    let name: String = session
+        .user
+        .username
+        .chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_owned(),
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            '\'' => "&#39;".to_owned(),
+            c => c.to_string(),
+        })
+        .collect();
+    format!(
+        "<a href=\"/feed\">Feed</a><a href=\"/settings\">{name}</a>\
+         <form class=\"inline\" method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <button class=\"linklike\" type=\"submit\">Log out</button></form>",
+        session.csrf
+    )
+}
+
+/// True when the request says it was sent from a page of this site.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return false };
+    let from = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let authority = from
+        .strip_prefix("https://")
+        .or_else(|| from.strip_prefix("http://"))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    authority.is_some_and(|a| a.eq_ignore_ascii_case(host))
+}
+
+/// The checks on a form post from a signed-in browser: sent from this site, with the
+/// session's token.
+pub(crate) fn check_csrf(headers: &HeaderMap, session: &Session, token: &str) -> Result<(), AppError> {
+    check_origin(headers)?;
+    if bool::from(token.as_bytes().ct_eq(session.csrf.as_bytes())) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("this form has expired; reload the page and try again".into()))
+    }
+}
+
+/// The check on form posts made before there is a session (log in, sign up).
+pub(crate) fn check_origin(headers: &HeaderMap) -> Result<(), AppError> {
+    if same_origin(headers) { Ok(()) } else { Err(AppError::Forbidden("cross-site form posts are refused".into())) }
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, and Secure when the request came over TLS (a
+/// proxy in front says so with `X-Forwarded-Proto: https`).
+pub(crate) fn session_cookie_header(value: &str, headers: &HeaderMap) -> HeaderValue {
+    let tls = headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let cookie = Cookie::build((SESSION_COOKIE, value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(tls)
+        .max_age(cookie::time::Duration::seconds(SESSION_SECONDS))
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).expect("a cookie of hex digits is a valid header")
+}
+
+pub(crate) fn clear_cookie() -> HeaderValue {
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
+        .expect("a valid header")
+}
+
+/// Who a rate limit counts for an anonymous request: the peer's address ("local" when the
+/// router is called in-process).
+pub(crate) struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        Ok(ClientAddress(address.unwrap_or_else(|| "local".into())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn origin_must_name_the_host() {
+        assert!(same_origin(&headers(&[("host", "a.test:8080"), ("origin", "http://a.test:8080")])));
+        assert!(same_origin(&headers(&[("host", "a.test"), ("referer", "https://a.test/tools/x?y")])));
+        assert!(!same_origin(&headers(&[("host", "a.test"), ("origin", "http://evil.test")])));
+        assert!(!same_origin(&headers(&[("host", "a.test"), ("origin", "http://a.test.evil.test")])));
+        assert!(!same_origin(&headers(&[("host", "a.test"), ("origin", "null")])));
+        assert!(!same_origin(&headers(&[("host", "a.test")])));
+        // Origin wins over a matching Referer.
+        assert!(!same_origin(&headers(&[
+            ("host", "a.test"),
+            ("origin", "http://evil.test"),
+            ("referer", "http://a.test/")
+        ])));
+    }
+}
