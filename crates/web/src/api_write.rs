@@ -56,7 +56,7 @@ struct NewReason {
 /// The body as JSON, or the client's mistake as a JSON error.
 // The error is the finished response, returned at once by the handler: its size is no concern.
 #[allow(clippy::result_large_err)]
-fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
+pub(crate) fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
     parsed.map(|Json(v)| v).map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             let error =
@@ -69,7 +69,7 @@ fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
 }
 
 /// The user a bearer token stands for.
-async fn bearer(app: &App, headers: &HeaderMap) -> Result<User, Response> {
+pub(crate) async fn bearer(app: &App, headers: &HeaderMap) -> Result<User, Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -80,7 +80,7 @@ async fn bearer(app: &App, headers: &HeaderMap) -> Result<User, Response> {
     app.authenticate(token.trim()).await.map_err(|e| error_response(JSON, &e, false))
 }
 
-fn created(value: serde_json::Value) -> Response {
+pub(crate) fn created(value: serde_json::Value) -> Response {
     (StatusCode::CREATED, Json(value)).into_response()
 }
 

@@ -60,7 +60,7 @@ struct SettingsHtml<'a> {
     new_token: Option<String>,
 }
 
-fn html(status: StatusCode, t: impl Template) -> Response {
+pub(crate) fn html(status: StatusCode, t: impl Template) -> Response {
     match t.render() {
         Ok(body) => (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response(),
         Err(e) => {
@@ -71,7 +71,7 @@ fn html(status: StatusCode, t: impl Template) -> Response {
 }
 
 /// A redirect target taken from the client: a path on this site, nothing else.
-fn local_path(next: Option<&str>) -> &str {
+pub(crate) fn local_path(next: Option<&str>) -> &str {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() <= 500 => n,
         _ => "/",
@@ -79,12 +79,12 @@ fn local_path(next: Option<&str>) -> &str {
 }
 
 /// Where an anonymous visitor goes to act: the log-in page, then back.
-fn to_login(next: &str) -> Response {
+pub(crate) fn to_login(next: &str) -> Response {
     let next: String = url_encode(next);
     Redirect::to(&format!("/login?next={next}")).into_response()
 }
 
-fn url_encode(s: &str) -> String {
+pub(crate) fn url_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
@@ -196,7 +196,7 @@ struct CsrfOnly {
 /// The session a form post acts for, after its CSRF checks; or the response to give instead
 /// (to the log-in page when there is none).
 #[allow(clippy::result_large_err)]
-fn acting(session: Option<Session>, headers: &HeaderMap, csrf: &str, back: &str) -> Result<Session, Response> {
+pub(crate) fn acting(session: Option<Session>, headers: &HeaderMap, csrf: &str, back: &str) -> Result<Session, Response> {
     let Some(session) = session else { return Err(to_login(back)) };
     check_csrf(headers, &session, csrf).map_err(|e| error_response(HTML, &e, false))?;
     Ok(session)
@@ -295,7 +295,7 @@ async fn revoke_token(
     }
 }
 
-fn bad_form() -> Response {
+pub(crate) fn bad_form() -> Response {
     error_response(HTML, &AppError::BadRequest("this form could not be read".into()), false)
 }
 
