@@ -160,6 +160,20 @@ impl App {
         Ok(())
     }
 
+    /// Deletes a pro or con: its author may, and admins may delete any.
+    pub async fn delete_reason(&self, user: &User, reason: i64) -> Result<()> {
+        let only_author = if user.is_admin { None } else { Some(user.id) };
+        match self.store.delete_reason(reason, only_author).await? {
+            stackdex_store::Deletion::Deleted => Ok(()),
+            stackdex_store::Deletion::NotFound => {
+                Err(AppError::NotFound { what: format!("reason {reason}"), suggestions: Vec::new() })
+            }
+            stackdex_store::Deletion::NotYours => {
+                Err(AppError::Forbidden("only its author or an admin can delete a pro or con".into()))
+            }
+        }
+    }
+
     /// The slug of the tool a reason is about.
     pub async fn reason_tool(&self, reason: i64) -> Result<String> {
         let not_found = || AppError::NotFound { what: format!("reason {reason}"), suggestions: Vec::new() };

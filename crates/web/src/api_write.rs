@@ -27,6 +27,7 @@ pub(crate) fn routes() -> OpenApiRouter<Arc<App>> {
         .routes(routes!(create_token))
         .routes(routes!(add_reason))
         .routes(routes!(vote, retract_vote))
+        .routes(routes!(delete_reason))
         .routes(routes!(push_stack))
 }
 
@@ -170,6 +171,24 @@ async fn add_reason(
     responses((status = 204), (status = 401), (status = 404)), security(("bearer" = [])))]
 async fn vote(State(app): State<Arc<App>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
     vote_action(&app, &id, &headers, true).await
+}
+
+/// Delete a pro or con (its author, or an admin), with its votes.
+#[utoipa::path(delete, path = "/api/v1/reasons/{id}", params(("id" = i64, Path)),
+    responses((status = 204), (status = 401), (status = 403, description = "not the author, not an admin"), (status = 404)),
+    security(("bearer" = [])))]
+async fn delete_reason(State(app): State<Arc<App>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let user = match bearer(&app, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return error_response(JSON, &AppError::BadRequest("a reason id is a number".into()), false);
+    };
+    match app.delete_reason(&user, id).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => error_response(JSON, &e, false),
+    }
 }
 
 /// Take a vote back.

@@ -8,6 +8,7 @@ mod api_write;
 mod auth;
 mod error;
 mod forms;
+mod orgs;
 mod pages;
 
 use std::sync::Arc;
@@ -26,10 +27,11 @@ pub use error::{ErrorFormat, error_response};
 
 /// The whole application router.
 pub fn router(app: Arc<App>) -> Router {
-    let (api_router, openapi) = api::routes().merge(api_write::routes()).split_for_parts();
+    let (api_router, openapi) = api::routes().merge(api_write::routes()).merge(orgs::api()).split_for_parts();
     let openapi = Arc::new(openapi);
     pages::routes(openapi.clone())
         .merge(forms::routes())
+        .merge(orgs::pages())
         .merge(api_router)
         .layer(axum::middleware::from_fn_with_state(app.clone(), auth::sessions))
         .with_state(app)

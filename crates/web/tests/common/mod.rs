@@ -36,9 +36,36 @@ pub async fn apps(demo: bool) -> Vec<TestApp> {
 
 pub struct Reply {
     pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
     pub location: Option<String>,
     pub content_type: String,
     pub body: String,
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The session cookie a response sets, if any.
+pub fn session_of(reply: &Reply) -> Option<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("sdx_session=")?.split(';').next().filter(|s| !s.is_empty()).map(str::to_owned))
+}
+
+/// The CSRF token the page's forms carry.
+pub fn csrf_of(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    let token: String = html[at..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+    (!token.is_empty()).then_some(token)
 }
 
 impl Reply {
@@ -61,14 +88,70 @@ impl TestApp {
         if let Some(token) = token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
-        let request = request.body(Body::from(body.unwrap_or("").to_owned())).unwrap();
+        self.finish(request.body(Body::from(body.unwrap_or("").to_owned())).unwrap()).await
+    }
+
+    async fn finish(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
+        let headers = response.headers().clone();
         let location = response.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
         let content_type =
             response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, location, content_type, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply { status, headers, location, content_type, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// A browser's request: the session cookie when given, `Host: stackdex.test`, and for
+    /// posts an `Origin` of this site (pass `origin` to send another, or "" to send none) and a
+    /// form body.
+    pub async fn browse(
+        &self,
+        method: &str,
+        uri: &str,
+        cookie: Option<&str>,
+        form: &[(&str, &str)],
+        origin: Option<&str>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri).header(header::HOST, "stackdex.test");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, format!("sdx_session={cookie}"));
+        }
+        let origin = origin.unwrap_or("http://stackdex.test");
+        if method != "GET" && !origin.is_empty() {
+            request = request.header(header::ORIGIN, origin);
+        }
+        let body = if method == "GET" {
+            String::new()
+        } else {
+            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            form.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+        };
+        self.finish(request.body(Body::from(body)).unwrap()).await
+    }
+
+    /// A form post from this site, anonymous, with one extra header.
+    pub async fn finish_with_header(&self, uri: &str, form: &[(&str, &str)], extra: (&str, &str)) -> Reply {
+        let body = form.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
+        let request = Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header(header::HOST, "stackdex.test")
+            .header(header::ORIGIN, "http://stackdex.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(extra.0, extra.1)
+            .body(Body::from(body))
+            .unwrap();
+        self.finish(request).await
+    }
+
+    /// Signs up `username` through the browser form; returns the session cookie's value.
+    pub async fn browser_sign_up(&self, username: &str) -> String {
+        let r = self
+            .browse("POST", "/signup", None, &[("username", username), ("password", "correct horse battery")], None)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "sign-up of {username}: {}", r.body);
+        session_of(&r).expect("a session cookie")
     }
 
     pub fn backend(&self) -> stackdex_store::Backend {
