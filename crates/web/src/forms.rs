@@ -196,7 +196,12 @@ struct CsrfOnly {
 /// The session a form post acts for, after its CSRF checks; or the response to give instead
 /// (to the log-in page when there is none).
 #[allow(clippy::result_large_err)]
-pub(crate) fn acting(session: Option<Session>, headers: &HeaderMap, csrf: &str, back: &str) -> Result<Session, Response> {
+pub(crate) fn acting(
+    session: Option<Session>,
+    headers: &HeaderMap,
+    csrf: &str,
+    back: &str,
+) -> Result<Session, Response> {
     let Some(session) = session else { return Err(to_login(back)) };
     check_csrf(headers, &session, csrf).map_err(|e| error_response(HTML, &e, false))?;
     Ok(session)
