@@ -37,6 +37,70 @@ fn npm_lockfiles_v1_and_v3() {
     assert!(has(&found, "vue", Some("2.7.16")) && has(&found, "inner", Some("0.1.0")));
 }
 
+/// Regression: entries of "packages" list their own dependencies as constraints
+/// (`"dependencies": {"loose-envify": "^1.1.0"}`), which the typed reader took for nested
+/// entries, so every real v2/v3 lockfile was rejected ("expected struct LockEntry") and its
+/// versions fell back to the manifests' constraints.
+#[test]
+fn npm_lockfile_v2_v3_package_entries_with_their_own_dependencies() {
+    let v3 = r#"{"name": "x", "lockfileVersion": 3, "requires": true, "packages": {
+        "": {"name": "x", "version": "1.0.0", "dependencies": {"react": "^18.2.0"}, "devDependencies": {"vite": "^5"}},
+        "node_modules/react": {"version": "18.2.0", "dependencies": {"loose-envify": "^1.1.0"},
+            "peerDependencies": {"x": "*"}, "engines": {"node": ">=0.10.0"}, "bin": {"r": "cli.js"}},
+        "node_modules/loose-envify": {"version": "1.4.0", "dev": true, "license": "MIT"},
+        "node_modules/linked": {"resolved": "packages/linked", "link": true},
+        "node_modules/esc\u0061ped": {"version": "2.0.0"}}}"#;
+    let found = deps("package-lock.json", v3);
+    assert!(has(&found, "react", Some("18.2.0")), "{found:?}");
+    assert!(has(&found, "loose-envify", Some("1.4.0")));
+    assert!(has(&found, "escaped", Some("2.0.0")), "escaped keys are read too: {found:?}");
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found.iter().all(|(_, _, locked)| *locked));
+
+    // v2 keeps the v1 tree beside "packages": read once, from "packages".
+    let v2 = r#"{"lockfileVersion": 2, "packages": {"node_modules/vue": {"version": "3.4.0"}},
+        "dependencies": {"vue": {"version": "3.4.0", "requires": {"x": "^1"}}, "old": {"version": "0.0.1"}}}"#;
+    let found = deps("package-lock.json", v2);
+    assert_eq!(found, [("vue".to_owned(), Some("3.4.0".to_owned()), true)]);
+    // ... whichever comes first in the file.
+    let v2_reordered =
+        r#"{"dependencies": {"old": {"version": "0.0.1"}}, "packages": {"node_modules/vue": {"version": "3.4.0"}}}"#;
+    assert_eq!(deps("package-lock.json", v2_reordered), found);
+
+    // `null` sections, non-string versions and an empty object are no error.
+    let odd =
+        r#"{"packages": null, "dependencies": {"a": {"version": 1, "dependencies": null}, "b": {"version": "2"}}}"#;
+    assert_eq!(deps("package-lock.json", odd), [("b".to_owned(), Some("2".to_owned()), true)]);
+    assert!(deps("package-lock.json", "{}").is_empty());
+    // Malformed lockfiles are errors, not panics.
+    for bad in [
+        "[]",
+        "{\"packages\": []}",
+        "{\"packages\": {\"a\": 1}}",
+        "{} x",
+        "{\"dependencies\": {\"a\": {\"version\": \"1\", \"version\": \"2\"}}}",
+    ] {
+        assert!(parse(FileKind::PackageLock, bad).is_err(), "{bad}");
+    }
+}
+
+/// Scanning a repository with a v3 lockfile resolves the declared range to the locked version.
+#[test]
+fn npm_lockfile_v3_resolves_versions_in_a_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("package.json"), r#"{"name": "x", "dependencies": {"react": "^18.0.0"}}"#).unwrap();
+    std::fs::write(
+        dir.path().join("package-lock.json"),
+        r#"{"lockfileVersion": 3, "packages": {"": {"name": "x", "dependencies": {"react": "^18.0.0"}},
+            "node_modules/react": {"version": "18.2.0", "dependencies": {"loose-envify": "^1.1.0"}}}}"#,
+    )
+    .unwrap();
+    let report = stackdex_scan::scan(stackdex_catalog::Catalog::builtin(), dir.path(), &Default::default()).unwrap();
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let react = report.tools.iter().find(|t| t.slug == "react").unwrap();
+    assert_eq!(react.versions, ["18.2.0"]);
+}
+
 #[test]
 fn yarn_berry_and_pnpm_lockfiles() {
     let berry = "__metadata:\n  version: 6\n\n\"react@npm:^18.2.0, react@npm:^18.0.0\":\n  version: 18.2.0\n  resolution: \"react@npm:18.2.0\"\n\n\"@babel/core@npm:^7.0.0\":\n  version: 7.23.9\n";
