@@ -38,6 +38,8 @@ pub fn router(app: Arc<App>) -> Router {
         // Requests carry JSON bodies (a pushed scan report is the largest); anything larger is
         // refused before it is read.
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
