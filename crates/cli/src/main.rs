@@ -1,5 +1,6 @@
 //! `stackdex`: the web app, the scanner and the admin commands, in one binary.
 
+mod login;
 mod scan_cmd;
 
 use std::path::PathBuf;
@@ -52,8 +53,6 @@ enum Command {
     Admin {
         #[command(subcommand)]
         action: AdminAction,
-        #[command(flatten)]
-        db: DbArgs,
     },
     /// Apply database migrations and exit (for PostgreSQL deployments with several servers).
     Migrate {
@@ -71,9 +70,20 @@ enum Command {
         /// The stack to record it in, as OWNER/NAME.
         #[arg(long)]
         stack: String,
-        /// An API token (create one with POST /api/v1/tokens).
+        /// An API token (default: the one `stackdex login` saved for this server).
         #[arg(long, env = "STACKDEX_TOKEN", hide_env_values = true)]
-        token: String,
+        token: Option<String>,
+    },
+    /// Log in to a stackdex server and keep an API token for `stackdex push`.
+    Login {
+        /// The server, e.g. https://stackdex.example.com
+        #[arg(long, env = "STACKDEX_SERVER")]
+        server: String,
+        #[arg(long)]
+        username: String,
+        /// Read the password from standard input instead of asking for it.
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// Import a StackShare Stack File (techstack.yml) as a snapshot of a stack.
     Import {
@@ -107,9 +117,17 @@ enum Command {
 #[derive(Subcommand)]
 enum AdminAction {
     /// Make USER an administrator.
-    Grant { user: String },
+    Grant {
+        user: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Take the admin role from USER.
-    Revoke { user: String },
+    Revoke {
+        user: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -151,12 +169,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .map_err(|e| anyhow::anyhow!("--rate-limit / STACKDEX_RATE_LIMIT: {e}"))?;
             serve(&addr, &db, demo, demo_scale, limits).await
         }
-        Command::Admin { action, db } => {
-            let store = open_store(&db).await?;
-            let (user, admin) = match &action {
-                AdminAction::Grant { user } => (user, true),
-                AdminAction::Revoke { user } => (user, false),
+        Command::Admin { action } => {
+            let (user, admin, db) = match &action {
+                AdminAction::Grant { user, db } => (user, true, db),
+                AdminAction::Revoke { user, db } => (user, false, db),
             };
+            let store = open_store(db).await?;
             if !store.set_admin(user, admin).await? {
                 anyhow::bail!("there is no user {user:?}");
             }
@@ -168,7 +186,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("database at schema version {}", store.schema_version().await?);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Push { path, server, stack, token } => push(&path, &server, &stack, &token).await,
+        Command::Push { path, server, stack, token } => {
+            let Some(token) = token.or_else(|| login::saved_token(&server)) else {
+                anyhow::bail!("no token: set STACKDEX_TOKEN, pass --token, or run `stackdex login --server {server}`");
+            };
+            push(&path, &server, &stack, &token).await
+        }
+        Command::Login { server, username, password_stdin } => login::login(&server, &username, password_stdin).await,
         Command::Import { file, stack, db } => import_stack_file(&file, stack.as_deref(), &db).await,
         Command::ImportGithub { db, file, live, api_url, token } => {
             let store = open_store(&db).await?;

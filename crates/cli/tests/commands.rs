@@ -240,5 +240,61 @@ async fn push_scans_and_uploads_a_snapshot() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+
+        // `stackdex login` keeps a token that `push` then uses; a wrong password saves nothing.
+        let config = tempfile::tempdir().unwrap();
+        let login = |password: &str| {
+            let mut child = stackdex()
+                .args(["login", "--server", &url, "--username", "pat", "--password-stdin"])
+                .env("STACKDEX_CONFIG_DIR", config.path())
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            std::io::Write::write_all(&mut child.stdin.take().unwrap(), format!("{password}\n").as_bytes()).unwrap();
+            child.wait_with_output().unwrap()
+        };
+        let out = login("not the password");
+        assert!(!out.status.success());
+        assert!(!config.path().join("credentials.json").exists());
+        let out = stackdex()
+            .args(["push", fixture, "--server", &url, "--stack", "pat/api"])
+            .env("STACKDEX_CONFIG_DIR", config.path())
+            .env_remove("STACKDEX_TOKEN")
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("stackdex login"));
+        let out = login("long enough");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let file = config.path().join("credentials.json");
+        #[cfg(unix)]
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions()) & 0o777,
+            0o600
+        );
+        assert!(std::fs::read_to_string(&file).unwrap().contains("sdx_"));
+        let out = stackdex()
+            .args(["push", fixture, "--server", &url, "--stack", "pat/api"])
+            .env("STACKDEX_CONFIG_DIR", config.path())
+            .env_remove("STACKDEX_TOKEN")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stack: serde_json::Value =
+            client.get(format!("{url}/api/v1/stacks/pat/api")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(stack["snapshots"].as_array().unwrap().len(), 2, "two pushes, two snapshots");
+
+        // `stackdex admin grant` makes pat an admin; an unknown user is an error.
+        let out = stackdex().args(["admin", "grant", "pat", "--database-url", &db.url]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(db.store.user_by_name("pat").await.unwrap().unwrap().is_admin);
+        let out = stackdex().args(["admin", "grant", "nobody", "--database-url", &db.url]).output().unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("no user"));
+        let out = stackdex().args(["admin", "revoke", "pat", "--database-url", &db.url]).output().unwrap();
+        assert!(out.status.success());
+        assert!(!db.store.user_by_name("pat").await.unwrap().unwrap().is_admin);
     }
 }
