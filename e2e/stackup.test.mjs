@@ -14,31 +14,16 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath, repoRoot, startServer } from './server.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..');
-const bin = path.resolve(repoRoot, process.env.STACKDEX_BIN || 'target/debug/stackdex');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const artifacts = path.resolve(repoRoot, process.env.STACKDEX_E2E_ARTIFACTS || 'e2e/artifacts');
 const startTimeoutMs = Number(process.env.STACKDEX_E2E_START_TIMEOUT_MS || 1_200_000);
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // The seed page's figures, as displayed.
 const EXPECTED_STATS = {
@@ -52,9 +37,8 @@ const EXPECTED_FIRST_PRO = {
 const TABS = ['decisions', 'comparison', 'alternatives', 'overview'];
 const EXPECTED_404 = '/tools/djnago';
 
-/** @type {import('node:child_process').ChildProcess | undefined} */
+/** @type {{ url: string, stop: () => Promise<void> } | undefined} */
 let server;
-let serverLog = '';
 let baseUrl = '';
 const tempDirs = [];
 /** @type {import('playwright-core').BrowserContext | undefined} */
@@ -64,94 +48,6 @@ let page;
 const consoleErrors = [];
 const externalRequests = [];
 let localRequests = 0;
-
-// Last resort: never leave the server running, whatever happens to this process.
-function killServerSync() {
-  if (server && server.exitCode === null && server.signalCode === null) {
-    try {
-      server.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-}
-process.on('exit', killServerSync);
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    killServerSync();
-    process.exit(130);
-  });
-}
-
-function logTail() {
-  return serverLog.slice(-4000);
-}
-
-/** Starts the binary and resolves with the base URL printed on stdout. */
-function startServer(dataDir) {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, STACKDEX_DATA_DIR: dataDir, STACKDEX_LOG: process.env.STACKDEX_LOG || 'warn' };
-    delete env.DATABASE_URL; // always the fresh SQLite file in dataDir
-    server = spawn(bin, ['serve', '--demo', '--addr', '127.0.0.1:0'], {
-      cwd: dataDir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    const timer = setTimeout(() => {
-      reject(new Error(`stackdex did not print its address within ${startTimeoutMs} ms\n${logTail()}`));
-    }, startTimeoutMs);
-    server.stdout.setEncoding('utf8');
-    server.stderr.setEncoding('utf8');
-    server.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      serverLog += chunk;
-      const m = /stackdex listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.stderr.on('data', (chunk) => {
-      serverLog = (serverLog + chunk).slice(-100_000);
-    });
-    server.on('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot start ${bin}: ${err.message}`));
-    });
-    server.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`stackdex exited early (code ${code}, signal ${signal})\n${logTail()}`));
-    });
-  });
-}
-
-async function waitForHealth(url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok) return;
-      last = `status ${res.status}`;
-    } catch (err) {
-      last = err.message;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`/healthz not ready after ${timeoutMs} ms (${last})\n${logTail()}`);
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 5000));
-  if ((await Promise.race([exited, timeout])) === 'timeout') {
-    server.kill('SIGKILL');
-    await exited;
-  }
-}
 
 /** Whether the element's box overlaps the viewport (at least its top edge is visible). */
 async function inViewport(selector) {
@@ -171,14 +67,9 @@ describe('stackup page in headless Chromium', () => {
     if (process.env.STACKDEX_E2E_URL) {
       baseUrl = process.env.STACKDEX_E2E_URL.replace(/\/+$/, '');
     } else {
-      assert.ok(existsSync(bin), `binary not found: ${bin} (build it with \`cargo build -p stackdex\`, or set STACKDEX_BIN)`);
-      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'stackdex-e2e-data-'));
-      tempDirs.push(dataDir);
-      baseUrl = await startServer(dataDir);
-      // From now on an exit is a crash, reported by the tests that follow.
-      server.removeAllListeners('exit');
+      server = await startServer(['--demo'], {}, startTimeoutMs);
+      baseUrl = server.url;
     }
-    await waitForHealth(baseUrl, 60_000);
 
     // launchPersistentContext takes the fresh profile folder (Playwright refuses
     // --user-data-dir in args); the flags are the ones the brief asks for.
@@ -216,7 +107,7 @@ describe('stackup page in headless Chromium', () => {
     try {
       if (context) await context.close();
     } finally {
-      await stopServer();
+      await server?.stop();
       for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
     }
   });
