@@ -77,3 +77,33 @@ pub fn error_response(format: ErrorFormat, err: &AppError, internal: bool) -> Re
     }
     response
 }
+
+/// An error that answers as JSON: API handlers return `Result<Response, ApiError>` and use `?`.
+pub(crate) struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        error_response(ErrorFormat::Json, &self.0, false)
+    }
+}
+
+/// The same for pages: the error as an HTML page.
+pub(crate) struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_response(ErrorFormat::Html, &self.0, false)
+    }
+}

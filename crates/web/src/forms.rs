@@ -7,17 +7,19 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Form, FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use stackdex_app::sessions::{Action, Session};
 use stackdex_app::{App, AppError, ReasonKind};
 
 use crate::auth::{
     ClientAddress, MaybeSession, check_csrf, check_origin, clear_cookie, session_cookie, session_cookie_header,
 };
+use crate::error::PageError;
 use crate::{ErrorFormat, error_response};
 
 const HTML: ErrorFormat = ErrorFormat::Html;
@@ -187,14 +189,50 @@ async fn credentials_post(
     }
 }
 
+/// A form post from a signed-in browser, after its CSRF checks (this site's origin and the
+/// session's token in the field `csrf`). Without a session the rejection sends the visitor to
+/// log in and back to the page the form was on.
+pub(crate) struct SignedIn<T>(pub Session, pub T);
+
 #[derive(Deserialize)]
-struct CsrfOnly {
+struct WithCsrf<T> {
     #[serde(default)]
     csrf: String,
+    #[serde(flatten)]
+    fields: T,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequest<S> for SignedIn<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let headers = request.headers().clone();
+        let Some(session) = request.extensions().get::<Session>().cloned() else {
+            return Err(to_login(&came_from(&headers)));
+        };
+        let Form(form) = Form::<WithCsrf<T>>::from_request(request, state)
+            .await
+            .map_err(|e| error_response(HTML, &AppError::BadRequest(e.body_text()), false))?;
+        check_csrf(&headers, &session, &form.csrf).map_err(|e| error_response(HTML, &e, false))?;
+        Ok(SignedIn(session, form.fields))
+    }
+}
+
+/// The page of this site a request came from (its `Referer`), else the home page.
+fn came_from(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.strip_prefix("http://").or_else(|| r.strip_prefix("https://")))
+        .and_then(|r| r.strip_prefix(host).filter(|_| !host.is_empty()))
+        .filter(|path| path.starts_with('/'))
+        .map(|path| local_path(Some(path)).to_owned())
+        .unwrap_or_else(|| "/".to_owned())
 }
 
 /// The session a form post acts for, after its CSRF checks; or the response to give instead
-/// (to the log-in page when there is none).
+/// (to the log-in page when there is none). Handlers that take [`SignedIn`] need not call it.
 #[allow(clippy::result_large_err)]
 pub(crate) fn acting(
     session: Option<Session>,
@@ -207,37 +245,33 @@ pub(crate) fn acting(
     Ok(session)
 }
 
-async fn log_out(
-    State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
-    headers: HeaderMap,
-    form: Result<Form<CsrfOnly>, FormRejection>,
-) -> Response {
-    let csrf = form.map(|Form(f)| f.csrf).unwrap_or_default();
-    if let Err(r) = acting(session, &headers, &csrf, "/") {
-        return r;
-    }
-    if let Some(cookie) = session_cookie(&headers)
-        && let Err(e) = app.close_session(&cookie).await
-    {
-        return error_response(HTML, &e, false);
+pub(crate) fn bad_form() -> Response {
+    error_response(HTML, &AppError::BadRequest("this form could not be read".into()), false)
+}
+
+type PageResult = Result<Response, PageError>;
+
+#[derive(Deserialize)]
+struct NoFields {}
+
+async fn log_out(State(app): State<Arc<App>>, headers: HeaderMap, _: SignedIn<NoFields>) -> PageResult {
+    if let Some(cookie) = session_cookie(&headers) {
+        app.close_session(&cookie).await?;
     }
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().insert(header::SET_COOKIE, clear_cookie());
-    response
+    Ok(response)
 }
 
-async fn settings(State(app): State<Arc<App>>, MaybeSession(session): MaybeSession) -> Response {
-    let Some(session) = session else { return to_login("/settings") };
+async fn settings(State(app): State<Arc<App>>, MaybeSession(session): MaybeSession) -> PageResult {
+    let Some(session) = session else { return Ok(to_login("/settings")) };
     settings_page(&app, &session, None).await
 }
 
-async fn settings_page(app: &App, session: &Session, new_token: Option<String>) -> Response {
-    let tokens = match app.tokens(&session.user).await {
-        Ok(t) => t,
-        Err(e) => return error_response(HTML, &e, false),
-    };
-    let tokens = tokens
+async fn settings_page(app: &App, session: &Session, new_token: Option<String>) -> PageResult {
+    let tokens = app
+        .tokens(&session.user)
+        .await?
         .into_iter()
         .map(|t| TokenRow {
             id: t.id,
@@ -248,103 +282,56 @@ async fn settings_page(app: &App, session: &Session, new_token: Option<String>) 
         })
         .collect();
     let status = if new_token.is_some() { StatusCode::CREATED } else { StatusCode::OK };
-    html(status, SettingsHtml { user: &session.user, csrf: &session.csrf, tokens, new_token })
+    Ok(html(status, SettingsHtml { user: &session.user, csrf: &session.csrf, tokens, new_token }))
 }
 
 #[derive(Deserialize)]
 struct TokenForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     name: String,
 }
 
 /// Creates a token and shows it once, on the page this post answers (not after a redirect:
 /// the token must not be kept anywhere it could be shown again).
-async fn create_token(
-    State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
-    headers: HeaderMap,
-    form: Result<Form<TokenForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return bad_form() };
-    let session = match acting(session, &headers, &form.csrf, "/settings") {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match app.create_token(&session.user, &form.name).await {
-        Ok(token) => {
-            let mut response = settings_page(&app, &session, Some(token)).await;
-            response.headers_mut().insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
-            response
-        }
-        Err(e) => error_response(HTML, &e, false),
-    }
+async fn create_token(State(app): State<Arc<App>>, SignedIn(session, form): SignedIn<TokenForm>) -> PageResult {
+    let token = app.create_token(&session.user, &form.name).await?;
+    let mut response = settings_page(&app, &session, Some(token)).await?;
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }
 
 async fn revoke_token(
     State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    form: Result<Form<CsrfOnly>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return bad_form() };
-    let session = match acting(session, &headers, &form.csrf, "/settings") {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match app.revoke_token(&session.user, id).await {
-        Ok(()) => Redirect::to("/settings#tokens").into_response(),
-        Err(e) => error_response(HTML, &e, false),
-    }
-}
-
-pub(crate) fn bad_form() -> Response {
-    error_response(HTML, &AppError::BadRequest("this form could not be read".into()), false)
+    SignedIn(session, _): SignedIn<NoFields>,
+) -> PageResult {
+    app.revoke_token(&session.user, id).await?;
+    Ok(Redirect::to("/settings#tokens").into_response())
 }
 
 #[derive(Deserialize)]
 struct ReasonForm {
-    #[serde(default)]
-    csrf: String,
     kind: String,
     text: String,
 }
 
 async fn add_reason(
     State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    form: Result<Form<ReasonForm>, FormRejection>,
-) -> Response {
-    let back = format!("/tools/{}", url_encode(&slug));
-    let Ok(Form(form)) = form else { return bad_form() };
-    let session = match acting(session, &headers, &form.csrf, &back) {
-        Ok(s) => s,
-        Err(r) => return r,
+    SignedIn(session, form): SignedIn<ReasonForm>,
+) -> PageResult {
+    let kind = match form.kind.as_str() {
+        "pro" => ReasonKind::Pro,
+        "con" => ReasonKind::Con,
+        _ => return Err(AppError::BadRequest("a reason is a pro or a con".into()).into()),
     };
-    let result = async {
-        let kind = match form.kind.as_str() {
-            "pro" => ReasonKind::Pro,
-            "con" => ReasonKind::Con,
-            _ => return Err(AppError::BadRequest("a reason is a pro or a con".into())),
-        };
-        app.rate_limit(Action::Post, &session.user.id.to_string()).await?;
-        app.add_reason(&session.user, &slug, kind, &form.text).await
-    }
-    .await;
-    match result {
-        Ok(id) => Redirect::to(&format!("{back}#reason-{id}")).into_response(),
-        Err(e) => error_response(HTML, &e, false),
-    }
+    app.rate_limit(Action::Post, &session.user.id.to_string()).await?;
+    let id = app.add_reason(&session.user, &slug, kind, &form.text).await?;
+    Ok(Redirect::to(&format!("/tools/{}#reason-{id}", url_encode(&slug))).into_response())
 }
 
 #[derive(Deserialize)]
 struct VoteForm {
-    #[serde(default)]
-    csrf: String,
     /// "cast" (the default) or "retract".
     #[serde(default)]
     action: String,
@@ -352,31 +339,15 @@ struct VoteForm {
 
 async fn vote(
     State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    form: Result<Form<VoteForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return bad_form() };
-    let back = match app.reason_tool(id).await {
-        Ok(slug) => format!("/tools/{slug}"),
-        Err(e) => return error_response(HTML, &e, false),
-    };
-    let session = match acting(session, &headers, &form.csrf, &back) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let result = async {
-        app.rate_limit(Action::Vote, &session.user.id.to_string()).await?;
-        match form.action.as_str() {
-            "retract" => app.retract_vote(&session.user, id).await,
-            "" | "cast" => app.vote(&session.user, id).await,
-            _ => Err(AppError::BadRequest("action is \"cast\" or \"retract\"".into())),
-        }
+    SignedIn(session, form): SignedIn<VoteForm>,
+) -> PageResult {
+    let slug = app.reason_tool(id).await?;
+    app.rate_limit(Action::Vote, &session.user.id.to_string()).await?;
+    match form.action.as_str() {
+        "retract" => app.retract_vote(&session.user, id).await?,
+        "" | "cast" => app.vote(&session.user, id).await?,
+        _ => return Err(AppError::BadRequest("action is \"cast\" or \"retract\"".into()).into()),
     }
-    .await;
-    match result {
-        Ok(()) => Redirect::to(&format!("{back}#reason-{id}")).into_response(),
-        Err(e) => error_response(HTML, &e, false),
-    }
+    Ok(Redirect::to(&format!("/tools/{slug}#reason-{id}")).into_response())
 }

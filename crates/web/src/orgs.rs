@@ -6,9 +6,9 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Json;
 use axum::Router;
-use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -20,13 +20,16 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api_write::{bearer, body, created};
+use crate::api_write::{Bearer, JsonBody, created};
 use crate::auth::MaybeSession;
-use crate::forms::{acting, bad_form, html, to_login, url_encode};
+use crate::error::{ApiError, PageError};
+use crate::forms::{SignedIn, html, to_login, url_encode};
 use crate::{ErrorFormat, error_response};
 
 const HTML: ErrorFormat = ErrorFormat::Html;
-const JSON: ErrorFormat = ErrorFormat::Json;
+
+type ApiResult = Result<Response, ApiError>;
+type PageResult = Result<Response, PageError>;
 
 pub(crate) fn pages() -> Router<Arc<App>> {
     Router::new()
@@ -101,32 +104,14 @@ async fn new_org_page(MaybeSession(session): MaybeSession) -> Response {
 
 #[derive(Deserialize)]
 struct NewOrgForm {
-    #[serde(default)]
-    csrf: String,
     slug: String,
     name: String,
 }
 
-async fn new_org(
-    State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
-    headers: HeaderMap,
-    form: Result<Form<NewOrgForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return bad_form() };
-    let session = match acting(session, &headers, &form.csrf, "/organisations/new") {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let result = async {
-        app.rate_limit(Action::Post, &session.user.id.to_string()).await?;
-        app.create_organisation(&session.user, &form.slug, &form.name).await
-    }
-    .await;
-    match result {
-        Ok(org) => Redirect::to(&format!("/organisations/{}", org.slug)).into_response(),
-        Err(e) => error_response(HTML, &e, false),
-    }
+async fn new_org(State(app): State<Arc<App>>, SignedIn(session, form): SignedIn<NewOrgForm>) -> PageResult {
+    app.rate_limit(Action::Post, &session.user.id.to_string()).await?;
+    let org = app.create_organisation(&session.user, &form.slug, &form.name).await?;
+    Ok(Redirect::to(&format!("/organisations/{}", org.slug)).into_response())
 }
 
 async fn org_page(
@@ -147,8 +132,6 @@ async fn org_page(
 
 #[derive(Deserialize)]
 struct MemberForm {
-    #[serde(default)]
-    csrf: String,
     username: String,
     #[serde(default)]
     role: String,
@@ -156,48 +139,24 @@ struct MemberForm {
 
 async fn add_member(
     State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    form: Result<Form<MemberForm>, FormRejection>,
-) -> Response {
-    let back = format!("/organisations/{}", url_encode(&slug));
-    let Ok(Form(form)) = form else { return bad_form() };
-    let session = match acting(session, &headers, &form.csrf, &back) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    SignedIn(session, form): SignedIn<MemberForm>,
+) -> PageResult {
     let role = if form.role.is_empty() { "member" } else { form.role.as_str() };
-    let result = async { app.set_member(&session.user, &slug, form.username.trim(), Role::parse(role)?).await }.await;
-    match result {
-        Ok(()) => Redirect::to(&back).into_response(),
-        Err(e) => error_response(HTML, &e, false),
-    }
+    app.set_member(&session.user, &slug, form.username.trim(), Role::parse(role)?).await?;
+    Ok(Redirect::to(&format!("/organisations/{}", url_encode(&slug))).into_response())
 }
 
 #[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
+struct NoFields {}
 
 async fn remove_member(
     State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
     Path((slug, username)): Path<(String, String)>,
-    headers: HeaderMap,
-    form: Result<Form<CsrfForm>, FormRejection>,
-) -> Response {
-    let back = format!("/organisations/{}", url_encode(&slug));
-    let Ok(Form(form)) = form else { return bad_form() };
-    let session = match acting(session, &headers, &form.csrf, &back) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match app.remove_member(&session.user, &slug, &username).await {
-        Ok(()) => Redirect::to(&back).into_response(),
-        Err(e) => error_response(HTML, &e, false),
-    }
+    SignedIn(session, _): SignedIn<NoFields>,
+) -> PageResult {
+    app.remove_member(&session.user, &slug, &username).await?;
+    Ok(Redirect::to(&format!("/organisations/{}", url_encode(&slug))).into_response())
 }
 
 async fn user_page(State(app): State<Arc<App>>, Path(username): Path<String>) -> Response {
@@ -264,16 +223,8 @@ fn form_tools(form: &HashMap<String, String>) -> Vec<String> {
 
 async fn new_stack(
     State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
-    headers: HeaderMap,
-    form: Result<Form<HashMap<String, String>>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return bad_form() };
-    let csrf = form.get("csrf").map(String::as_str).unwrap_or("");
-    let session = match acting(session, &headers, csrf, "/stacks/new") {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    SignedIn(session, form): SignedIn<HashMap<String, String>>,
+) -> PageResult {
     let owner = form.get("owner").map(|s| s.trim()).unwrap_or(&session.user.username).to_owned();
     let name = form.get("name").map(|s| s.trim()).unwrap_or("").to_owned();
     save_stack(&app, &session.user, &owner, &name, &form, true).await
@@ -286,19 +237,13 @@ async fn save_stack(
     name: &str,
     form: &HashMap<String, String>,
     new: bool,
-) -> Response {
-    let result = async {
-        app.rate_limit(Action::Push, &user.id.to_string()).await?;
-        if new && app.store.stack(owner, name).await?.is_some() {
-            return Err(AppError::Conflict(format!("{owner}/{name} exists; edit it instead")));
-        }
-        app.edit_stack(user, owner, name, &form_tools(form)).await
+) -> PageResult {
+    app.rate_limit(Action::Push, &user.id.to_string()).await?;
+    if new && app.store.stack(owner, name).await.map_err(AppError::from)?.is_some() {
+        return Err(AppError::Conflict(format!("{owner}/{name} exists; edit it instead")).into());
     }
-    .await;
-    match result {
-        Ok(_) => Redirect::to(&format!("/stacks/{}/{}", url_encode(owner), url_encode(name))).into_response(),
-        Err(e) => error_response(HTML, &e, false),
-    }
+    app.edit_stack(user, owner, name, &form_tools(form)).await?;
+    Ok(Redirect::to(&format!("/stacks/{}/{}", url_encode(owner), url_encode(name))).into_response())
 }
 
 async fn edit_stack_page(
@@ -330,18 +275,9 @@ async fn edit_stack_page(
 
 async fn edit_stack(
     State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
     Path((owner, slug)): Path<(String, String)>,
-    headers: HeaderMap,
-    form: Result<Form<HashMap<String, String>>, FormRejection>,
-) -> Response {
-    let back = format!("/stacks/{}/{}/edit", url_encode(&owner), url_encode(&slug));
-    let Ok(Form(form)) = form else { return bad_form() };
-    let csrf = form.get("csrf").map(String::as_str).unwrap_or("");
-    let session = match acting(session, &headers, csrf, &back) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    SignedIn(session, form): SignedIn<HashMap<String, String>>,
+) -> PageResult {
     save_stack(&app, &session.user, &owner, &slug, &form, false).await
 }
 
@@ -393,36 +329,19 @@ struct Membership {
     security(("bearer" = [])))]
 async fn api_create_org(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    parsed: Result<Json<NewOrganisation>, JsonRejection>,
-) -> Response {
-    let user = match bearer(&app, &headers).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let input = match body(parsed) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let result = async {
-        app.rate_limit(Action::Post, &user.id.to_string()).await?;
-        app.create_organisation(&user, &input.slug, &input.name).await
-    }
-    .await;
-    match result {
-        Ok(org) => created(serde_json::json!({"slug": org.slug, "url": format!("/organisations/{}", org.slug)})),
-        Err(e) => error_response(JSON, &e, false),
-    }
+    Bearer(user): Bearer,
+    JsonBody(input): JsonBody<NewOrganisation>,
+) -> ApiResult {
+    app.rate_limit(Action::Post, &user.id.to_string()).await?;
+    let org = app.create_organisation(&user, &input.slug, &input.name).await?;
+    Ok(created(serde_json::json!({"slug": org.slug, "url": format!("/organisations/{}", org.slug)})))
 }
 
 /// An organisation with its members and stacks.
 #[utoipa::path(get, path = "/api/v1/organisations/{slug}", params(("slug" = String, Path)),
     responses((status = 200, body = OrganisationPage), (status = 404)))]
-async fn api_org(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Response {
-    match app.organisation_page(&slug).await {
-        Ok(page) => Json(page).into_response(),
-        Err(e) => error_response(JSON, &e, false),
-    }
+async fn api_org(State(app): State<Arc<App>>, Path(slug): Path<String>) -> ApiResult {
+    Ok(Json(app.organisation_page(&slug).await?).into_response())
 }
 
 /// Add a member to an organisation or change their role (owners and admins).
@@ -433,22 +352,11 @@ async fn api_org(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Respo
 async fn api_set_member(
     State(app): State<Arc<App>>,
     Path((slug, username)): Path<(String, String)>,
-    headers: HeaderMap,
-    parsed: Result<Json<Membership>, JsonRejection>,
-) -> Response {
-    let user = match bearer(&app, &headers).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let input = match body(parsed) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let result = async { app.set_member(&user, &slug, &username, Role::parse(&input.role)?).await }.await;
-    match result {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => error_response(JSON, &e, false),
-    }
+    Bearer(user): Bearer,
+    JsonBody(input): JsonBody<Membership>,
+) -> ApiResult {
+    app.set_member(&user, &slug, &username, Role::parse(&input.role)?).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Remove a member (owners and admins; members may remove themselves).
@@ -459,29 +367,21 @@ async fn api_set_member(
 async fn api_remove_member(
     State(app): State<Arc<App>>,
     Path((slug, username)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let user = match bearer(&app, &headers).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match app.remove_member(&user, &slug, &username).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => error_response(JSON, &e, false),
-    }
+    Bearer(user): Bearer,
+) -> ApiResult {
+    app.remove_member(&user, &slug, &username).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// What changed in a stack between two snapshots: tools added, removed, versions changed.
 #[utoipa::path(get, path = "/api/v1/stacks/{owner}/{name}/diff",
     params(("owner" = String, Path), ("name" = String, Path), DiffQuery),
-    responses((status = 200, body = StackDiff), (status = 404)))]
+    responses((status = 200, body = StackDiff), (status = 400), (status = 404)))]
 async fn api_diff(
     State(app): State<Arc<App>>,
     Path((owner, name)): Path<(String, String)>,
-    Query(q): Query<DiffQuery>,
-) -> Response {
-    match app.stack_diff(&owner, &name, q.from, q.to).await {
-        Ok(diff) => Json(diff).into_response(),
-        Err(e) => error_response(JSON, &e, false),
-    }
+    query: Result<Query<DiffQuery>, QueryRejection>,
+) -> ApiResult {
+    let Query(q) = query.map_err(|e| ApiError(AppError::BadRequest(e.body_text())))?;
+    Ok(Json(app.stack_diff(&owner, &name, q.from, q.to).await?).into_response())
 }
