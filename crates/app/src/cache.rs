@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -21,6 +22,8 @@ struct Entry {
 #[derive(Default)]
 pub struct PageCache {
     entries: RwLock<HashMap<String, Entry>>,
+    /// Moves on every invalidation (under the entries' lock).
+    generation: AtomicU64,
 }
 
 impl PageCache {
@@ -33,14 +36,38 @@ impl PageCache {
         Some(entry.body.clone())
     }
 
+    /// Where invalidation is now: take it before reading what a page is built from, and hand
+    /// it to [`PageCache::put_if_current`].
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
     pub fn put(&self, key: String, body: Bytes, tags: Vec<String>, ttl: Option<Duration>) {
+        self.put_if_current(key, body, tags, ttl, None);
+    }
+
+    /// Caches a page unless an invalidation ran since `built_at` (a generation): the page may
+    /// then hold data older than a write whose invalidation has already been applied, and
+    /// caching it would keep it stale until the next write. Returns whether it was cached.
+    pub fn put_if_current(
+        &self,
+        key: String,
+        body: Bytes,
+        tags: Vec<String>,
+        ttl: Option<Duration>,
+        built_at: Option<u64>,
+    ) -> bool {
         let entry = Entry { body, tags: tags.into(), expires: ttl.map(|t| Instant::now() + t) };
         let mut entries = self.entries.write();
+        if built_at.is_some_and(|g| g != self.generation.load(Ordering::Acquire)) {
+            return false;
+        }
         // A bound on memory: hostile URLs (endless 404 variants) must not grow it forever.
         if entries.len() >= 20_000 {
             entries.clear();
         }
         entries.insert(key, entry);
+        true
     }
 
     /// Drops every entry built from any of `tags`; `*` drops everything. Entries tagged
@@ -50,6 +77,7 @@ impl PageCache {
             return;
         }
         let mut entries = self.entries.write();
+        self.generation.fetch_add(1, Ordering::AcqRel);
         if tags.iter().any(|t| t == "*") {
             entries.clear();
             return;
@@ -83,6 +111,18 @@ mod tests {
         assert!(cache.get("home").is_none());
         cache.invalidate(&["*".into()]);
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn a_page_built_across_an_invalidation_is_not_cached() {
+        let cache = PageCache::default();
+        let before = cache.generation();
+        cache.invalidate(&["tool:1".into()]);
+        assert!(!cache.put_if_current("a".into(), Bytes::from("old"), vec![], None, Some(before)));
+        assert!(cache.get("a").is_none());
+        let now = cache.generation();
+        assert!(cache.put_if_current("a".into(), Bytes::from("new"), vec![], None, Some(now)));
+        assert_eq!(cache.get("a").as_deref(), Some(&b"new"[..]));
     }
 
     #[test]

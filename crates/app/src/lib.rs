@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod cache;
+mod changes;
 pub mod demo;
 pub mod format;
 pub mod github;
@@ -15,7 +16,6 @@ pub mod views;
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use parking_lot::Mutex;
@@ -60,7 +60,8 @@ pub struct App {
     ids: HashMap<String, ToolId>,
     tools_by_id: HashMap<ToolId, usize>,
     pub cache: PageCache,
-    last_change: AtomicI64,
+    /// Where this server is in the change log (see [`changes`]).
+    changes: tokio::sync::Mutex<changes::ChangeCursor>,
     /// Stackup views counted in memory and written out every few seconds, so a page view
     /// costs no write.
     pending_views: Mutex<HashMap<String, i64>>,
@@ -75,14 +76,14 @@ impl App {
         let ids = store.sync_tools(&pairs).await?;
         let tools_by_id =
             catalog.tools().iter().enumerate().filter_map(|(i, t)| Some((*ids.get(&t.slug)?, i))).collect();
-        let last = store.latest_change().await?;
+        let cursor = changes::ChangeCursor::at_end(&store).await?;
         Ok(Arc::new(App {
             store,
             catalog,
             ids,
             tools_by_id,
             cache: PageCache::default(),
-            last_change: AtomicI64::new(last),
+            changes: tokio::sync::Mutex::new(cursor),
             pending_views: Mutex::new(HashMap::new()),
             rate_limits: parking_lot::RwLock::new(sessions::RateLimits::default()),
         }))
@@ -110,15 +111,12 @@ impl App {
         });
     }
 
-    /// Applies changes recorded since the last poll to the page cache.
+    /// Applies changes recorded since the last poll to the page cache (also writes made on
+    /// other servers, and writes that committed after later ones).
     pub async fn poll_changes(&self) -> Result<()> {
-        let after = self.last_change.load(Ordering::Acquire);
-        let changes = self.store.changes_since(after).await?;
-        if let Some(last) = changes.last() {
-            let tags: Vec<String> = changes.iter().flat_map(|c| c.tags.iter().cloned()).collect();
-            self.cache.invalidate(&tags);
-            self.last_change.store(last.id, Ordering::Release);
-        }
+        let mut cursor = self.changes.lock().await;
+        let tags = cursor.poll(&self.store).await?;
+        self.cache.invalidate(&tags);
         Ok(())
     }
 

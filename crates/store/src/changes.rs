@@ -32,15 +32,30 @@ impl Store {
         let rows = self
             .query_all("SELECT id, tags FROM changes WHERE id > $1 ORDER BY id LIMIT 10000", vec![after.into()])
             .await?;
-        rows.iter()
-            .map(|r| {
-                let tags: String = r.try_get_by_index(1)?;
-                Ok(Change { id: r.try_get_by_index(0)?, tags: tags.split(' ').map(str::to_owned).collect() })
-            })
-            .collect()
+        rows.iter().map(change_from_row).collect()
+    }
+
+    /// The changes with these ids that are visible now (ids a reader saw missing).
+    pub async fn changes_in(&self, ids: &[i64]) -> Result<Vec<Change>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT id, tags FROM changes WHERE id IN ({}) ORDER BY id",
+                crate::community::list(chunk.len(), 1)
+            );
+            for row in self.query_all(&sql, chunk.iter().map(|&id| id.into()).collect()).await? {
+                out.push(change_from_row(&row)?);
+            }
+        }
+        Ok(out)
     }
 
     pub async fn latest_change(&self) -> Result<i64> {
         self.query_i64("SELECT MAX(id) FROM changes", vec![]).await
     }
+}
+
+fn change_from_row(r: &sea_orm::QueryResult) -> Result<Change> {
+    let tags: String = r.try_get_by_index(1)?;
+    Ok(Change { id: r.try_get_by_index(0)?, tags: tags.split(' ').map(str::to_owned).collect() })
 }

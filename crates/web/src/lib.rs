@@ -75,6 +75,7 @@ where
     if let Some(body) = app.cache.get(&key) {
         return ([(header::CONTENT_TYPE, content_type)], body).into_response();
     }
+    let generation = app.cache.generation();
     let view = match build.await {
         Ok(view) => view,
         Err(e) => return error_response(format, &e, false),
@@ -86,7 +87,7 @@ where
             return error_response(format, &AppError::BadRequest("internal error".into()), true);
         }
     };
-    app.cache.put(key, body.clone(), tags_of(app, &view), ttl);
+    app.cache.put_if_current(key, body.clone(), tags_of(app, &view), ttl, Some(generation));
     ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
