@@ -45,7 +45,10 @@ def main():
     ours_path, theirs_path, name = sys.argv[1:4]
     index = catalog_index()
     try:
-        ours = {t["slug"] for t in json.load(open(ours_path))["tools"]}
+        report = json.load(open(ours_path))
+        # stack-analyser lists every language, data formats too; so do stackdex's `languages`
+        # (data and prose formats are there, not in `tools`).
+        ours = {t["slug"] for t in report["tools"]} | {lang["slug"] for lang in report.get("languages", [])}
     except (OSError, ValueError, KeyError):
         print(f"{name}: no stackdex output")
         return
@@ -55,7 +58,7 @@ def main():
         print(f"{name}: no stack-analyser output")
         return
     theirs = {index.get(t.lower(), f"?{t}") for t in raw}
-    print(f"{name}: stackdex {len(ours)} tools, stack-analyser {len(theirs)}, both {len(ours & theirs)}")
+    print(f"{name}: stackdex {len(ours)} tools and languages, stack-analyser {len(theirs)}, both {len(ours & theirs)}")
     print(f"  only stackdex:       {', '.join(sorted(ours - theirs)) or '-'}")
     print(f"  only stack-analyser: {', '.join(sorted(theirs - ours)) or '-'}")
 

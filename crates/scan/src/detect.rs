@@ -1,7 +1,7 @@
 //! From walked and parsed files to a stack report: components, version resolution (lockfile
 //! over manifest constraint, nearest lockfile up the tree), rule matching and provenance.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use stackdex_catalog::Catalog;
@@ -30,7 +30,7 @@ pub fn build_report(
 ) -> Report {
     follow_includes(root, &mut walked, options);
     let components = find_components(root, &walked.parsed);
-    let locks = LockIndex::new(&walked.parsed);
+    let locks = LockIndex::new(&walked.parsed, &wanted_lock_names(catalog, &walked.parsed));
     let mut acc = Accumulator::default();
 
     for file in &walked.parsed {
@@ -346,15 +346,21 @@ struct LockIndex {
 }
 
 impl LockIndex {
-    fn new(parsed: &[ParsedFile]) -> LockIndex {
+    /// Indexes the locked versions of the `wanted` names only: lockfiles list thousands of
+    /// packages, of which only those some declared dependency matched by a rule asks for matter.
+    fn new(parsed: &[ParsedFile], wanted: &HashSet<(Ecosystem, String)>) -> LockIndex {
         let mut locks: HashMap<(String, Ecosystem), HashMap<String, BTreeSet<String>>> = HashMap::new();
         for file in parsed {
             for evidence in &file.findings.evidence {
                 if let Evidence::Dependency { ecosystem, name, version: Some(version), locked: true } = evidence {
+                    let key = (*ecosystem, ecosystem.normalize(name));
+                    if !wanted.contains(&key) {
+                        continue;
+                    }
                     locks
                         .entry((parent_dir(&file.rel).to_owned(), *ecosystem))
                         .or_default()
-                        .entry(ecosystem.normalize(name))
+                        .entry(key.1)
                         .or_default()
                         .insert(version.clone());
                 }
@@ -379,6 +385,22 @@ impl LockIndex {
             }
         }
     }
+}
+
+/// The (ecosystem, normalised name) of every declared dependency some rule matches: the only
+/// names whose locked versions are looked up.
+fn wanted_lock_names(catalog: &Catalog, parsed: &[ParsedFile]) -> HashSet<(Ecosystem, String)> {
+    let mut wanted = HashSet::new();
+    for file in parsed {
+        for evidence in &file.findings.evidence {
+            if let Evidence::Dependency { ecosystem, name, locked: false, .. } = evidence
+                && !catalog.rules().match_dependency(*ecosystem, name).is_empty()
+            {
+                wanted.insert((*ecosystem, ecosystem.normalize(name)));
+            }
+        }
+    }
+    wanted
 }
 
 /// Languages with their share of code bytes: programming languages and markup first, largest

@@ -1,12 +1,12 @@
 //! The parallel walk: honours .gitignore, skips vendored and build folders, counts language
 //! bytes from metadata alone, and opens only files a parser needs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::Mutex;
 
 use stackdex_catalog::RuleSet;
 
@@ -93,29 +93,41 @@ pub struct WalkResult {
     pub files_seen: u64,
 }
 
-enum Message {
-    Parsed(ParsedFile),
-    Named(NamedMatch),
-    Shebang(ShebangMatch),
-    Warning(Warning),
-    Totals(HashMap<String, LanguageTotals>, u64),
+impl WalkResult {
+    fn merge(&mut self, other: WalkResult) {
+        self.parsed.extend(other.parsed);
+        self.named.extend(other.named);
+        self.shebangs.extend(other.shebangs);
+        self.warnings.extend(other.warnings);
+        for (slug, totals) in other.languages {
+            self.languages.entry(slug).or_default().add(totals);
+        }
+        self.files_seen += other.files_seen;
+    }
 }
 
-/// Per-thread state: language totals are summed locally and sent once, when the thread's
-/// visitor is dropped.
+/// Per-thread state: each walker thread gathers its own results and merges them into the
+/// shared result once, when its visitor is dropped (no channel, no collector thread: on a busy
+/// machine every wake-up of another thread costs scheduling delay).
 struct Local<'a> {
-    tx: mpsc::Sender<Message>,
-    languages: HashMap<String, LanguageTotals>,
-    files_seen: u64,
+    found: WalkResult,
+    shared: &'a Mutex<WalkResult>,
     rules: &'a RuleSet,
+    names: &'a NameFilter,
+    /// The thread's read buffer, reused from file to file (lockfiles run to megabytes: a
+    /// fresh buffer each time costs page faults and mmap/munmap calls).
+    buffer: Vec<u8>,
     root: &'a Path,
     options: &'a ScanOptions,
 }
 
 impl Drop for Local<'_> {
     fn drop(&mut self) {
-        let totals = std::mem::take(&mut self.languages);
-        let _ = self.tx.send(Message::Totals(totals, self.files_seen));
+        let found = std::mem::take(&mut self.found);
+        match self.shared.lock() {
+            Ok(mut shared) => shared.merge(found),
+            Err(poisoned) => poisoned.into_inner().merge(found),
+        }
     }
 }
 
@@ -137,37 +149,24 @@ pub fn walk(root: &Path, rules: &RuleSet, options: &ScanOptions) -> WalkResult {
                 || !SKIPPED_FOLDERS.contains(&entry.file_name().to_string_lossy().as_ref())
         })
         .build_parallel();
-    let (tx, rx) = mpsc::channel();
-    let mut result = WalkResult::default();
-    std::thread::scope(|scope| {
-        let collector = scope.spawn(move || {
-            let mut result = WalkResult::default();
-            for message in rx {
-                match message {
-                    Message::Parsed(p) => result.parsed.push(p),
-                    Message::Named(n) => result.named.push(n),
-                    Message::Shebang(s) => result.shebangs.push(s),
-                    Message::Warning(w) => result.warnings.push(w),
-                    Message::Totals(languages, seen) => {
-                        for (slug, totals) in languages {
-                            result.languages.entry(slug).or_default().add(totals);
-                        }
-                        result.files_seen += seen;
-                    }
-                }
-            }
-            result
-        });
-        walker.run(|| {
-            let mut local = Local { tx: tx.clone(), languages: HashMap::new(), files_seen: 0, rules, root, options };
-            Box::new(move |entry| {
-                local.visit(entry);
-                ignore::WalkState::Continue
-            })
-        });
-        drop(tx);
-        result = collector.join().unwrap_or_default();
+    let names = NameFilter::new(rules);
+    let shared = Mutex::new(WalkResult::default());
+    walker.run(|| {
+        let mut local = Local {
+            found: WalkResult::default(),
+            shared: &shared,
+            rules,
+            names: &names,
+            buffer: Vec::new(),
+            root,
+            options,
+        };
+        Box::new(move |entry| {
+            local.visit(entry);
+            ignore::WalkState::Continue
+        })
     });
+    let mut result = shared.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
     result.parsed.sort_by(|a, b| a.rel.cmp(&b.rel));
     result.named.sort_by(|a, b| a.rel.cmp(&b.rel).then(a.tool.cmp(&b.tool)));
     result.shebangs.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -201,17 +200,14 @@ impl Local<'_> {
                 }
             }
         }
-        for m in self.rules.match_file(&rel) {
-            let _ = self.tx.send(Message::Named(NamedMatch {
-                rel: rel.clone(),
-                tool: m.tool.to_owned(),
-                rule: m.rule_id(),
-            }));
+        let named = if self.names.candidates(&rel) { self.rules.match_file(&rel) } else { Vec::new() };
+        for m in named {
+            self.found.named.push(NamedMatch { rel: rel.clone(), tool: m.tool.to_owned(), rule: m.rule_id() });
         }
         if !is_file {
             return;
         }
-        self.files_seen += 1;
+        self.found.files_seen += 1;
         let kind = FileKind::of(&rel);
         match entry.path().extension() {
             Some(extension) => {
@@ -219,7 +215,7 @@ impl Local<'_> {
                     && let Some(language) = self.rules.language_of_extension(&format!(".{extension}"))
                 {
                     let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                    let totals = self.languages.entry(language.tool.to_owned()).or_default();
+                    let totals = self.found.languages.entry(language.tool.to_owned()).or_default();
                     totals.add(LanguageTotals { bytes, files: 1, by_extension: 1 });
                 }
             }
@@ -246,29 +242,100 @@ impl Local<'_> {
         };
         let Some((interpreter, extension)) = shebang_interpreter(&head[..read]) else { return };
         let Some(language) = self.rules.language_of_extension(extension) else { return };
-        let totals = self.languages.entry(language.tool.to_owned()).or_default();
+        let totals = self.found.languages.entry(language.tool.to_owned()).or_default();
         totals.add(LanguageTotals { bytes: meta.len(), files: 1, by_extension: 0 });
-        let _ = self.tx.send(Message::Shebang(ShebangMatch {
-            rel: rel.to_owned(),
-            interpreter,
-            language: language.tool.to_owned(),
-        }));
+        self.found.shebangs.push(ShebangMatch { rel: rel.to_owned(), interpreter, language: language.tool.to_owned() });
     }
 
     fn parse_file(&mut self, path: &Path, rel: String, kind: FileKind) {
-        match read_and_parse(path, kind, self.options.max_file_bytes) {
+        match read_and_parse_into(&mut self.buffer, path, kind, self.options.max_file_bytes) {
             Ok((findings, notes)) => {
                 for note in notes {
                     self.warn(rel.clone(), note);
                 }
-                let _ = self.tx.send(Message::Parsed(ParsedFile { rel, kind, findings }));
+                self.found.parsed.push(ParsedFile { rel, kind, findings });
             }
             Err(message) => self.warn(rel, message),
         }
     }
 
-    fn warn(&self, file: String, message: String) {
-        let _ = self.tx.send(Message::Warning(Warning { file, message }));
+    fn warn(&mut self, file: String, message: String) {
+        self.found.warnings.push(Warning { file, message });
+    }
+}
+
+/// A quick, exact-or-more test of whether a file rule could match a path, so the rules' own
+/// matcher (which tries every wildcard pattern on every suffix of the path) runs only for the
+/// few names that could match: a literal pattern must equal the file name; a wildcard pattern's
+/// literal head and tail must start and end it (for a pattern with a `/`, only the tail of its
+/// last segment, since `*` may span folders).
+#[derive(Debug)]
+pub struct NameFilter {
+    literal: HashSet<String>,
+    /// Wildcard patterns as (head, tail) a matching name starts and ends with, lower-case,
+    /// filed by the last byte of the tail, or (tail-less) by the first byte of the head.
+    by_last: Vec<Vec<(String, String)>>,
+    by_first: Vec<Vec<(String, String)>>,
+    /// A pattern this filter cannot reason about: every path is a candidate.
+    any: bool,
+}
+
+impl NameFilter {
+    pub fn new(rules: &RuleSet) -> NameFilter {
+        let mut filter = NameFilter {
+            literal: HashSet::new(),
+            by_last: vec![Vec::new(); 256],
+            by_first: vec![Vec::new(); 256],
+            any: false,
+        };
+        for pattern in rules.rules().iter().flat_map(|r| &r.files) {
+            let text = pattern.as_str();
+            let (segment, spans_folders) = match text.rsplit_once('/') {
+                Some((_, last)) => (last, true),
+                None => (text, false),
+            };
+            if segment.is_empty() {
+                filter.any = true;
+            } else if !segment.contains('*') {
+                filter.literal.insert(segment.to_owned());
+            } else {
+                let head = if spans_folders { "" } else { segment.split('*').next().unwrap_or_default() };
+                let tail = segment.rsplit('*').next().unwrap_or_default();
+                let entry = (head.to_owned(), tail.to_owned());
+                match (tail.as_bytes().last(), head.as_bytes().first()) {
+                    (Some(&last), _) => filter.by_last[usize::from(last)].push(entry),
+                    (None, Some(&first)) => filter.by_first[usize::from(first)].push(entry),
+                    (None, None) => filter.any = true,
+                }
+            }
+        }
+        filter
+    }
+
+    /// Whether some file rule may match `rel_path` (`false` means none does).
+    pub fn candidates(&self, rel_path: &str) -> bool {
+        if self.any {
+            return true;
+        }
+        let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+        let mut buf = [0u8; 64];
+        let lower: std::borrow::Cow<'_, str> = if name.len() <= buf.len() && name.is_ascii() {
+            buf[..name.len()].copy_from_slice(name.as_bytes());
+            buf[..name.len()].make_ascii_lowercase();
+            std::borrow::Cow::Borrowed(std::str::from_utf8(&buf[..name.len()]).unwrap_or_default())
+        } else {
+            std::borrow::Cow::Owned(name.to_ascii_lowercase())
+        };
+        let lower = lower.as_ref();
+        let (Some(&first), Some(&last)) = (lower.as_bytes().first(), lower.as_bytes().last()) else {
+            return false;
+        };
+        let fits = |(head, tail): &(String, String)| {
+            lower.len() >= head.len() + tail.len() && lower.starts_with(head.as_str()) && lower.ends_with(tail.as_str())
+        };
+        self.by_last[usize::from(last)].iter().any(fits)
+            || self.by_first[usize::from(first)].iter().any(fits)
+            || self.literal.contains(lower)
     }
 }
 
@@ -300,13 +367,25 @@ fn read_head(file: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
 /// Reads a file within the size limit and parses it; never panics. Returns the findings and
 /// notes worth a warning (invalid UTF-8 read lossily).
 pub fn read_and_parse(path: &Path, kind: FileKind, max_bytes: u64) -> Result<(FileFindings, Vec<String>), String> {
+    read_and_parse_into(&mut Vec::new(), path, kind, max_bytes)
+}
+
+/// [`read_and_parse`] reading into `buffer` (cleared first; its capacity is kept for the next).
+fn read_and_parse_into(
+    buffer: &mut Vec<u8>,
+    path: &Path,
+    kind: FileKind,
+    max_bytes: u64,
+) -> Result<(FileFindings, Vec<String>), String> {
     let file = fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     if len > max_bytes {
         return Err(format!("skipped: {len} bytes is over the {max_bytes}-byte limit for a {}", kind.label()));
     }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(max_bytes + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read: {e}"))?;
+    buffer.clear();
+    buffer.reserve(len as usize);
+    file.take(max_bytes + 1).read_to_end(buffer).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = buffer.as_slice();
     if bytes.len() as u64 > max_bytes {
         return Err(format!("skipped: over the {max_bytes}-byte limit"));
     }
@@ -314,14 +393,16 @@ pub fn read_and_parse(path: &Path, kind: FileKind, max_bytes: u64) -> Result<(Fi
         return Err(format!("skipped: binary content in a {}", kind.label()));
     }
     let mut notes = Vec::new();
-    let text = match String::from_utf8(bytes) {
+    let lossy;
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
-        Err(e) => {
+        Err(_) => {
             notes.push("not valid UTF-8; read with replacement characters".to_owned());
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
+            lossy = String::from_utf8_lossy(bytes).into_owned();
+            lossy.as_str()
         }
     };
-    let findings = parse_text(kind, &text)?;
+    let findings = parse_text(kind, text)?;
     notes.extend(findings.notes.iter().cloned());
     Ok((findings, notes))
 }
@@ -336,6 +417,15 @@ pub fn parse_text(kind: FileKind, text: &str) -> Result<FileFindings, String> {
 
 /// `/`-separated path relative to the root; non-UTF-8 names are shown lossily.
 pub fn relative(root: &Path, path: &Path) -> String {
+    // The walk's paths are the root joined with names: as text, the root is a prefix.
+    if let (Some(root_text), Some(path_text)) = (root.to_str(), path.to_str())
+        && let Some(rest) = path_text.strip_prefix(root_text)
+        && (rest.is_empty() || rest.starts_with('/') || root_text.ends_with('/'))
+        && !rest.contains('\\')
+    {
+        let rest = rest.trim_start_matches('/');
+        return if rest.is_empty() { ".".to_owned() } else { rest.to_owned() };
+    }
     let rel = path.strip_prefix(root).unwrap_or(path);
     let text = rel.to_string_lossy().replace('\\', "/");
     if text.is_empty() { ".".to_owned() } else { text }
@@ -356,5 +446,45 @@ fn error_message(error: &ignore::Error) -> String {
         | ignore::Error::WithDepth { err, .. }
         | ignore::Error::WithLineNumber { err, .. } => error_message(err),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        let rel = |root: &str, path: &str| relative(Path::new(root), Path::new(path));
+        assert_eq!(rel("repo", "repo/a/b.json"), "a/b.json");
+        assert_eq!(rel("repo/", "repo/a"), "a");
+        assert_eq!(rel(".", "./a/b"), "a/b");
+        assert_eq!(rel("/abs/repo", "/abs/repo"), ".");
+        assert_eq!(rel("repo", "repository/x"), "repository/x", "not a prefix by text alone");
+    }
+
+    /// The filter never hides a path some file rule matches: every pattern, spelt out as a
+    /// file name at any depth, is a candidate.
+    #[test]
+    fn name_filter_keeps_every_rule_match() {
+        let rules = stackdex_catalog::Catalog::builtin().rules();
+        let filter = NameFilter::new(rules);
+        let mut checked = 0;
+        for pattern in rules.rules().iter().flat_map(|r| &r.files) {
+            for fill in ["", "x", "a.b", "deep/er"] {
+                let name = pattern.as_str().replace('*', fill);
+                for rel in [name.clone(), format!("a/{name}"), format!("a/b/{}", name.to_uppercase())] {
+                    if !rules.match_file(&rel).is_empty() {
+                        assert!(filter.candidates(&rel), "{rel} (pattern {})", pattern.as_str());
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
+        assert!(!filter.candidates("src/main.rs"));
+        assert!(!filter.candidates("docs/readme.md"));
+        assert!(filter.candidates("web/Dockerfile.prod"));
+        assert!(filter.candidates(".github/workflows/ci.yml"));
     }
 }

@@ -352,29 +352,28 @@ impl<'de: 'a, 'a> serde::Deserialize<'de> for Text<'a> {
 
 /// yarn.lock, both the classic format (`version "1.2.3"`) and Berry (`version: 1.2.3`).
 pub fn yarn_lock(text: &str, out: &mut FileFindings) {
-    let mut names: Vec<String> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
     for line in text.lines() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        if !line.starts_with(' ') {
-            names = line
-                .trim_end_matches(':')
-                .split(", ")
-                .filter_map(|spec| {
-                    let spec = spec.trim().trim_matches('"');
-                    let at = spec.get(1..)?.find('@')? + 1;
-                    Some(spec[..at].to_owned())
-                })
-                .collect();
-            names.dedup();
-        } else if let Some(rest) = line.trim_start().strip_prefix("version") {
+        // Most lines are indented fields of an entry: only `version` matters among them.
+        if line.starts_with(' ') {
+            let Some(rest) = line.trim_start().strip_prefix("version") else { continue };
             let version = rest.trim_start_matches(':').trim().trim_matches('"');
             for name in &names {
                 out.locked(Npm, name, version);
             }
             names.clear();
+            continue;
         }
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        names.clear();
+        names.extend(line.trim_end_matches(':').split(", ").filter_map(|spec| {
+            let spec = spec.trim().trim_matches('"');
+            let at = spec.get(1..)?.find('@')? + 1;
+            Some(&spec[..at])
+        }));
+        names.dedup();
     }
 }
 
