@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
 use crate::community::{list, tags_or_all};
+use crate::follows::{NewEvent, Target};
 use crate::{Result, Store, StoreError, ToolId, placeholders};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -58,7 +59,8 @@ pub struct Comment {
     pub created_at: i64,
 }
 
-const DECISION_COLUMNS: &str = "d.id, d.kind, d.body, d.author_id, d.views, d.upvotes, d.comments, d.created_at";
+pub(crate) const DECISION_COLUMNS: &str =
+    "d.id, d.kind, d.body, d.author_id, d.views, d.upvotes, d.comments, d.created_at";
 
 impl Store {
     pub async fn create_decision(&self, new: &NewDecision) -> Result<i64> {
@@ -86,6 +88,21 @@ impl Store {
             let values = tools.iter().flat_map(|t| [id.into(), (*t).into()]).collect();
             txn.execute_raw(self.stmt(&sql, values)).await?;
         }
+        // Followers of each tool, and of the organisation it was posted for, hear of it.
+        let mut targets: Vec<Target> = tools.iter().map(|t| Target::tool(*t)).collect();
+        targets.extend(new.org_id.map(Target::organisation));
+        let events: Vec<NewEvent> = targets
+            .into_iter()
+            .map(|target| NewEvent {
+                kind: "decision",
+                actor: Some(new.author_id),
+                target,
+                subject: id,
+                detail: serde_json::Value::Null,
+                created_at: new.created_at,
+            })
+            .collect();
+        self.record_events(&txn, &events).await?;
         let mut tags: Vec<String> = tools.iter().map(|t| format!("tool:{t}")).collect();
         tags.push("decisions".into());
         self.record_change(&txn, &tags_or_all(&tags)).await?;
@@ -189,7 +206,7 @@ impl Store {
         self.query_i64("SELECT COUNT(*) FROM decisions", vec![]).await
     }
 
-    async fn decisions_from(&self, sql: &str, values: Vec<sea_orm::Value>) -> Result<Vec<Decision>> {
+    pub(crate) async fn decisions_from(&self, sql: &str, values: Vec<sea_orm::Value>) -> Result<Vec<Decision>> {
         let rows = self.query_all(sql, values).await?;
         let mut out: Vec<Decision> = rows
             .iter()

@@ -7,8 +7,10 @@
 
 mod changes;
 mod community;
+mod decision_activity;
 mod decisions;
 mod error;
+mod follows;
 mod moderation;
 mod reasons;
 mod schema;
@@ -27,6 +29,7 @@ pub use changes::Change;
 pub use community::{NewUser, Organisation, User};
 pub use decisions::{Comment, Decision, DecisionKind, NewDecision};
 pub use error::StoreError;
+pub use follows::{Event, Target, TargetKind};
 pub use moderation::Deletion;
 pub use reasons::{Reason, ReasonKind};
 pub use sessions::TokenInfo;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
 use crate::community::{list, tags_or_all};
+use crate::follows::{NewEvent, Target};
 use crate::{BATCH_PARAMS, Col, Result, Store, StoreError, ToolId, placeholders};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -54,6 +55,19 @@ impl Store {
                 .ok_or(StoreError::NotFound)?;
             ids.push(row.try_get_by_index(0)?);
         }
+        let events: Vec<NewEvent> = reasons
+            .iter()
+            .zip(&ids)
+            .map(|((tool, kind, _, author), id)| NewEvent {
+                kind: "reason",
+                actor: *author,
+                target: Target::tool(*tool),
+                subject: *id,
+                detail: serde_json::json!({"kind": kind.as_str()}),
+                created_at: now,
+            })
+            .collect();
+        self.record_events(&txn, &events).await?;
         let tags: Vec<String> = reasons.iter().map(|r| format!("tool:{}", r.0)).collect();
         self.record_change(&txn, &tags_or_all(&tags)).await?;
         txn.commit().await?;

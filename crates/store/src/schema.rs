@@ -7,7 +7,11 @@ use sea_orm::{ConnectionTrait, TransactionTrait};
 use crate::{Backend, Result, Store};
 
 /// Each migration is applied once, in order, in its own transaction.
-const MIGRATIONS: &[(i64, &str)] = &[(1, V1)];
+const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2)];
+
+/// The schema version a fully migrated database is at.
+#[cfg(test)]
+pub(crate) const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 const V1: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -191,6 +195,13 @@ CREATE TABLE changes (
     tags TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
+"#;
+
+/// Followers counters for stacks and organisations (tools keep theirs in `tool_stats`), moved
+/// in the same transaction as the follow, like every other counter.
+const V2: &str = r#"
+ALTER TABLE stacks ADD COLUMN followers BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE organisations ADD COLUMN followers BIGINT NOT NULL DEFAULT 0;
 "#;
 
 impl Store {

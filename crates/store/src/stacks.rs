@@ -175,6 +175,15 @@ impl Store {
             added.extend(want.difference(have).map(|t| (*id, *t)));
             removed.extend(have.difference(&want).map(|t| (*id, *t)));
         }
+        let mut changes: HashMap<i64, (Vec<ToolId>, Vec<ToolId>)> = HashMap::new();
+        for (stack, tool) in &added {
+            changes.entry(*stack).or_default().0.push(*tool);
+        }
+        for (stack, tool) in &removed {
+            changes.entry(*stack).or_default().1.push(*tool);
+        }
+        let events = self.snapshot_events(&txn, snapshots, &ids, &snapshot_of, changes).await?;
+        self.record_events(&txn, &events).await?;
         // Counters follow the rows actually inserted and deleted, so a race cannot double-count.
         let mut deltas: HashMap<ToolId, i64> = HashMap::new();
         let values: Vec<Vec<Value>> = added.iter().map(|(s, t)| vec![(*s).into(), (*t).into()]).collect();
