@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod cache;
 mod changes;
+pub mod decisions;
 pub mod demo;
+pub mod feed;
 pub mod format;
 pub mod github;
 pub mod orgs;
@@ -65,6 +67,8 @@ pub struct App {
     /// Stackup views counted in memory and written out every few seconds, so a page view
     /// costs no write.
     pending_views: Mutex<HashMap<String, i64>>,
+    /// Decision views likewise (see [`decisions`] for how they count).
+    decision_views: decisions::PendingViews,
     rate_limits: parking_lot::RwLock<sessions::RateLimits>,
 }
 
@@ -85,6 +89,7 @@ impl App {
             cache: PageCache::default(),
             changes: tokio::sync::Mutex::new(cursor),
             pending_views: Mutex::new(HashMap::new()),
+            decision_views: decisions::PendingViews::default(),
             rate_limits: parking_lot::RwLock::new(sessions::RateLimits::default()),
         }))
     }
@@ -125,6 +130,7 @@ impl App {
         for (slug, n) in pending {
             self.store.add_stackup_views(&slug, n).await?;
         }
+        self.flush_decision_views().await?;
         Ok(())
     }
 
