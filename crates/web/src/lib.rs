@@ -6,6 +6,7 @@
 mod api;
 mod api_write;
 mod auth;
+mod decisions;
 mod error;
 mod forms;
 mod orgs;
@@ -27,11 +28,13 @@ pub use error::{ErrorFormat, error_response};
 
 /// The whole application router.
 pub fn router(app: Arc<App>) -> Router {
-    let (api_router, openapi) = api::routes().merge(api_write::routes()).merge(orgs::api()).split_for_parts();
+    let (api_router, openapi) =
+        api::routes().merge(api_write::routes()).merge(orgs::api()).merge(decisions::api_routes()).split_for_parts();
     let openapi = Arc::new(openapi);
     pages::routes(openapi.clone())
         .merge(forms::routes())
         .merge(orgs::pages())
+        .merge(decisions::routes())
         .merge(api_router)
         .layer(axum::middleware::from_fn_with_state(app.clone(), auth::sessions))
         .with_state(app)
