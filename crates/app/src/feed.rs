@@ -148,6 +148,12 @@ impl App {
         })
     }
 
+    /// How many follow a target (for pages that show it to anyone, signed in or not).
+    pub async fn followers_of(&self, kind: &str, key: &str) -> Result<i64> {
+        let (target, _) = self.resolve_target(kind, key).await?;
+        Ok(self.store.followers(target).await?)
+    }
+
     /// What a user follows, most recent first.
     pub async fn following(&self, user: &User) -> Result<Vec<TargetView>> {
         let targets = self.store.follows_of(user.id).await?;

@@ -94,6 +94,9 @@ async fn follows_of_tools_stacks_and_organisations() {
             assert_eq!(follow(&t, &ann, "DELETE", path).await["followers"], 1);
             assert_eq!(follow(&t, &ann, "GET", path).await["following"], false);
         }
+        for (kind, key) in [("tool", "django"), ("stack", "ann/api"), ("organisation", "acme")] {
+            assert_eq!(t.app.followers_of(kind, key).await.unwrap(), 1, "{be:?} {kind}");
+        }
         let state = follow(&t, &bob, "GET", "stack/ann/api").await;
         assert_eq!(
             state["target"],
