@@ -10,6 +10,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use stackdex_app::App;
 use stackdex_store::Store;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 #[derive(Parser)]
 #[command(name = "stackdex", version, about = "Discover, compare and share technology stacks")]
@@ -131,12 +133,15 @@ enum AdminAction {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("STACKDEX_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
+    // `STACKDEX_LOG=debug` or per-target levels, `stackdex_web=debug,info`. (Targets rather than
+    // EnvFilter: EnvFilter's regex features would also slow the scanner's .gitignore matching.)
+    let filter: tracing_subscriber::filter::Targets = std::env::var("STACKDEX_LOG")
+        .ok()
+        .and_then(|spec| spec.parse().ok())
+        .unwrap_or_else(|| tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO));
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(filter)
         .init();
     let cli = Cli::parse();
     if let Command::Scan(args) = &cli.command {
