@@ -58,6 +58,7 @@ pub(crate) fn api() -> OpenApiRouter<Arc<App>> {
 #[template(path = "organisation.html")]
 struct OrgHtml<'a> {
     page: &'a OrganisationPage,
+    followers: i64,
     /// The viewer may change members.
     owner: bool,
     csrf: &'a str,
@@ -118,16 +119,14 @@ async fn org_page(
     State(app): State<Arc<App>>,
     MaybeSession(session): MaybeSession,
     Path(slug): Path<String>,
-) -> Response {
-    let page = match app.organisation_page(&slug).await {
-        Ok(p) => p,
-        Err(e) => return error_response(HTML, &e, false),
-    };
+) -> PageResult {
+    let page = app.organisation_page(&slug).await?;
+    let followers = app.followers_of("organisation", &slug).await?;
     let owner = session.as_ref().is_some_and(|s| {
         s.user.is_admin || page.members.iter().any(|m| m.username == s.user.username && m.role == "owner")
     });
     let csrf = session.as_ref().map(|s| s.csrf.as_str()).unwrap_or("");
-    html(StatusCode::OK, OrgHtml { page: &page, owner, csrf })
+    Ok(html(StatusCode::OK, OrgHtml { page: &page, followers, owner, csrf }))
 }
 
 #[derive(Deserialize)]

@@ -51,6 +51,9 @@ struct HomeHtml<'a> {
 #[template(path = "stack.html")]
 struct StackHtml<'a> {
     page: &'a StackPage,
+    followers: i64,
+    /// `owner/slug`, what the follow form names.
+    key: String,
 }
 
 #[derive(Template)]
@@ -185,8 +188,15 @@ async fn compare(State(app): State<Arc<App>>, Query(query): Query<HashMap<String
 }
 
 async fn stack(State(app): State<Arc<App>>, Path((owner, slug)): Path<(String, String)>) -> Response {
-    match app.stack_page(&owner, &slug).await {
-        Ok(page) => html_response(render(StackHtml { page: &page })),
+    let result = async {
+        let page = app.stack_page(&owner, &slug).await?;
+        let key = format!("{owner}/{slug}");
+        let followers = app.followers_of("stack", &key).await?;
+        Ok::<_, AppError>((page, followers, key))
+    }
+    .await;
+    match result {
+        Ok((page, followers, key)) => html_response(render(StackHtml { page: &page, followers, key })),
         Err(e) => error_response(HTML, &e, false),
     }
 }
