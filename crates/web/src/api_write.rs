@@ -98,21 +98,6 @@ pub(crate) async fn bearer(app: &App, headers: &axum::http::HeaderMap) -> Result
     app.authenticate(token.trim()).await.map_err(|e| error_response(JSON, &e, false))
 }
 
-/// The body as JSON, or the client's mistake as a JSON error (for handlers that take
-/// `Result<Json<T>, JsonRejection>`; new ones take [`JsonBody`]).
-#[allow(clippy::result_large_err)]
-pub(crate) fn body<T>(parsed: Result<Json<T>, axum::extract::rejection::JsonRejection>) -> Result<T, Response> {
-    parsed.map(|Json(v)| v).map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            let error =
-                serde_json::json!({"error": {"code": "too_large", "message": "the request body is over 1 MiB"}});
-            (StatusCode::PAYLOAD_TOO_LARGE, Json(error)).into_response()
-        } else {
-            error_response(JSON, &AppError::BadRequest(e.body_text()), false)
-        }
-    })
-}
-
 /// A numeric id from the path, or a JSON 400.
 pub(crate) fn id(raw: &str) -> Result<i64, ApiError> {
     raw.parse().map_err(|_| ApiError(AppError::BadRequest(format!("{raw:?} is not an id"))))

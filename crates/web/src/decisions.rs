@@ -10,8 +10,7 @@ use std::time::Duration;
 use askama::Template;
 use axum::Json;
 use axum::Router;
-use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -25,9 +24,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api_write::{bearer, body, created};
+use crate::api_write::{Bearer, JsonBody, created};
 use crate::auth::{ClientAddress, MaybeSession};
-use crate::forms::{acting, bad_form, html, local_path, to_login, url_encode};
+use crate::error::{ApiError, PageError};
+use crate::forms::{SignedIn, html, local_path, to_login, url_encode};
 use crate::{ErrorFormat, cached, error_response};
 
 const HTML: ErrorFormat = ErrorFormat::Html;
@@ -193,8 +193,6 @@ async fn decision_form(app: &App, session: &Session, draft: &DecisionDraft, erro
 #[derive(Deserialize)]
 struct DecisionFormInput {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     kind: String,
     #[serde(default)]
     body: String,
@@ -209,15 +207,8 @@ struct DecisionFormInput {
 /// (and the text kept).
 async fn post_decision_form(
     State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
-    headers: HeaderMap,
-    form: Result<Form<DecisionFormInput>, FormRejection>,
+    SignedIn(session, form): SignedIn<DecisionFormInput>,
 ) -> Response {
-    let Ok(Form(form)) = form else { return bad_form() };
-    let session = match acting(session, &headers, &form.csrf, "/decisions/new") {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let tools: Vec<String> = form
         .tools
         .split(|c: char| c == ',' || c.is_whitespace())
@@ -246,8 +237,6 @@ async fn post_decision_form(
 
 #[derive(Deserialize)]
 struct UpvoteForm {
-    #[serde(default)]
-    csrf: String,
     /// "cast" (the default) or "retract".
     #[serde(default)]
     action: String,
@@ -255,77 +244,39 @@ struct UpvoteForm {
 
 async fn upvote_form(
     State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    form: Result<Form<UpvoteForm>, FormRejection>,
-) -> Response {
-    let id = match decision_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_response(HTML, &e, false),
+    SignedIn(session, form): SignedIn<UpvoteForm>,
+) -> Result<Response, PageError> {
+    let id = decision_id(&id)?;
+    let cast = match form.action.as_str() {
+        "" | "cast" => true,
+        "retract" => false,
+        _ => return Err(AppError::BadRequest("action is \"cast\" or \"retract\"".into()).into()),
     };
-    let Ok(Form(form)) = form else { return bad_form() };
-    let back = format!("/decisions/{id}");
-    let session = match acting(session, &headers, &form.csrf, &back) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let result = async {
-        let cast = match form.action.as_str() {
-            "" | "cast" => true,
-            "retract" => false,
-            _ => return Err(AppError::BadRequest("action is \"cast\" or \"retract\"".into())),
-        };
-        app.rate_limit(Action::Vote, &session.user.id.to_string()).await?;
-        app.upvote_decision(&session.user, id, cast).await
-    }
-    .await;
-    match result {
-        Ok(()) => Redirect::to(&format!("{back}#decision")).into_response(),
-        Err(e) => error_response(HTML, &e, false),
-    }
+    app.rate_limit(Action::Vote, &session.user.id.to_string()).await?;
+    app.upvote_decision(&session.user, id, cast).await?;
+    Ok(Redirect::to(&format!("/decisions/{id}#decision")).into_response())
 }
 
 #[derive(Deserialize)]
 struct CommentForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     body: String,
 }
 
 async fn comment_form(
     State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    form: Result<Form<CommentForm>, FormRejection>,
-) -> Response {
-    let id = match decision_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_response(HTML, &e, false),
-    };
-    let Ok(Form(form)) = form else { return bad_form() };
-    let back = format!("/decisions/{id}");
-    let session = match acting(session, &headers, &form.csrf, &back) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let result = async {
-        app.rate_limit(Action::Post, &session.user.id.to_string()).await?;
-        app.comment_on_decision(&session.user, id, &form.body).await
-    }
-    .await;
-    match result {
-        Ok(comment) => Redirect::to(&format!("{back}#comment-{comment}")).into_response(),
-        Err(e) => error_response(HTML, &e, false),
-    }
+    SignedIn(session, form): SignedIn<CommentForm>,
+) -> Result<Response, PageError> {
+    let id = decision_id(&id)?;
+    app.rate_limit(Action::Post, &session.user.id.to_string()).await?;
+    let comment = app.comment_on_decision(&session.user, id, &form.body).await?;
+    Ok(Redirect::to(&format!("/decisions/{id}#comment-{comment}")).into_response())
 }
 
 #[derive(Deserialize)]
 struct FollowForm {
-    #[serde(default)]
-    csrf: String,
     /// "tool", "stack" or "organisation".
     #[serde(default)]
     kind: String,
@@ -342,36 +293,20 @@ struct FollowForm {
 /// Follows or unfollows from a button; back to the page it was on.
 async fn follow_form(
     State(app): State<Arc<App>>,
-    MaybeSession(session): MaybeSession,
-    headers: HeaderMap,
-    form: Result<Form<FollowForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return bad_form() };
+    SignedIn(session, form): SignedIn<FollowForm>,
+) -> Result<Response, PageError> {
     let back = match &form.next {
         Some(next) => local_path(Some(next)).to_owned(),
-        None => match app.resolve_target(&form.kind, &form.target).await {
-            Ok((_, view)) => view.url,
-            Err(e) => return error_response(HTML, &e, false),
-        },
+        None => app.resolve_target(&form.kind, &form.target).await?.1.url,
     };
-    let session = match acting(session, &headers, &form.csrf, &back) {
-        Ok(s) => s,
-        Err(r) => return r,
+    let on = match form.action.as_str() {
+        "" | "follow" => true,
+        "unfollow" => false,
+        _ => return Err(AppError::BadRequest("action is \"follow\" or \"unfollow\"".into()).into()),
     };
-    let result = async {
-        let on = match form.action.as_str() {
-            "" | "follow" => true,
-            "unfollow" => false,
-            _ => return Err(AppError::BadRequest("action is \"follow\" or \"unfollow\"".into())),
-        };
-        app.rate_limit(Action::Vote, &session.user.id.to_string()).await?;
-        app.set_follow(&session.user, &form.kind, &form.target, on).await
-    }
-    .await;
-    match result {
-        Ok(_) => Redirect::to(&back).into_response(),
-        Err(e) => error_response(HTML, &e, false),
-    }
+    app.rate_limit(Action::Vote, &session.user.id.to_string()).await?;
+    app.set_follow(&session.user, &form.kind, &form.target, on).await?;
+    Ok(Redirect::to(&back).into_response())
 }
 
 /// `?before=ID` of the feed: a positive event id.
@@ -410,11 +345,8 @@ async fn feed_page(
 // ---------------------------------------------------------------------------------------------
 // JSON API
 
-fn json_result<T: serde::Serialize>(result: Result<T, AppError>) -> Response {
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => error_response(JSON, &e, false),
-    }
+fn json_result<T: serde::Serialize>(result: Result<T, AppError>) -> Result<Response, ApiError> {
+    Ok(Json(result?).into_response())
 }
 
 /// Recent decisions, newest first, 20 a page.
@@ -452,26 +384,12 @@ struct NewDecision {
     security(("bearer" = [])))]
 async fn api_post_decision(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    parsed: Result<Json<NewDecision>, JsonRejection>,
-) -> Response {
-    let user = match bearer(&app, &headers).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let input = match body(parsed) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let result = async {
-        app.rate_limit(Action::Post, &user.id.to_string()).await?;
-        app.post_decision(&user, &input.kind, &input.body, &input.tools, input.organisation.as_deref()).await
-    }
-    .await;
-    match result {
-        Ok(id) => created(serde_json::json!({"id": id, "url": format!("/decisions/{id}")})),
-        Err(e) => error_response(JSON, &e, false),
-    }
+    Bearer(user): Bearer,
+    JsonBody(input): JsonBody<NewDecision>,
+) -> Result<Response, ApiError> {
+    app.rate_limit(Action::Post, &user.id.to_string()).await?;
+    let id = app.post_decision(&user, &input.kind, &input.body, &input.tools, input.organisation.as_deref()).await?;
+    Ok(created(serde_json::json!({"id": id, "url": format!("/decisions/{id}")})))
 }
 
 /// A decision with its comments (oldest first). Reading it here does not count a view.
@@ -490,35 +408,30 @@ async fn api_decision(State(app): State<Arc<App>>, Path(id): Path<String>) -> Re
 /// Upvote a decision (one upvote per user; upvoting twice changes nothing).
 #[utoipa::path(post, path = "/api/v1/decisions/{id}/upvote", params(("id" = i64, Path)),
     responses((status = 204), (status = 401), (status = 404)), security(("bearer" = [])))]
-async fn api_upvote(State(app): State<Arc<App>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    upvote_action(&app, &id, &headers, true).await
+async fn api_upvote(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Bearer(user): Bearer,
+) -> Result<Response, ApiError> {
+    upvote_action(&app, &id, &user, true).await
 }
 
 /// Take an upvote back.
 #[utoipa::path(delete, path = "/api/v1/decisions/{id}/upvote", params(("id" = i64, Path)),
     responses((status = 204), (status = 401), (status = 404)), security(("bearer" = [])))]
-async fn api_retract_upvote(State(app): State<Arc<App>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    upvote_action(&app, &id, &headers, false).await
+async fn api_retract_upvote(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Bearer(user): Bearer,
+) -> Result<Response, ApiError> {
+    upvote_action(&app, &id, &user, false).await
 }
 
-async fn upvote_action(app: &App, id: &str, headers: &HeaderMap, cast: bool) -> Response {
-    let user = match bearer(app, headers).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let id = match decision_id(id) {
-        Ok(id) => id,
-        Err(e) => return error_response(JSON, &e, false),
-    };
-    let result = async {
-        app.rate_limit(Action::Vote, &user.id.to_string()).await?;
-        app.upvote_decision(&user, id, cast).await
-    }
-    .await;
-    match result {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => error_response(JSON, &e, false),
-    }
+async fn upvote_action(app: &App, id: &str, user: &User, cast: bool) -> Result<Response, ApiError> {
+    let id = decision_id(id)?;
+    app.rate_limit(Action::Vote, &user.id.to_string()).await?;
+    app.upvote_decision(user, id, cast).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -535,30 +448,13 @@ struct NewComment {
 async fn api_comment(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    parsed: Result<Json<NewComment>, JsonRejection>,
-) -> Response {
-    let user = match bearer(&app, &headers).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let id = match decision_id(&id) {
-        Ok(id) => id,
-        Err(e) => return error_response(JSON, &e, false),
-    };
-    let input = match body(parsed) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let result = async {
-        app.rate_limit(Action::Post, &user.id.to_string()).await?;
-        app.comment_on_decision(&user, id, &input.body).await
-    }
-    .await;
-    match result {
-        Ok(comment) => created(serde_json::json!({"id": comment})),
-        Err(e) => error_response(JSON, &e, false),
-    }
+    Bearer(user): Bearer,
+    JsonBody(input): JsonBody<NewComment>,
+) -> Result<Response, ApiError> {
+    let id = decision_id(&id)?;
+    app.rate_limit(Action::Post, &user.id.to_string()).await?;
+    let comment = app.comment_on_decision(&user, id, &input.body).await?;
+    Ok(created(serde_json::json!({"id": comment})))
 }
 
 #[derive(serde::Serialize, ToSchema)]
@@ -569,52 +465,53 @@ struct Following {
 /// What the token's user follows, most recent first.
 #[utoipa::path(get, path = "/api/v1/follows", responses((status = 200, body = Following), (status = 401)),
     security(("bearer" = [])))]
-async fn api_following(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    let user = match bearer(&app, &headers).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+async fn api_following(State(app): State<Arc<App>>, Bearer(user): Bearer) -> Result<Response, ApiError> {
     json_result(app.following(&user).await.map(|following| Following { following }))
 }
 
 /// GET (state), PUT (follow) or DELETE (unfollow) one target for the token's user.
-async fn follow_action(app: &App, headers: &HeaderMap, kind: &str, key: &str, on: Option<bool>) -> Response {
-    let user = match bearer(app, headers).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let result: Result<FollowState, AppError> = async {
-        match on {
-            None => app.follow_state(&user, kind, key).await,
-            Some(on) => {
-                app.rate_limit(Action::Vote, &user.id.to_string()).await?;
-                app.set_follow(&user, kind, key, on).await
-            }
+async fn follow_action(app: &App, user: &User, kind: &str, key: &str, on: Option<bool>) -> Result<Response, ApiError> {
+    let state: FollowState = match on {
+        None => app.follow_state(user, kind, key).await?,
+        Some(on) => {
+            app.rate_limit(Action::Vote, &user.id.to_string()).await?;
+            app.set_follow(user, kind, key, on).await?
         }
-    }
-    .await;
-    json_result(result)
+    };
+    Ok(Json(state).into_response())
 }
 
 /// Whether you follow a tool, and how many do.
 #[utoipa::path(get, path = "/api/v1/follows/tool/{slug}", params(("slug" = String, Path)),
     responses((status = 200, body = FollowState), (status = 401), (status = 404)), security(("bearer" = [])))]
-async fn api_tool_follow_state(State(app): State<Arc<App>>, Path(slug): Path<String>, headers: HeaderMap) -> Response {
-    follow_action(&app, &headers, "tool", &slug, None).await
+async fn api_tool_follow_state(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    Bearer(user): Bearer,
+) -> Result<Response, ApiError> {
+    follow_action(&app, &user, "tool", &slug, None).await
 }
 
 /// Follow a tool (following twice changes nothing).
 #[utoipa::path(put, path = "/api/v1/follows/tool/{slug}", params(("slug" = String, Path)),
     responses((status = 200, body = FollowState), (status = 401), (status = 404)), security(("bearer" = [])))]
-async fn api_follow_tool(State(app): State<Arc<App>>, Path(slug): Path<String>, headers: HeaderMap) -> Response {
-    follow_action(&app, &headers, "tool", &slug, Some(true)).await
+async fn api_follow_tool(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    Bearer(user): Bearer,
+) -> Result<Response, ApiError> {
+    follow_action(&app, &user, "tool", &slug, Some(true)).await
 }
 
 /// Stop following a tool.
 #[utoipa::path(delete, path = "/api/v1/follows/tool/{slug}", params(("slug" = String, Path)),
     responses((status = 200, body = FollowState), (status = 401), (status = 404)), security(("bearer" = [])))]
-async fn api_unfollow_tool(State(app): State<Arc<App>>, Path(slug): Path<String>, headers: HeaderMap) -> Response {
-    follow_action(&app, &headers, "tool", &slug, Some(false)).await
+async fn api_unfollow_tool(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    Bearer(user): Bearer,
+) -> Result<Response, ApiError> {
+    follow_action(&app, &user, "tool", &slug, Some(false)).await
 }
 
 /// Whether you follow a stack, and how many do.
@@ -623,9 +520,9 @@ async fn api_unfollow_tool(State(app): State<Arc<App>>, Path(slug): Path<String>
 async fn api_stack_follow_state(
     State(app): State<Arc<App>>,
     Path((owner, name)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    follow_action(&app, &headers, "stack", &format!("{owner}/{name}"), None).await
+    Bearer(user): Bearer,
+) -> Result<Response, ApiError> {
+    follow_action(&app, &user, "stack", &format!("{owner}/{name}"), None).await
 }
 
 /// Follow a stack: its changes (tools added or removed) show in your feed.
@@ -634,9 +531,9 @@ async fn api_stack_follow_state(
 async fn api_follow_stack(
     State(app): State<Arc<App>>,
     Path((owner, name)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    follow_action(&app, &headers, "stack", &format!("{owner}/{name}"), Some(true)).await
+    Bearer(user): Bearer,
+) -> Result<Response, ApiError> {
+    follow_action(&app, &user, "stack", &format!("{owner}/{name}"), Some(true)).await
 }
 
 /// Stop following a stack.
@@ -645,30 +542,42 @@ async fn api_follow_stack(
 async fn api_unfollow_stack(
     State(app): State<Arc<App>>,
     Path((owner, name)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    follow_action(&app, &headers, "stack", &format!("{owner}/{name}"), Some(false)).await
+    Bearer(user): Bearer,
+) -> Result<Response, ApiError> {
+    follow_action(&app, &user, "stack", &format!("{owner}/{name}"), Some(false)).await
 }
 
 /// Whether you follow an organisation, and how many do.
 #[utoipa::path(get, path = "/api/v1/follows/organisation/{slug}", params(("slug" = String, Path)),
     responses((status = 200, body = FollowState), (status = 401), (status = 404)), security(("bearer" = [])))]
-async fn api_org_follow_state(State(app): State<Arc<App>>, Path(slug): Path<String>, headers: HeaderMap) -> Response {
-    follow_action(&app, &headers, "organisation", &slug, None).await
+async fn api_org_follow_state(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    Bearer(user): Bearer,
+) -> Result<Response, ApiError> {
+    follow_action(&app, &user, "organisation", &slug, None).await
 }
 
 /// Follow an organisation: its decisions and its stacks' changes show in your feed.
 #[utoipa::path(put, path = "/api/v1/follows/organisation/{slug}", params(("slug" = String, Path)),
     responses((status = 200, body = FollowState), (status = 401), (status = 404)), security(("bearer" = [])))]
-async fn api_follow_org(State(app): State<Arc<App>>, Path(slug): Path<String>, headers: HeaderMap) -> Response {
-    follow_action(&app, &headers, "organisation", &slug, Some(true)).await
+async fn api_follow_org(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    Bearer(user): Bearer,
+) -> Result<Response, ApiError> {
+    follow_action(&app, &user, "organisation", &slug, Some(true)).await
 }
 
 /// Stop following an organisation.
 #[utoipa::path(delete, path = "/api/v1/follows/organisation/{slug}", params(("slug" = String, Path)),
     responses((status = 200, body = FollowState), (status = 401), (status = 404)), security(("bearer" = [])))]
-async fn api_unfollow_org(State(app): State<Arc<App>>, Path(slug): Path<String>, headers: HeaderMap) -> Response {
-    follow_action(&app, &headers, "organisation", &slug, Some(false)).await
+async fn api_unfollow_org(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    Bearer(user): Bearer,
+) -> Result<Response, ApiError> {
+    follow_action(&app, &user, "organisation", &slug, Some(false)).await
 }
 
 /// Your feed: new decisions, pros and cons, and stack changes on what you follow, newest
@@ -677,16 +586,9 @@ async fn api_unfollow_org(State(app): State<Arc<App>>, Path(slug): Path<String>,
     responses((status = 200, body = FeedPage), (status = 400), (status = 401)), security(("bearer" = [])))]
 async fn api_feed(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
+    Bearer(user): Bearer,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let user = match bearer(&app, &headers).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let before = match before_param(&query) {
-        Ok(b) => b,
-        Err(e) => return error_response(JSON, &e, false),
-    };
+) -> Result<Response, ApiError> {
+    let before = before_param(&query)?;
     json_result(app.feed(&user, before).await)
 }

@@ -231,24 +231,6 @@ fn came_from(headers: &HeaderMap) -> String {
         .unwrap_or_else(|| "/".to_owned())
 }
 
-/// The session a form post acts for, after its CSRF checks; or the response to give instead
-/// (to the log-in page when there is none). Handlers that take [`SignedIn`] need not call it.
-#[allow(clippy::result_large_err)]
-pub(crate) fn acting(
-    session: Option<Session>,
-    headers: &HeaderMap,
-    csrf: &str,
-    back: &str,
-) -> Result<Session, Response> {
-    let Some(session) = session else { return Err(to_login(back)) };
-    check_csrf(headers, &session, csrf).map_err(|e| error_response(HTML, &e, false))?;
-    Ok(session)
-}
-
-pub(crate) fn bad_form() -> Response {
-    error_response(HTML, &AppError::BadRequest("this form could not be read".into()), false)
-}
-
 type PageResult = Result<Response, PageError>;
 
 #[derive(Deserialize)]
