@@ -36,6 +36,11 @@ const USER_COLUMNS: &str = "id, username, display_name, title, is_admin";
 /// The same columns from a query that names the users table `u`.
 pub(crate) const USER_COLUMNS_U: &str = "u.id, u.username, u.display_name, u.title, u.is_admin";
 
+/// An organisation from `SELECT id, slug, name, ...`.
+pub(crate) fn organisation_from_row(r: &sea_orm::QueryResult) -> Result<Organisation> {
+    Ok(Organisation { id: r.try_get_by_index(0)?, slug: r.try_get_by_index(1)?, name: r.try_get_by_index(2)? })
+}
+
 pub(crate) fn user_from_row(r: &sea_orm::QueryResult) -> Result<User> {
     Ok(User {
         id: r.try_get_by_index(0)?,
@@ -193,24 +198,12 @@ impl Store {
                 vec![user.into()],
             )
             .await?;
-        rows.iter()
-            .map(|r| {
-                let org = Organisation {
-                    id: r.try_get_by_index(0)?,
-                    slug: r.try_get_by_index(1)?,
-                    name: r.try_get_by_index(2)?,
-                };
-                Ok((org, r.try_get_by_index(3)?))
-            })
-            .collect()
+        rows.iter().map(|r| Ok((organisation_from_row(r)?, r.try_get_by_index(3)?))).collect()
     }
 
     pub async fn organisation(&self, slug: &str) -> Result<Option<Organisation>> {
         let row = self.query_one("SELECT id, slug, name FROM organisations WHERE slug = $1", vec![slug.into()]).await?;
-        row.map(|r| {
-            Ok(Organisation { id: r.try_get_by_index(0)?, slug: r.try_get_by_index(1)?, name: r.try_get_by_index(2)? })
-        })
-        .transpose()
+        row.as_ref().map(organisation_from_row).transpose()
     }
 
     /// Users follow tools; returns how many follows were new. The followers counter of each tool

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 
-use crate::community::list;
+use crate::community::{list, organisation_from_row};
 use crate::{BATCH_PARAMS, Backend, Organisation, Result, Store, StoreError, placeholders};
 
 /// What one can follow.
@@ -216,16 +216,7 @@ impl Store {
         }
         let sql = format!("SELECT id, slug, name FROM organisations WHERE id IN ({})", list(ids.len(), 1));
         let rows = self.query_all(&sql, ids.iter().map(|&i| i.into()).collect()).await?;
-        rows.iter()
-            .map(|r| {
-                let org = Organisation {
-                    id: r.try_get_by_index(0)?,
-                    slug: r.try_get_by_index(1)?,
-                    name: r.try_get_by_index(2)?,
-                };
-                Ok((org.id, org))
-            })
-            .collect()
+        rows.iter().map(|r| organisation_from_row(r).map(|org| (org.id, org))).collect()
     }
 
     /// Stacks by id: `id -> (owner, slug, name)`.

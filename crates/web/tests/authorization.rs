@@ -15,11 +15,6 @@ struct World {
     sessions: Vec<Option<String>>,
 }
 
-async fn token(t: &TestApp, user: &str) -> String {
-    let body = format!(r#"{{"username": "{user}", "password": "correct horse", "name": "t"}}"#);
-    t.send("POST", "/api/v1/tokens", Some(&body), None).await.json()["token"].as_str().unwrap().to_owned()
-}
-
 /// olga owns organisation acme, mia is a member, eve is nobody, root is an admin.
 async fn world(t: &TestApp) -> World {
     for user in ["olga", "mia", "eve", "root", "zed"] {
@@ -27,7 +22,7 @@ async fn world(t: &TestApp) -> World {
         assert_eq!(t.send("POST", "/api/v1/users", Some(&body), None).await.status, StatusCode::CREATED);
     }
     assert!(t.app.store.set_admin("root", true).await.unwrap());
-    let olga = token(t, "olga").await;
+    let olga = t.token("olga", "correct horse").await;
     let r = t.send("POST", "/api/v1/organisations", Some(r#"{"slug": "acme", "name": "Acme"}"#), Some(&olga)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let r = t.send("PUT", "/api/v1/organisations/acme/members/mia", Some(r#"{"role": "member"}"#), Some(&olga)).await;
@@ -37,7 +32,7 @@ async fn world(t: &TestApp) -> World {
     let mut tokens = vec![None];
     let mut sessions = vec![None];
     for user in ["eve", "mia", "olga", "root"] {
-        tokens.push(Some(token(t, user).await));
+        tokens.push(Some(t.token(user, "correct horse").await));
         let r = t.browse("POST", "/login", None, &[("username", user), ("password", "correct horse")], None).await;
         sessions.push(Some(common::session_of(&r).unwrap()));
     }

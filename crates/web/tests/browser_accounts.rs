@@ -216,18 +216,7 @@ async fn rate_limits_refuse_with_429_and_keep_what_was_stored() {
         assert!(t.app.store.user_by_name("ann").await.unwrap().is_some());
 
         // Votes are limited per user: three go through, the fourth is refused, the three stay.
-        let token = t
-            .send(
-                "POST",
-                "/api/v1/tokens",
-                Some(r#"{"username": "ann", "password": "correct horse", "name": "t"}"#),
-                None,
-            )
-            .await
-            .json()["token"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let token = t.token("ann", "correct horse").await;
         let mut ids = Vec::new();
         for text in ["One", "Two", "Three", "Four"] {
             let body = format!(r#"{{"kind": "pro", "text": "{text} reason here"}}"#);

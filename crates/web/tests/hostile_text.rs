@@ -33,18 +33,7 @@ async fn every_text_field_escapes_every_vector() {
     for t in common::apps(false).await {
         let be = t.backend();
         t.send("POST", "/api/v1/users", Some(r#"{"username": "mallory", "password": "correct horse"}"#), None).await;
-        let token = t
-            .send(
-                "POST",
-                "/api/v1/tokens",
-                Some(r#"{"username": "mallory", "password": "correct horse", "name": "t"}"#),
-                None,
-            )
-            .await
-            .json()["token"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let token = t.token("mallory", "correct horse").await;
         let session = common::session_of(
             &t.browse("POST", "/login", None, &[("username", "mallory"), ("password", "correct horse")], None).await,
         )

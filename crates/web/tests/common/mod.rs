@@ -147,6 +147,14 @@ impl TestApp {
         self.finish(request).await
     }
 
+    /// An API token for an existing user, through `POST /api/v1/tokens`.
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        let body = serde_json::json!({"username": username, "password": password, "name": "test"}).to_string();
+        let r = self.send("POST", "/api/v1/tokens", Some(&body), None).await;
+        assert_eq!(r.status, StatusCode::CREATED, "token for {username}: {}", r.body);
+        r.json()["token"].as_str().unwrap().to_owned()
+    }
+
     /// Signs up `username` through the browser form; returns the session cookie's value.
     pub async fn browser_sign_up(&self, username: &str) -> String {
         let r = self
