@@ -131,7 +131,8 @@ fn a_fresh_sqlite_file_is_created_and_migrated() {
     let url = format!("sqlite://{}", db.display());
     let out = stackdex().args(["migrate", "--database-url", &url]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("schema version 1"));
+    let version = format!("schema version {}", stackdex_store::SCHEMA_VERSION);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&version), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(db.exists());
     // The default location: the data folder.
     let out = stackdex()

@@ -32,6 +32,7 @@ pub use error::StoreError;
 pub use follows::{Event, Target, TargetKind};
 pub use moderation::Deletion;
 pub use reasons::{Reason, ReasonKind};
+pub use schema::LATEST as SCHEMA_VERSION;
 pub use sessions::TokenInfo;
 pub use stacks::{NewSnapshot, SnapshotSummary, SnapshotTool, StackRef, StackSummary};
 pub use tools::{GithubReading, ToolId, ToolStats};

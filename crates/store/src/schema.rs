@@ -10,8 +10,7 @@ use crate::{Backend, Result, Store};
 const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2)];
 
 /// The schema version a fully migrated database is at.
-#[cfg(test)]
-pub(crate) const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 const V1: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
