@@ -70,6 +70,8 @@ pub struct App {
     /// Decision views likewise (see [`decisions`] for how they count).
     decision_views: decisions::PendingViews,
     rate_limits: parking_lot::RwLock<sessions::RateLimits>,
+    /// Whether a reverse proxy in front sets `X-Forwarded-For` (see [`App::trust_proxy`]).
+    behind_proxy: std::sync::atomic::AtomicBool,
 }
 
 impl App {
@@ -91,6 +93,7 @@ impl App {
             pending_views: Mutex::new(HashMap::new()),
             decision_views: decisions::PendingViews::default(),
             rate_limits: parking_lot::RwLock::new(sessions::RateLimits::default()),
+            behind_proxy: std::sync::atomic::AtomicBool::new(false),
         }))
     }
 

@@ -86,6 +86,26 @@ impl App {
         }
     }
 
+    /// Says that a reverse proxy in front appends the client's address to `X-Forwarded-For`,
+    /// so limits per address count the client rather than the proxy. Off by default: without a
+    /// proxy that header is whatever the client wants it to be.
+    pub fn trust_proxy(&self, behind_proxy: bool) {
+        self.behind_proxy.store(behind_proxy, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The address a request counts as: the peer, or behind a trusted proxy the last address
+    /// the proxy appended to `X-Forwarded-For`.
+    pub fn client_address(&self, peer: Option<std::net::IpAddr>, forwarded_for: Option<&str>) -> String {
+        let forwarded = forwarded_for
+            .filter(|_| self.behind_proxy.load(std::sync::atomic::Ordering::Relaxed))
+            .and_then(|f| f.rsplit(',').next())
+            .and_then(|last| last.trim().parse::<std::net::IpAddr>().ok());
+        match forwarded.or(peer) {
+            Some(ip) => ip.to_string(),
+            None => "local".into(),
+        }
+    }
+
     /// Replaces the rate limits (tests, and `STACKDEX_RATE_LIMIT` at start).
     pub fn set_rate_limits(&self, limits: RateLimits) {
         *self.rate_limits.write() = limits;

@@ -50,6 +50,10 @@ enum Command {
         /// (N per SECONDS; actions signup, login, vote, post, push).
         #[arg(long, env = "STACKDEX_RATE_LIMIT")]
         rate_limit: Option<String>,
+        /// A reverse proxy in front appends the client's address to X-Forwarded-For; count
+        /// rate limits per that address (without a proxy the header is the client's to forge).
+        #[arg(long, env = "STACKDEX_TRUST_PROXY")]
+        trust_proxy: bool,
     },
     /// Grant or withdraw the admin role.
     Admin {
@@ -169,10 +173,10 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(_) => unreachable!("handled before the runtime starts"),
-        Command::Serve { addr, db, demo, demo_scale, rate_limit } => {
+        Command::Serve { addr, db, demo, demo_scale, rate_limit, trust_proxy } => {
             let limits = stackdex_app::sessions::RateLimits::parse(rate_limit.as_deref())
                 .map_err(|e| anyhow::anyhow!("--rate-limit / STACKDEX_RATE_LIMIT: {e}"))?;
-            serve(&addr, &db, demo, demo_scale, limits).await
+            serve(&addr, &db, demo, demo_scale, (limits, trust_proxy)).await
         }
         Command::Admin { action } => {
             let (user, admin, db) = match &action {
@@ -222,11 +226,12 @@ async fn serve(
     db: &DbArgs,
     demo: bool,
     demo_scale: u32,
-    limits: stackdex_app::sessions::RateLimits,
+    (limits, trust_proxy): (stackdex_app::sessions::RateLimits, bool),
 ) -> anyhow::Result<ExitCode> {
     let store = open_store(db).await?;
     let app = App::open(store).await?;
     app.set_rate_limits(limits);
+    app.trust_proxy(trust_proxy);
     if demo {
         let started = std::time::Instant::now();
         let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());

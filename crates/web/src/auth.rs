@@ -184,16 +184,17 @@ pub(crate) fn clear_cookie() -> HeaderValue {
         .expect("a valid header")
 }
 
-/// Who a rate limit counts for an anonymous request: the peer's address ("local" when the
-/// router is called in-process).
+/// Who a rate limit counts for an anonymous request: the peer's address, or behind a trusted
+/// proxy the client's (see `App::trust_proxy`); "local" when the router is called in-process.
 pub(crate) struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<Arc<App>> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-        Ok(ClientAddress(address.unwrap_or_else(|| "local".into())))
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        Ok(ClientAddress(app.client_address(peer, forwarded)))
     }
 }
 

@@ -230,6 +230,27 @@ async fn rate_limits_refuse_with_429_and_keep_what_was_stored() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_per_address_trust_x_forwarded_for_only_behind_a_proxy() {
+    for t in common::apps(false).await {
+        t.app.set_rate_limits(stackdex_app::sessions::RateLimits::parse(Some("signup=1/3600")).unwrap());
+        // No proxy: the header is the client's own invention and changes nothing.
+        assert_eq!(sign_up(&t, "ann", "1.1.1.1").await, StatusCode::SEE_OTHER);
+        assert_eq!(sign_up(&t, "bob", "2.2.2.2").await, StatusCode::TOO_MANY_REQUESTS);
+        // Behind a proxy: the address the proxy appended (the last one) is the client.
+        t.app.trust_proxy(true);
+        assert_eq!(sign_up(&t, "cat", "9.9.9.9, 3.3.3.3").await, StatusCode::SEE_OTHER);
+        assert_eq!(sign_up(&t, "dan", "4.4.4.4").await, StatusCode::SEE_OTHER);
+        assert_eq!(sign_up(&t, "eve", "3.3.3.3").await, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(sign_up(&t, "fay", "not an address").await, StatusCode::TOO_MANY_REQUESTS, "falls back to the peer");
+    }
+}
+
+async fn sign_up(t: &common::TestApp, name: &str, forwarded: &str) -> StatusCode {
+    let form = [("username", name), ("password", "correct horse battery")];
+    t.finish_with_header("/signup", &form, ("x-forwarded-for", forwarded)).await.status
+}
+
 async fn futures_statuses(t: &common::TestApp, ids: &[serde_json::Value], token: &str) -> Vec<StatusCode> {
     let mut out = Vec::new();
     for id in ids {
