@@ -6,6 +6,7 @@ use crate::{CatalogError, Tool};
 
 pub(crate) fn index_and_check(
     tools: &[Tool],
+    check_urls: bool,
     errors: &mut Vec<CatalogError>,
 ) -> (HashMap<String, usize>, HashMap<String, usize>) {
     let mut by_slug = HashMap::with_capacity(tools.len());
@@ -44,7 +45,7 @@ pub(crate) fn index_and_check(
             }
         }
         for (field, url) in [("website", &tool.website), ("repository", &tool.repository)] {
-            if !url.is_empty() && !is_web_url(url) {
+            if check_urls && !url.is_empty() && !is_web_url(url) {
                 errors.push(CatalogError::new(
                     &tool.file,
                     &tool.slug,
