@@ -61,7 +61,19 @@ impl ReasonText {
 pub const TOKEN_PREFIX: &str = "sdx_";
 
 pub(crate) fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Lowercase hex of some bytes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `n` random bytes as hex (secrets: tokens, session ids, CSRF tokens).
+pub(crate) fn random_hex(n: usize) -> String {
+    let mut bytes = vec![0u8; n];
+    rand::rng().fill(&mut bytes[..]);
+    hex(&bytes)
 }
 
 impl App {
@@ -112,8 +124,7 @@ impl App {
         if name.is_empty() || name.chars().count() > 64 {
             return Err(AppError::BadRequest("a token name is 1 to 64 characters".into()));
         }
-        let secret: [u8; 24] = rand::rng().random();
-        let token = format!("{TOKEN_PREFIX}{}", secret.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let token = format!("{TOKEN_PREFIX}{}", random_hex(24));
         self.store.create_token(user.id, name, &token[..TOKEN_PREFIX.len() + 6], &token_hash(&token)).await?;
         Ok(token)
     }

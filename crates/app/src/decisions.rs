@@ -293,7 +293,7 @@ pub fn visitor_key(user: Option<&User>, address: &str, user_agent: &str) -> Opti
         return Some(format!("u:{}", user.id));
     }
     let digest = Sha256::digest(format!("{address}\n{user_agent}").as_bytes());
-    Some(format!("a:{}", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>()))
+    Some(format!("a:{}", crate::accounts::hex(&digest[..16])))
 }
 
 /// Parts of a `User-Agent` that mark an automated client: crawlers and bots, link previewers,

@@ -129,14 +129,10 @@ impl App {
             return Err(AppError::Forbidden(format!("only an owner of {} can change its members", org.slug)));
         }
         let member = self.store.user_by_name(username).await?.ok_or_else(|| not_found(format!("user {username:?}")))?;
-        if role == Role::Member && self.role_in(&org, &member).await? == Some(Role::Owner) {
-            // Stepping an owner down must leave another owner.
-            let owners = self.store.members(org.id).await?.iter().filter(|(_, r)| r == "owner").count();
-            if owners < 2 {
-                return Err(AppError::Conflict("an organisation keeps at least one owner".into()));
-            }
+        match self.store.set_member_role(org.id, member.id, role.as_str()).await {
+            Err(StoreError::Conflict(m)) => return Err(AppError::Conflict(m)),
+            other => other?,
         }
-        self.store.add_members(org.id, &[(member.id, role.as_str())]).await?;
         Ok(())
     }
 

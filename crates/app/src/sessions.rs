@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use rand::Rng;
 use stackdex_store::{TokenInfo, User};
 
-use crate::accounts::token_hash;
+use crate::accounts::{random_hex, token_hash};
 use crate::{App, AppError, Result};
 
 /// How long a browser session lasts.
@@ -19,11 +18,6 @@ pub const SESSION_SECONDS: i64 = 30 * 24 * 3600;
 pub struct Session {
     pub user: User,
     pub csrf: String,
-}
-
-fn random_hex(bytes: usize) -> String {
-    let mut rng = rand::rng();
-    (0..bytes).map(|_| format!("{:02x}", rng.random::<u8>())).collect()
 }
 
 impl App {

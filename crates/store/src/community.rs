@@ -168,18 +168,7 @@ impl Store {
     /// Removes a member; refuses to remove the last owner. False when they were not a member.
     pub async fn remove_member(&self, org: i64, user: i64) -> Result<bool> {
         let txn = self.write.begin().await?;
-        let owners = txn
-            .query_one_raw(self.stmt(
-                "SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'owner' AND user_id <> $2",
-                vec![org.into(), user.into()],
-            ))
-            .await?
-            .map(|r| r.try_get_by_index::<i64>(0))
-            .transpose()?
-            .unwrap_or(0);
-        if owners == 0 {
-            return Err(StoreError::Conflict("an organisation keeps at least one owner".into()));
-        }
+        self.keep_an_owner(&txn, org, user).await?;
         let done = txn
             .execute_raw(
                 self.stmt("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2", vec![org.into(), user.into()]),
@@ -187,6 +176,45 @@ impl Store {
             .await?;
         txn.commit().await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Adds a member or changes their role; refuses to step the last owner down.
+    pub async fn set_member_role(&self, org: i64, user: i64, role: &str) -> Result<()> {
+        let txn = self.write.begin().await?;
+        if role != "owner" {
+            self.keep_an_owner(&txn, org, user).await?;
+        }
+        txn.execute_raw(self.stmt(
+            "INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3)
+             ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role",
+            vec![org.into(), user.into(), role.into()],
+        ))
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Fails with a conflict when `user` is the organisation's only owner. Locks the
+    /// organisation's row first (PostgreSQL), so two owners stepping each other down at once
+    /// cannot both pass the check.
+    async fn keep_an_owner<C: ConnectionTrait>(&self, conn: &C, org: i64, user: i64) -> Result<()> {
+        if self.backend == crate::Backend::Postgres {
+            conn.execute_raw(self.stmt("SELECT id FROM organisations WHERE id = $1 FOR UPDATE", vec![org.into()]))
+                .await?;
+        }
+        let row = conn
+            .query_one_raw(self.stmt(
+                "SELECT COUNT(*) FILTER (WHERE user_id <> $2), COUNT(*) FILTER (WHERE user_id = $2)
+                 FROM memberships WHERE org_id = $1 AND role = 'owner'",
+                vec![org.into(), user.into()],
+            ))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let (others, this_one): (i64, i64) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        if this_one > 0 && others == 0 {
+            return Err(StoreError::Conflict("an organisation keeps at least one owner".into()));
+        }
+        Ok(())
     }
 
     /// The organisations a user belongs to, with their role.

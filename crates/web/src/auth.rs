@@ -108,7 +108,7 @@ async fn personalise(response: Response, session: &Session) -> Response {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 /// The signed-in user's part of the header. Usernames are `[a-z0-9_-]`, but escape anyway.
