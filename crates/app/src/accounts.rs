@@ -1,12 +1,17 @@
-//! Accounts and API tokens, and the first community writes through the API: reasons and votes.
-//! Inputs are parsed into types that cannot hold invalid values before anything is stored.
+//! Accounts: signing up and logging in (argon2id), browser sessions, API tokens, user pages and
+//! the admin role. Inputs are parsed into types that cannot hold invalid values before
+//! anything is stored; secrets are stored only as SHA-256 hashes.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use rand::Rng;
+use serde::Serialize;
 use sha2::{Digest, Sha256};
-use stackdex_store::{NewUser, ReasonKind, StoreError, User};
+use stackdex_store::{NewUser, StoreError, TokenId, TokenInfo, User};
+use utoipa::ToSchema;
 
+use crate::stacks::StackEntry;
+use crate::views::NameLink;
 use crate::{App, AppError, Result};
 
 /// A username: 3 to 32 characters of a-z, 0-9, `-` and `_`, starting with a letter or digit.
@@ -43,37 +48,38 @@ impl Password {
     }
 }
 
-/// The text of a pro or a con: 3 to 120 characters on one line.
-pub struct ReasonText(String);
-
-impl ReasonText {
-    pub fn parse(s: &str) -> Result<ReasonText> {
-        let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        if (3..=120).contains(&t.chars().count()) && !t.chars().any(char::is_control) {
-            Ok(ReasonText(t))
-        } else {
-            Err(AppError::BadRequest("a pro or con is 3 to 120 characters".into()))
-        }
-    }
-}
-
 /// Prefix that makes stackdex tokens recognisable (in logs, in secret scanners).
 pub const TOKEN_PREFIX: &str = "sdx_";
 
-pub(crate) fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+/// How long a browser session lasts.
+pub const SESSION_SECONDS: i64 = 30 * 24 * 3600;
+
+/// A live browser session: who it is, and the token its forms must carry.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
 }
 
-/// Lowercase hex of some bytes.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// A user's public page.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserPage {
+    pub username: String,
+    pub display_name: String,
+    pub stacks: Vec<StackEntry>,
+    pub organisations: Vec<NameLink>,
+}
+
+/// What the database keeps of a secret: its SHA-256, in hex.
+fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 /// `n` random bytes as hex (secrets: tokens, session ids, CSRF tokens).
-pub(crate) fn random_hex(n: usize) -> String {
+fn random_hex(n: usize) -> String {
     let mut bytes = vec![0u8; n];
     rand::rng().fill(&mut bytes[..]);
-    hex(&bytes)
+    hex::encode(bytes)
 }
 
 impl App {
@@ -88,8 +94,8 @@ impl App {
             Argon2::default().hash_password(password.0.as_bytes()).map(|h| h.to_string())
         })
         .await
-        .map_err(|e| AppError::BadRequest(format!("hashing failed: {e}")))?
-        .map_err(|e| AppError::BadRequest(format!("hashing failed: {e}")))?;
+        .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))?
+        .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))?;
         let new = NewUser {
             username: username.as_str().to_owned(),
             display_name: username.as_str().to_owned(),
@@ -102,20 +108,48 @@ impl App {
             Err(StoreError::Conflict(_)) => return Err(AppError::Conflict("that username is taken".into())),
             Err(e) => return Err(e.into()),
         }
-        self.store.user_by_name(username.as_str()).await?.ok_or_else(|| AppError::Unauthorized("no such user".into()))
+        self.find_user(username.as_str()).await
     }
 
     /// Checks a username and password; the same answer for an unknown user and a wrong password.
     pub async fn log_in(&self, username: &str, password: &str) -> Result<User> {
         let wrong = || AppError::Unauthorized("wrong username or password".into());
-        let Some((user, hash)) = self.store.password_hash(username).await? else { return Err(wrong()) };
+        let Some(credentials) = self.store.credentials(username).await? else { return Err(wrong()) };
         let password = password.to_owned();
+        let hash = credentials.password_hash;
         let ok = tokio::task::spawn_blocking(move || {
             Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok()
         })
         .await
         .unwrap_or(false);
-        if ok { Ok(user) } else { Err(wrong()) }
+        if ok { Ok(credentials.user) } else { Err(wrong()) }
+    }
+
+    pub(crate) async fn find_user(&self, username: &str) -> Result<User> {
+        self.store.user_by_name(username).await?.ok_or_else(|| AppError::not_found(format!("user {username:?}")))
+    }
+
+    /// A user's page: their stacks and organisations.
+    pub async fn user_page(&self, username: &str) -> Result<UserPage> {
+        let user = self.find_user(username).await?;
+        let stacks = self.stacks_of(&user.username).await?;
+        let organisations = self
+            .store
+            .organisations_of(user.id)
+            .await?
+            .into_iter()
+            .map(|m| NameLink { slug: m.organisation.slug, name: m.organisation.name })
+            .collect();
+        Ok(UserPage { username: user.username, display_name: user.display_name, stacks, organisations })
+    }
+
+    /// Grants or withdraws the admin role (`stackdex admin grant|revoke`).
+    pub async fn set_admin(&self, username: &str, admin: bool) -> Result<()> {
+        if self.store.set_admin(username, admin).await? {
+            Ok(())
+        } else {
+            Err(AppError::not_found(format!("user {username:?}")))
+        }
     }
 
     /// A new API token for the user; returned once, stored only as a hash.
@@ -125,7 +159,7 @@ impl App {
             return Err(AppError::BadRequest("a token name is 1 to 64 characters".into()));
         }
         let token = format!("{TOKEN_PREFIX}{}", random_hex(24));
-        self.store.create_token(user.id, name, &token[..TOKEN_PREFIX.len() + 6], &token_hash(&token)).await?;
+        self.store.create_token(user.id, name, &token[..TOKEN_PREFIX.len() + 6], &secret_hash(&token)).await?;
         Ok(token)
     }
 
@@ -135,145 +169,89 @@ impl App {
             return Err(AppError::Unauthorized("invalid token".into()));
         }
         self.store
-            .user_for_token(&token_hash(token))
+            .user_for_token(&secret_hash(token))
             .await?
             .ok_or_else(|| AppError::Unauthorized("invalid token".into()))
     }
 
-    /// Adds a pro or con to a tool. A near-duplicate of an existing reason of the tool is
-    /// refused with a pointer to it.
-    pub async fn add_reason(&self, user: &User, slug: &str, kind: ReasonKind, text: &str) -> Result<i64> {
-        let tool = self.find_tool(slug)?;
-        let text = ReasonText::parse(text)?;
-        let id = self.tool_id(&tool.slug).ok_or_else(|| AppError::BadRequest("unknown tool".into()))?;
-        let normal = |s: &str| s.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect::<String>();
-        let new = normal(&text.0);
-        for existing in self.store.reasons_for_tool(id).await? {
-            if existing.kind == kind && strsim::normalized_levenshtein(&normal(&existing.text), &new) >= 0.85 {
-                return Err(AppError::Conflict(format!(
-                    "a {} like this exists already: #{} {:?}",
-                    kind.as_str(),
-                    existing.id,
-                    existing.text
-                )));
-            }
-        }
-        Ok(self.store.add_reasons(&[(id, kind, text.0, Some(user.id))]).await?[0])
+    pub async fn tokens(&self, user: &User) -> Result<Vec<TokenInfo>> {
+        Ok(self.store.tokens_of(user.id).await?)
     }
 
-    /// Votes for a reason (once per user; voting again changes nothing).
-    pub async fn vote(&self, user: &User, reason: i64) -> Result<()> {
+    pub async fn revoke_token(&self, user: &User, token: TokenId) -> Result<()> {
+        if self.store.revoke_token(user.id, token).await? {
+            Ok(())
+        } else {
+            Err(AppError::not_found(format!("live token {token}")))
+        }
+    }
+
+    /// Checks the password and opens a session; returns the cookie value and the session.
+    pub async fn open_session(&self, username: &str, password: &str) -> Result<(String, Session)> {
+        let user = self.log_in(username, password).await?;
+        self.session_for(user).await
+    }
+
+    /// Opens a session for a user who has just proved who they are (logged in, signed up).
+    pub async fn session_for(&self, user: User) -> Result<(String, Session)> {
+        let secret = random_hex(32);
+        let csrf = random_hex(24);
         self.store
-            .reason(reason)
-            .await?
-            .ok_or_else(|| AppError::NotFound { what: format!("reason {reason}"), suggestions: Vec::new() })?;
-        self.store.cast_votes(&[(reason, user.id)]).await?;
-        Ok(())
+            .create_session(&secret_hash(&secret), user.id, &csrf, stackdex_store::now() + SESSION_SECONDS)
+            .await?;
+        Ok((secret, Session { user, csrf }))
     }
 
-    /// Deletes a pro or con: its author may, and admins may delete any.
-    pub async fn delete_reason(&self, user: &User, reason: i64) -> Result<()> {
-        let only_author = if user.is_admin { None } else { Some(user.id) };
-        match self.store.delete_reason(reason, only_author).await? {
-            stackdex_store::Deletion::Deleted => Ok(()),
-            stackdex_store::Deletion::NotFound => {
-                Err(AppError::NotFound { what: format!("reason {reason}"), suggestions: Vec::new() })
-            }
-            stackdex_store::Deletion::NotYours => {
-                Err(AppError::Forbidden("only its author or an admin can delete a pro or con".into()))
-            }
+    /// The session a cookie value stands for, if it is live.
+    pub async fn session(&self, cookie: &str) -> Result<Option<Session>> {
+        if cookie.len() != 64 || !cookie.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
         }
+        Ok(self.store.session(&secret_hash(cookie)).await?.map(|s| Session { user: s.user, csrf: s.csrf_token }))
     }
 
-    /// The slug of the tool a reason is about.
-    pub async fn reason_tool(&self, reason: i64) -> Result<String> {
-        let not_found = || AppError::NotFound { what: format!("reason {reason}"), suggestions: Vec::new() };
-        let found = self.store.reason(reason).await?.ok_or_else(not_found)?;
-        Ok(self.tool_by_id(found.tool_id).ok_or_else(not_found)?.slug.clone())
-    }
-
-    pub async fn retract_vote(&self, user: &User, reason: i64) -> Result<()> {
-        self.store
-            .reason(reason)
-            .await?
-            .ok_or_else(|| AppError::NotFound { what: format!("reason {reason}"), suggestions: Vec::new() })?;
-        self.store.retract_vote(reason, user.id).await?;
-        Ok(())
+    pub async fn close_session(&self, cookie: &str) -> Result<()> {
+        Ok(self.store.delete_session(&secret_hash(cookie)).await?)
     }
 }
 
-/// What `stackdex push` sends: the scanner's JSON report (see docs/scan.md); only the tools
-/// are read, other fields are ignored.
-#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
-pub struct PushReport {
-    pub tools: Vec<PushTool>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stackdex_store::testing::fresh_stores;
 
-#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
-pub struct PushTool {
-    pub slug: String,
-    #[serde(default)]
-    pub versions: Vec<String>,
-    #[serde(default)]
-    pub sources: Vec<PushSource>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
-pub struct PushSource {
-    pub file: String,
-}
-
-/// A handle in a stack address (owner or name): 1 to 100 of a-z, A-Z, 0-9, `-`, `_`, `.`.
-pub fn valid_handle(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && s != "."
-        && s != ".."
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-impl App {
-    /// Records a pushed scan report as a new snapshot of `owner/name` (created on first push).
-    /// A user pushes to their own stacks and their organisations'. Returns the snapshot id and the slugs the
-    /// catalog does not know (left out).
-    pub async fn push_report(
-        &self,
-        user: &User,
-        owner: &str,
-        name: &str,
-        report: &PushReport,
-    ) -> Result<(i64, Vec<String>)> {
-        let stack = self.stack_owner_for(user, owner, name).await?;
-        if report.tools.len() > 5_000 {
-            return Err(AppError::BadRequest("a report holds at most 5,000 tools".into()));
+    #[test]
+    fn usernames_and_passwords_are_checked() {
+        assert!(Username::parse("ann-1_b").is_ok());
+        for bad in ["an", "Ann", "-ann", "ann smith", &"a".repeat(33)] {
+            assert!(Username::parse(bad).is_err(), "{bad:?}");
         }
-        let mut unknown = Vec::new();
-        let mut tools: Vec<stackdex_store::SnapshotTool> = Vec::new();
-        for tool in &report.tools {
-            let Some(id) = self.catalog.tool(&tool.slug).and_then(|t| self.tool_id(&t.slug)) else {
-                unknown.push(tool.slug.chars().take(100).collect());
-                continue;
-            };
-            if tools.iter().any(|t| t.tool_id == id) {
-                continue;
-            }
-            let clip = |v: Vec<String>| {
-                v.into_iter().take(50).map(|s| s.chars().take(200).collect::<String>()).collect::<Vec<_>>().join(", ")
-            };
-            tools.push(stackdex_store::SnapshotTool {
-                tool_id: id,
-                versions: clip(tool.versions.clone()),
-                sources: clip(tool.sources.iter().map(|s| s.file.clone()).collect()),
-            });
+        assert!(Password::parse("short").is_err());
+        assert!(Password::parse("long enough").is_ok());
+    }
+
+    #[tokio::test]
+    async fn accounts_sessions_and_tokens() {
+        for db in fresh_stores().await {
+            let app = App::open(db.store.clone()).await.unwrap();
+            let ann = app.sign_up("ann", "correct horse").await.unwrap();
+            assert!(matches!(app.sign_up("ann", "correct horse").await, Err(AppError::Conflict(_))));
+            assert!(matches!(app.log_in("ann", "wrong horse").await, Err(AppError::Unauthorized(_))));
+            assert!(matches!(app.log_in("nobody", "correct horse").await, Err(AppError::Unauthorized(_))));
+            let (cookie, session) = app.open_session("ann", "correct horse").await.unwrap();
+            assert_eq!(app.session(&cookie).await.unwrap().unwrap().csrf, session.csrf);
+            app.close_session(&cookie).await.unwrap();
+            assert!(app.session(&cookie).await.unwrap().is_none(), "{:?}", db.backend);
+            let token = app.create_token(&ann, "ci").await.unwrap();
+            assert!(token.starts_with(TOKEN_PREFIX));
+            assert_eq!(app.authenticate(&token).await.unwrap().id, ann.id);
+            let listed = app.tokens(&ann).await.unwrap();
+            app.revoke_token(&ann, listed[0].id).await.unwrap();
+            assert!(matches!(app.authenticate(&token).await, Err(AppError::Unauthorized(_))));
+            app.set_admin("ann", true).await.unwrap();
+            assert!(matches!(app.set_admin("nobody", true).await, Err(AppError::NotFound { .. })));
+            let page = app.user_page("ann").await.unwrap();
+            assert_eq!((page.username.as_str(), page.stacks.len()), ("ann", 0));
         }
-        let snapshot = stackdex_store::NewSnapshot {
-            stack,
-            author_id: Some(user.id),
-            source: "push".into(),
-            tools,
-            created_at: stackdex_store::now(),
-        };
-        let id = self.store.push_snapshots(&[snapshot]).await?[0];
-        Ok((id, unknown))
     }
 }

@@ -1,33 +1,79 @@
-//! Rendered pages kept in memory with exact invalidation: each entry names the tags it was
-//! built from (`tool:12`, `decisions`, `global`); a write's change-log entry names the tags it
-//! touched, and every entry sharing one is dropped. Writes on any server reach every server
-//! through the change log, polled a few times a second.
+//! Rendered pages kept in memory with exact invalidation. A use case returns its view with the
+//! [`Tag`]s of what it shows ([`Shown`]); the page is cached under those tags, and a write's
+//! change-log entry names the tags it touched, so every page sharing one is dropped. Writes on
+//! any server reach every server through the change log, polled a few times a second.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use parking_lot::RwLock;
+use stackdex_store::Tag;
+
+use crate::{App, AppError, Result};
+
+/// A view and the tags of everything it shows that a write could change: the tools whose
+/// figures, pros and cons or stacks it shows, the decisions whose counts it shows, and so on.
+#[derive(Debug, Clone)]
+pub struct Shown<T> {
+    pub view: T,
+    pub tags: Vec<Tag>,
+}
+
+impl<T> Shown<T> {
+    pub fn new(view: T, mut tags: Vec<Tag>) -> Shown<T> {
+        tags.sort_unstable();
+        tags.dedup();
+        Shown { view, tags }
+    }
+}
+
+/// What a cached body is: a page or its JSON twin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Json,
+}
+
+/// Where a rendered body is kept: its format and its URL's path and query. One function per
+/// route builds it (see the web crate's routes), so the page and its twin never share a key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey(String);
+
+impl CacheKey {
+    pub fn new(format: Format, path: impl fmt::Display) -> CacheKey {
+        let prefix = match format {
+            Format::Html => "html",
+            Format::Json => "json",
+        };
+        CacheKey(format!("{prefix}:{path}"))
+    }
+}
 
 #[derive(Clone)]
 struct Entry {
     body: Bytes,
-    tags: Arc<[String]>,
+    tags: Arc<[Tag]>,
     expires: Option<Instant>,
 }
 
-/// Rendered bodies by key (`html:/stackups/django-vs-rust`, `json:/api/v1/...`).
+/// Rendered bodies by key.
 #[derive(Default)]
-pub struct PageCache {
-    entries: RwLock<HashMap<String, Entry>>,
+pub(crate) struct PageCache {
+    entries: RwLock<HashMap<CacheKey, Entry>>,
     /// Moves on every invalidation (under the entries' lock).
     generation: AtomicU64,
 }
 
+/// Entries kept at most: hostile URLs (endless 404 variants, page numbers) must not grow it
+/// forever.
+const MAX_ENTRIES: usize = 20_000;
+
 impl PageCache {
-    pub fn get(&self, key: &str) -> Option<Bytes> {
+    pub(crate) fn get(&self, key: &CacheKey) -> Option<Bytes> {
         let entries = self.entries.read();
         let entry = entries.get(key)?;
         if entry.expires.is_some_and(|e| e <= Instant::now()) {
@@ -38,97 +84,152 @@ impl PageCache {
 
     /// Where invalidation is now: take it before reading what a page is built from, and hand
     /// it to [`PageCache::put_if_current`].
-    pub fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
-    }
-
-    pub fn put(&self, key: String, body: Bytes, tags: Vec<String>, ttl: Option<Duration>) {
-        self.put_if_current(key, body, tags, ttl, None);
     }
 
     /// Caches a page unless an invalidation ran since `built_at` (a generation): the page may
     /// then hold data older than a write whose invalidation has already been applied, and
     /// caching it would keep it stale until the next write. Returns whether it was cached.
-    pub fn put_if_current(
+    pub(crate) fn put_if_current(
         &self,
-        key: String,
+        key: CacheKey,
         body: Bytes,
-        tags: Vec<String>,
+        tags: &[Tag],
         ttl: Option<Duration>,
-        built_at: Option<u64>,
+        built_at: u64,
     ) -> bool {
         let entry = Entry { body, tags: tags.into(), expires: ttl.map(|t| Instant::now() + t) };
         let mut entries = self.entries.write();
-        if built_at.is_some_and(|g| g != self.generation.load(Ordering::Acquire)) {
+        if built_at != self.generation.load(Ordering::Acquire) {
             return false;
         }
-        // A bound on memory: hostile URLs (endless 404 variants) must not grow it forever.
-        if entries.len() >= 20_000 {
+        if entries.len() >= MAX_ENTRIES {
             entries.clear();
         }
         entries.insert(key, entry);
         true
     }
 
-    /// Drops every entry built from any of `tags`; `*` drops everything. Entries tagged
-    /// `global` (pages that summarise everything) go on any change.
-    pub fn invalidate(&self, tags: &[String]) {
+    /// Drops every entry built from any of `tags`; [`Tag::Everything`] drops all.
+    pub(crate) fn invalidate(&self, tags: &[Tag]) {
         if tags.is_empty() {
             return;
         }
         let mut entries = self.entries.write();
         self.generation.fetch_add(1, Ordering::AcqRel);
-        if tags.iter().any(|t| t == "*") {
+        if tags.contains(&Tag::Everything) {
             entries.clear();
             return;
         }
-        let touched: HashSet<&str> = tags.iter().map(String::as_str).collect();
-        entries.retain(|_, e| !e.tags.iter().any(|t| t == "global" || touched.contains(t.as_str())));
+        let touched: HashSet<&Tag> = tags.iter().collect();
+        entries.retain(|_, e| !e.tags.iter().any(|t| touched.contains(t)));
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.entries.read().len()
     }
+}
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+impl App {
+    /// Serves `key` from the page cache, or builds the view, renders it, and caches the bytes
+    /// under the view's tags (for `ttl` at most, when given).
+    pub async fn cached<T>(
+        &self,
+        key: CacheKey,
+        ttl: Option<Duration>,
+        build: impl Future<Output = Result<Shown<T>>>,
+        render: impl FnOnce(&T) -> std::result::Result<String, String>,
+    ) -> Result<Bytes> {
+        if let Some(body) = self.cache.get(&key) {
+            return Ok(body);
+        }
+        let generation = self.cache.generation();
+        let shown = build.await?;
+        let body = Bytes::from(render(&shown.view).map_err(|e| AppError::Internal(format!("rendering {key:?}: {e}")))?);
+        self.cache.put_if_current(key, body.clone(), &shown.tags, ttl, generation);
+        Ok(body)
+    }
+
+    /// Whether a page is in the cache now (for tests of freshness).
+    pub fn is_cached(&self, key: &CacheKey) -> bool {
+        self.cache.get(key).is_some()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ReasonKind;
+    use stackdex_store::{ToolId, testing::fresh_stores};
+
+    fn key(path: &str) -> CacheKey {
+        CacheKey::new(Format::Html, path)
+    }
 
     #[test]
     fn invalidation_is_by_tag() {
         let cache = PageCache::default();
-        cache.put("a".into(), Bytes::from("A"), vec!["tool:1".into()], None);
-        cache.put("b".into(), Bytes::from("B"), vec!["tool:2".into()], None);
-        cache.put("home".into(), Bytes::from("H"), vec!["global".into()], None);
-        cache.invalidate(&["tool:1".into()]);
-        assert!(cache.get("a").is_none());
-        assert_eq!(cache.get("b").as_deref(), Some(&b"B"[..]));
-        assert!(cache.get("home").is_none());
-        cache.invalidate(&["*".into()]);
-        assert!(cache.is_empty());
+        let g = cache.generation();
+        cache.put_if_current(key("a"), Bytes::from("A"), &[Tag::Tool(ToolId(1))], None, g);
+        cache.put_if_current(key("b"), Bytes::from("B"), &[Tag::Tool(ToolId(2))], None, g);
+        cache.invalidate(&[Tag::Tool(ToolId(1))]);
+        assert!(cache.get(&key("a")).is_none());
+        assert_eq!(cache.get(&key("b")).as_deref(), Some(&b"B"[..]));
+        cache.invalidate(&[Tag::Everything]);
+        assert_eq!(cache.len(), 0);
     }
 
     #[test]
     fn a_page_built_across_an_invalidation_is_not_cached() {
         let cache = PageCache::default();
         let before = cache.generation();
-        cache.invalidate(&["tool:1".into()]);
-        assert!(!cache.put_if_current("a".into(), Bytes::from("old"), vec![], None, Some(before)));
-        assert!(cache.get("a").is_none());
+        cache.invalidate(&[Tag::Tool(ToolId(1))]);
+        assert!(!cache.put_if_current(key("a"), Bytes::from("old"), &[], None, before));
+        assert!(cache.get(&key("a")).is_none());
         let now = cache.generation();
-        assert!(cache.put_if_current("a".into(), Bytes::from("new"), vec![], None, Some(now)));
-        assert_eq!(cache.get("a").as_deref(), Some(&b"new"[..]));
+        assert!(cache.put_if_current(key("a"), Bytes::from("new"), &[], None, now));
+        assert_eq!(cache.get(&key("a")).as_deref(), Some(&b"new"[..]));
     }
 
     #[test]
     fn entries_expire() {
         let cache = PageCache::default();
-        cache.put("t".into(), Bytes::from("x"), vec![], Some(Duration::from_millis(0)));
-        assert!(cache.get("t").is_none());
+        let g = cache.generation();
+        cache.put_if_current(key("t"), Bytes::from("x"), &[], Some(Duration::from_millis(0)), g);
+        assert!(cache.get(&key("t")).is_none());
+    }
+
+    /// A view that names its tool under a field no code looks for: the tags it was returned
+    /// with, not the field's name, decide what invalidates it.
+    #[derive(serde::Serialize)]
+    struct Podium {
+        winner: String,
+        votes: i64,
+    }
+
+    #[tokio::test]
+    async fn a_view_showing_a_tool_under_any_field_is_invalidated_by_a_vote_on_that_tool() {
+        for db in fresh_stores().await {
+            let app = App::open(db.store.clone()).await.unwrap();
+            let (_, rust) = app.known_tool("rust").unwrap();
+            let user = app.sign_up("voter", "a long password").await.unwrap();
+            let reason = app.add_reason(&user, "rust", ReasonKind::Pro, "Fearless concurrency").await.unwrap();
+            let podium = |votes: i64| async move {
+                Ok(Shown::new(Podium { winner: "rust".into(), votes }, vec![Tag::Tool(rust)]))
+            };
+            let render = |p: &Podium| serde_json::to_string(p).map_err(|e| e.to_string());
+            let key = CacheKey::new(Format::Json, "/podium");
+            let first = app.cached(key.clone(), None, podium(0), render).await.unwrap();
+            assert!(app.is_cached(&key));
+            // Served from the cache while nothing changes: the new build is not used.
+            assert_eq!(app.cached(key.clone(), None, podium(99), render).await.unwrap(), first);
+            app.vote(&user, reason).await.unwrap();
+            app.poll_changes().await.unwrap();
+            assert!(!app.is_cached(&key), "{:?}: a vote on Rust drops the page showing Rust", db.backend);
+            let again = app.cached(key.clone(), None, podium(1), render).await.unwrap();
+            assert_eq!(again, Bytes::from(r#"{"winner":"rust","votes":1}"#));
+        }
     }
 }

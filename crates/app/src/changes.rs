@@ -12,15 +12,15 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use stackdex_store::{Change, Store};
+use stackdex_store::{Change, Store, Tag};
 
 /// How long an id missing below the highest seen one is waited for.
-pub const GAP_WAIT: Duration = Duration::from_secs(60);
+pub(crate) const GAP_WAIT: Duration = Duration::from_secs(60);
 /// At most this many missing ids are remembered (they are in-flight writes, so few).
 const MAX_GAPS: usize = 2_000;
 
 #[derive(Debug, Default)]
-pub struct ChangeCursor {
+pub(crate) struct ChangeCursor {
     /// The highest id seen.
     high: i64,
     /// Ids below `high` not seen yet, with when they were first missed.
@@ -30,7 +30,7 @@ pub struct ChangeCursor {
 impl ChangeCursor {
     /// A cursor at the end of the log as it is now. The last few ids that are not visible yet
     /// count as gaps, so a write committing just after start-up is not missed.
-    pub async fn at_end(store: &Store) -> stackdex_store::Result<ChangeCursor> {
+    pub(crate) async fn at_end(store: &Store) -> stackdex_store::Result<ChangeCursor> {
         let high = store.latest_change().await?;
         let mut cursor = ChangeCursor { high: (high - 64).max(0), gaps: BTreeMap::new() };
         let recent = store.changes_since(cursor.high).await?;
@@ -40,7 +40,7 @@ impl ChangeCursor {
 
     /// Reads what is new since the last poll (and any gap that has been filled), and returns
     /// the tags to invalidate.
-    pub async fn poll(&mut self, store: &Store) -> stackdex_store::Result<Vec<String>> {
+    pub(crate) async fn poll(&mut self, store: &Store) -> stackdex_store::Result<Vec<Tag>> {
         let now = Instant::now();
         let mut found = if self.gaps.is_empty() {
             Vec::new()
@@ -52,7 +52,7 @@ impl ChangeCursor {
         Ok(self.take(&found, now))
     }
 
-    fn take(&mut self, changes: &[Change], now: Instant) -> Vec<String> {
+    fn take(&mut self, changes: &[Change], now: Instant) -> Vec<Tag> {
         let mut tags = Vec::new();
         for change in changes {
             if change.id > self.high {
@@ -64,7 +64,7 @@ impl ChangeCursor {
             } else if self.gaps.remove(&change.id).is_none() {
                 continue; // seen before
             }
-            tags.extend(change.tags.iter().cloned());
+            tags.extend(change.tags.iter().copied());
         }
         self.gaps.retain(|_, since| now.duration_since(*since) < GAP_WAIT);
         while self.gaps.len() > MAX_GAPS {
@@ -78,8 +78,12 @@ impl ChangeCursor {
 mod tests {
     use super::*;
 
-    fn change(id: i64, tag: &str) -> Change {
-        Change { id, tags: vec![tag.to_owned()] }
+    fn change(id: i64, tool: i64) -> Change {
+        Change { id, tags: vec![Tag::Tool(stackdex_store::ToolId(tool))] }
+    }
+
+    fn tools(ids: &[i64]) -> Vec<Tag> {
+        ids.iter().map(|&i| Tag::Tool(stackdex_store::ToolId(i))).collect()
     }
 
     #[test]
@@ -87,13 +91,13 @@ mod tests {
         let mut cursor = ChangeCursor::default();
         let t0 = Instant::now();
         // 1 and 3 are visible; 2 is still in flight.
-        assert_eq!(cursor.take(&[change(1, "a"), change(3, "c")], t0), ["a", "c"]);
+        assert_eq!(cursor.take(&[change(1, 1), change(3, 3)], t0), tools(&[1, 3]));
         assert_eq!(cursor.gaps.keys().copied().collect::<Vec<_>>(), [2]);
         // 2 commits; it is applied, and 3 is not applied again.
-        assert_eq!(cursor.take(&[change(2, "b"), change(3, "c")], t0), ["b"]);
+        assert_eq!(cursor.take(&[change(2, 2), change(3, 3)], t0), tools(&[2]));
         assert!(cursor.gaps.is_empty());
         // A gap that never fills (a rollback) is given up after GAP_WAIT.
-        cursor.take(&[change(5, "e")], t0);
+        cursor.take(&[change(5, 5)], t0);
         assert_eq!(cursor.gaps.len(), 1);
         cursor.take(&[], t0 + GAP_WAIT);
         assert!(cursor.gaps.is_empty());

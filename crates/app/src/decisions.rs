@@ -19,12 +19,12 @@ use std::collections::HashSet;
 use parking_lot::Mutex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use stackdex_store::{DecisionKind, NewDecision, User};
+use stackdex_store::{CommentId, Decision, DecisionId, DecisionKind, NewDecision, NewView, Tag, ToolId, User, UserId};
 use utoipa::ToSchema;
 
-use crate::pages::render_markdown;
+use crate::format::render_markdown;
 use crate::views::{Author, DecisionView, NameLink};
-use crate::{App, AppError, Result};
+use crate::{App, AppError, Result, Shown};
 
 /// Longest decision body, in characters.
 pub const MAX_BODY: usize = 20_000;
@@ -52,16 +52,13 @@ fn markdown_text(s: &str, what: &str, max: usize) -> Result<String> {
 }
 
 pub fn parse_kind(s: &str) -> Result<DecisionKind> {
-    match s {
-        "decided" => Ok(DecisionKind::Decided),
-        "needs_advice" => Ok(DecisionKind::NeedsAdvice),
-        _ => Err(AppError::BadRequest("kind is \"decided\" or \"needs_advice\"".into())),
-    }
+    s.parse().map_err(|_| AppError::BadRequest("kind is \"decided\" or \"needs_advice\"".into()))
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CommentView {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CommentId,
     pub author: Option<Author>,
     /// Markdown, as written.
     pub body: String,
@@ -119,12 +116,12 @@ pub struct DecisionDraft {
     pub organisation: String,
 }
 
-/// Views counted by page serving and not yet written: `(decision, visitor, hour)`.
+/// Views counted by page serving and not yet written.
 #[derive(Debug, Default)]
-pub struct PendingViews(Mutex<HashSet<(i64, String, i64)>>);
+pub(crate) struct PendingViews(Mutex<HashSet<NewView>>);
 
-fn not_found(id: i64) -> AppError {
-    AppError::NotFound { what: format!("decision {id}"), suggestions: Vec::new() }
+fn not_found(id: DecisionId) -> AppError {
+    AppError::not_found(format!("decision {id}"))
 }
 
 impl App {
@@ -137,7 +134,7 @@ impl App {
         body: &str,
         tools: &[String],
         organisation: Option<&str>,
-    ) -> Result<i64> {
+    ) -> Result<DecisionId> {
         let kind = parse_kind(kind)?;
         let body = markdown_text(body, "a decision", MAX_BODY)?;
         let tools = self.tagged_tools(tools)?;
@@ -157,7 +154,7 @@ impl App {
 
     /// Catalog tool ids for the slugs (or aliases) given, without repeats; a clear refusal
     /// naming the ones that are not known.
-    fn tagged_tools(&self, slugs: &[String]) -> Result<Vec<stackdex_store::ToolId>> {
+    fn tagged_tools(&self, slugs: &[String]) -> Result<Vec<ToolId>> {
         let mut ids = Vec::new();
         let mut unknown = Vec::new();
         for slug in slugs.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
@@ -179,54 +176,77 @@ impl App {
         Ok(ids)
     }
 
-    /// The organisations a user may post a decision for.
-    pub async fn organisations_for_posting(&self, user: &User) -> Result<Vec<NameLink>> {
-        Ok(self
-            .store
-            .organisations_of(user.id)
-            .await?
-            .into_iter()
-            .map(|(o, _)| NameLink { slug: o.slug, name: o.name })
-            .collect())
-    }
-
-    async fn existing_decision(&self, id: i64) -> Result<stackdex_store::Decision> {
+    async fn existing_decision(&self, id: DecisionId) -> Result<Decision> {
         self.store.decision(id).await?.ok_or_else(|| not_found(id))
     }
 
-    pub async fn decision_page(&self, id: i64) -> Result<DecisionPage> {
+    /// A decision with its comments.
+    pub async fn decision_page(&self, id: DecisionId) -> Result<Shown<DecisionPage>> {
         let decision = self.existing_decision(id).await?;
-        let decision = self.decision_views(vec![decision]).await?.pop().ok_or_else(|| not_found(id))?;
+        let mut tags = Vec::new();
+        let decision = self.decision_views(vec![decision], &mut tags).await?.pop().ok_or_else(|| not_found(id))?;
         let comments = self.store.comments(id).await?;
-        let author_ids: Vec<i64> =
+        let author_ids: Vec<UserId> =
             comments.iter().filter_map(|c| c.author_id).collect::<HashSet<_>>().into_iter().collect();
         let authors = self.store.users_by_ids(&author_ids).await?;
         let comments = comments
             .into_iter()
             .map(|c| CommentView {
                 id: c.id,
-                author: c.author_id.and_then(|a| authors.get(&a)).map(author),
+                author: c.author_id.and_then(|a| authors.get(&a)).map(Author::from),
                 body_html: render_markdown(&c.body),
                 body: c.body,
                 created_at: c.created_at,
             })
             .collect();
         let organisation = self.store.decision_organisation(id).await?.map(|o| NameLink { slug: o.slug, name: o.name });
-        Ok(DecisionPage { decision, url: format!("/decisions/{id}"), organisation, comments })
+        let page = DecisionPage { decision, url: format!("/decisions/{id}"), organisation, comments };
+        Ok(Shown::new(page, tags))
     }
 
-    pub async fn decision_list(&self, page: usize) -> Result<DecisionList> {
+    /// Decisions as pages show them: authors, tools and rendered bodies loaded in a few
+    /// queries. Their counters are shown: each decision's tag goes to `tags`.
+    pub(crate) async fn decision_views(
+        &self,
+        decisions: Vec<Decision>,
+        tags: &mut Vec<Tag>,
+    ) -> Result<Vec<DecisionView>> {
+        let author_ids: Vec<UserId> =
+            decisions.iter().filter_map(|d| d.author_id).collect::<HashSet<_>>().into_iter().collect();
+        let authors = self.store.users_by_ids(&author_ids).await?;
+        tags.extend(decisions.iter().map(|d| Tag::Decision(d.id)));
+        Ok(decisions
+            .into_iter()
+            .map(|d| DecisionView {
+                id: d.id,
+                kind: d.kind,
+                body_html: render_markdown(&d.body),
+                body: d.body,
+                author: d.author_id.and_then(|a| authors.get(&a)).map(Author::from),
+                created_at: d.created_at,
+                views: d.views,
+                upvotes: d.upvotes,
+                comments: d.comments,
+                tools: d.tools.iter().filter_map(|t| self.tool_by_id(*t)).map(NameLink::of).collect(),
+            })
+            .collect())
+    }
+
+    /// One page of all decisions, newest first.
+    pub async fn decision_list(&self, page: usize) -> Result<Shown<DecisionList>> {
         let total = self.store.count_decisions().await? as usize;
         let pages = total.div_ceil(PER_PAGE).max(1);
         if page == 0 || page > pages {
             return Err(AppError::BadRequest(format!("page must be between 1 and {pages}")));
         }
         let found = self.store.recent_decisions(PER_PAGE as i64, ((page - 1) * PER_PAGE) as i64).await?;
-        Ok(DecisionList { decisions: self.decision_views(found).await?, page, pages })
+        let mut tags = vec![Tag::Decisions];
+        let list = DecisionList { decisions: self.decision_views(found, &mut tags).await?, page, pages };
+        Ok(Shown::new(list, tags))
     }
 
     /// Upvotes a decision (`cast`) or takes the upvote back; once per user.
-    pub async fn upvote_decision(&self, user: &User, id: i64, cast: bool) -> Result<()> {
+    pub async fn upvote_decision(&self, user: &User, id: DecisionId, cast: bool) -> Result<()> {
         self.existing_decision(id).await?;
         if cast {
             self.store.upvote_decision(id, user.id).await?;
@@ -236,12 +256,12 @@ impl App {
         Ok(())
     }
 
-    pub async fn has_upvoted(&self, user: &User, id: i64) -> Result<bool> {
+    pub async fn has_upvoted(&self, user: &User, id: DecisionId) -> Result<bool> {
         Ok(self.store.has_upvoted(id, user.id).await?)
     }
 
     /// Adds a comment (markdown, 1 to [`MAX_COMMENT`] characters); returns its id.
-    pub async fn comment_on_decision(&self, user: &User, id: i64, body: &str) -> Result<i64> {
+    pub async fn comment_on_decision(&self, user: &User, id: DecisionId, body: &str) -> Result<CommentId> {
         let body = markdown_text(body, "a comment", MAX_COMMENT)?;
         self.existing_decision(id).await?;
         Ok(self.store.add_comment(id, user.id, &body).await?)
@@ -249,19 +269,19 @@ impl App {
 
     /// Counts a page view of decision `id` (see the module documentation for the rule). Costs
     /// page serving no database work: the view waits in memory for [`App::flush_decision_views`].
-    pub fn count_decision_view(&self, id: i64, user: Option<&User>, address: &str, user_agent: &str) {
+    pub fn count_decision_view(&self, id: DecisionId, user: Option<&User>, address: &str, user_agent: &str) {
         let Some(visitor) = visitor_key(user, address, user_agent) else { return };
         let hour = stackdex_store::now().div_euclid(3600);
         let mut pending = self.decision_views.0.lock();
         if pending.len() < MAX_PENDING_VIEWS {
-            pending.insert((id, visitor, hour));
+            pending.insert(NewView { decision: id, visitor, hour });
         }
     }
 
     /// Writes the views counted since the last flush; returns how many counted (a visitor's
     /// second view in an hour does not).
     pub async fn flush_decision_views(&self) -> Result<u64> {
-        let pending: Vec<(i64, String, i64)> = std::mem::take(&mut *self.decision_views.0.lock()).into_iter().collect();
+        let pending: Vec<NewView> = std::mem::take(&mut *self.decision_views.0.lock()).into_iter().collect();
         if pending.is_empty() {
             return Ok(0);
         }
@@ -279,10 +299,6 @@ impl App {
     }
 }
 
-fn author(u: &User) -> Author {
-    Author { username: u.username.clone(), display_name: u.display_name.clone(), title: u.title.clone() }
-}
-
 /// Who a view is counted for: `u:{id}` for a signed-in user, otherwise a digest of the client
 /// address and User-Agent; none for automated clients.
 pub fn visitor_key(user: Option<&User>, address: &str, user_agent: &str) -> Option<String> {
@@ -293,7 +309,7 @@ pub fn visitor_key(user: Option<&User>, address: &str, user_agent: &str) -> Opti
         return Some(format!("u:{}", user.id));
     }
     let digest = Sha256::digest(format!("{address}\n{user_agent}").as_bytes());
-    Some(format!("a:{}", crate::accounts::hex(&digest[..16])))
+    Some(format!("a:{}", hex::encode(&digest[..16])))
 }
 
 /// Parts of a `User-Agent` that mark an automated client: crawlers and bots, link previewers,
@@ -394,8 +410,13 @@ mod tests {
         assert_ne!(a, visitor_key(None, "10.0.0.2", firefox).unwrap());
         assert!(!a.contains("10.0.0.1"), "no address in clear");
         assert_eq!(visitor_key(None, "10.0.0.1", "curl/8"), None);
-        let user =
-            User { id: 7, username: "ann".into(), display_name: "Ann".into(), title: String::new(), is_admin: false };
+        let user = User {
+            id: UserId(7),
+            username: "ann".into(),
+            display_name: "Ann".into(),
+            title: String::new(),
+            is_admin: false,
+        };
         assert_eq!(visitor_key(Some(&user), "10.0.0.1", firefox).as_deref(), Some("u:7"));
         assert_eq!(visitor_key(Some(&user), "10.0.0.2", "Mozilla/5.0 Safari/605").as_deref(), Some("u:7"));
         assert_eq!(visitor_key(Some(&user), "10.0.0.1", "curl/8"), None, "bots never count");

@@ -10,7 +10,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::{SliceRandom, index};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use stackdex_store::{DecisionKind, NewDecision, NewSnapshot, NewUser, ReasonKind, SnapshotTool, StackRef, ToolId};
+use stackdex_store::{
+    DecisionKind, NewDecision, NewReason, NewSnapshot, NewUser, OwnerKind, ReasonId, ReasonKind, Role, SnapshotSource,
+    SnapshotTool, StackKind, StackRef, Tag, ToolId, UserId,
+};
 
 use crate::github::RepoResponse;
 use crate::{App, Result};
@@ -213,7 +216,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
         created_at: 1_500_000_000 + i as i64,
     }));
     let user_ids = app.store.create_users(&new_users).await?;
-    let members: Vec<i64> = (0..n_users).map(|i| user_ids[&format!("member{i:06}")]).collect();
+    let members: Vec<UserId> = (0..n_users).map(|i| user_ids[&format!("member{i:06}")]).collect();
     bar.inc(1);
     tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
 
@@ -224,7 +227,8 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
     for i in 0..n_orgs {
         let owner = members[i % members.len()];
         let org = app.store.create_organisation(&format!("org-{i:04}"), &format!("Organisation {i}"), owner).await?;
-        let team: Vec<(i64, &str)> = (1..6).map(|k| (members[(i * 7 + k * 13) % members.len()], "member")).collect();
+        let team: Vec<(UserId, Role)> =
+            (1..6).map(|k| (members[(i * 7 + k * 13) % members.len()], Role::Member)).collect();
         app.store.add_members(org.id, &team).await?;
         orgs.push(org.slug);
     }
@@ -252,28 +256,22 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
             members_of[stack].push((*id, version));
         }
     }
-    let kinds = ["repository", "team", "organisation", "person"];
+    let kinds = [StackKind::Repository, StackKind::Team, StackKind::Organisation, StackKind::Person];
     let snapshots: Vec<NewSnapshot> = members_of
         .into_iter()
         .enumerate()
         .filter(|(_, tools)| !tools.is_empty())
         .map(|(i, tools)| {
             let kind = kinds[i % kinds.len()];
-            let (owner, owner_kind) = if kind == "organisation" || kind == "team" {
-                (orgs[i % orgs.len()].clone(), "organisation")
+            let (owner, owner_kind) = if matches!(kind, StackKind::Organisation | StackKind::Team) {
+                (orgs[i % orgs.len()].clone(), OwnerKind::Organisation)
             } else {
-                (format!("member{:06}", i % n_users), "user")
+                (format!("member{:06}", i % n_users), OwnerKind::User)
             };
             NewSnapshot {
-                stack: StackRef {
-                    owner,
-                    owner_kind: owner_kind.into(),
-                    slug: format!("stack-{i}"),
-                    name: format!("Stack {i}"),
-                    kind: kind.into(),
-                },
+                stack: StackRef { owner, owner_kind, slug: format!("stack-{i}"), name: format!("Stack {i}"), kind },
                 author_id: None,
-                source: "demo".into(),
+                source: SnapshotSource::Demo,
                 tools: tools
                     .into_iter()
                     .map(|(tool_id, versions)| SnapshotTool { tool_id, versions, sources: String::new() })
@@ -289,7 +287,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
 
     // 4. Follows.
     bar.set_message("follows");
-    let mut follows: Vec<(i64, ToolId)> = Vec::new();
+    let mut follows: Vec<(UserId, ToolId)> = Vec::new();
     for (tool, id) in &tools {
         let target = match SEED.iter().find(|t| t.slug == tool.slug) {
             Some(t) => t.followers * s,
@@ -309,16 +307,17 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
 
     // 5. Pros, cons and votes.
     bar.set_message("pros, cons and votes");
-    let mut reasons: Vec<(ToolId, ReasonKind, String, Option<i64>)> = Vec::new();
+    let mut reasons: Vec<NewReason> = Vec::new();
+    let reason = |tool: ToolId, kind: ReasonKind, text: &str| NewReason { tool, kind, text: text.into(), author: None };
     let mut wanted_votes: Vec<i64> = Vec::new();
     for target in SEED {
         let Some(id) = id_of(target.slug) else { continue };
         for (text, votes) in target.pros {
-            reasons.push((id, ReasonKind::Pro, (*text).into(), None));
+            reasons.push(reason(id, ReasonKind::Pro, text));
             wanted_votes.push(votes * s);
         }
         for (text, votes) in target.cons {
-            reasons.push((id, ReasonKind::Con, (*text).into(), None));
+            reasons.push(reason(id, ReasonKind::Con, text));
             wanted_votes.push(votes * s);
         }
         // The rest of the tool's votes go to further reasons, each ranked below the seed's.
@@ -334,11 +333,11 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
             let v = (rest / left).min(min_pro - 1 - k as i64).max(1);
             let v = if left == 1 { rest.min(min_pro - 1) } else { v };
             rest -= v;
-            reasons.push((id, ReasonKind::Pro, (*text).into(), None));
+            reasons.push(reason(id, ReasonKind::Pro, text));
             wanted_votes.push(v * s);
         }
         for (text, v) in target.more_cons.iter().zip(con_votes) {
-            reasons.push((id, ReasonKind::Con, (*text).into(), None));
+            reasons.push(reason(id, ReasonKind::Con, text));
             wanted_votes.push(v * s);
         }
     }
@@ -349,21 +348,21 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
         let mut cons: Vec<&str> = GENERIC_CONS.to_vec();
         cons.shuffle(&mut rng_for("cons", &tool.slug));
         for (k, text) in pros.iter().take(3).enumerate() {
-            reasons.push((*id, ReasonKind::Pro, (*text).into(), None));
+            reasons.push(reason(*id, ReasonKind::Pro, text));
             wanted_votes.push((budget / (k as i64 + 2)).max(1) * s);
         }
         for (k, text) in cons.iter().take(2).enumerate() {
-            reasons.push((*id, ReasonKind::Con, (*text).into(), None));
+            reasons.push(reason(*id, ReasonKind::Con, text));
             wanted_votes.push((budget / (8 * (k as i64 + 2))).max(1) * s);
         }
     }
     let reason_ids = app.store.add_reasons(&reasons).await?;
-    let mut votes: Vec<(i64, i64)> = Vec::new();
-    for ((reason, wanted), (tool, _, text, _)) in reason_ids.iter().zip(&wanted_votes).zip(&reasons) {
+    let mut votes: Vec<(ReasonId, UserId)> = Vec::new();
+    for ((id, wanted), r) in reason_ids.iter().zip(&wanted_votes).zip(&reasons) {
         let k = (*wanted as usize).min(members.len());
-        let slug = app.tool_by_id(*tool).map_or("", |t| t.slug.as_str());
+        let slug = app.tool_by_id(r.tool).map_or("", |t| t.slug.as_str());
         votes.extend(
-            index::sample(&mut rng_for(text, slug), members.len(), k).into_iter().map(|u| (*reason, members[u])),
+            index::sample(&mut rng_for(&r.text, slug), members.len(), k).into_iter().map(|u| (*id, members[u])),
         );
     }
     for chunk in votes.chunks(200_000) {
@@ -423,7 +422,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
         app.store.add_decision_views(id, rng.random_range(200..40_000)).await?;
     }
     for (slug, views) in STACKUP_VIEWS {
-        if crate::stackup::parse_canonical(app.catalog, slug).is_some() {
+        if crate::stackups::parse_canonical(app.catalog, slug).is_some() {
             app.store.add_stackup_views(slug, views * s).await?;
         }
     }
@@ -453,7 +452,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
     bar.inc(1);
     tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
 
-    app.store.announce_change(&["*"]).await?;
+    app.store.announce_change(&[Tag::Everything]).await?;
     app.store.set_meta(DONE_KEY, &scale.to_string()).await?;
     bar.finish_with_message("ready");
     Ok(())
@@ -476,7 +475,28 @@ fn stacks_target(tool: &stackdex_catalog::Tool, rng: &mut ChaCha8Rng) -> i64 {
     (base + rng.random_range(-spread..=spread)).max(if tool.popularity.stacks > 0 { 1 } else { 0 })
 }
 
-/// Figures per tool that the demo guarantees (used by tests).
-pub fn seed_targets() -> HashMap<&'static str, (i64, i64, i64, i64, i64)> {
-    SEED.iter().map(|t| (t.slug, (t.stacks, t.followers, t.votes, t.stars, t.forks))).collect()
+/// Figures the demo guarantees for a tool of the seed page, at scale 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedFigures {
+    pub stacks: i64,
+    pub followers: i64,
+    pub votes: i64,
+    pub github_stars: i64,
+    pub github_forks: i64,
+}
+
+/// The guaranteed figures of each seed tool, by slug (used by tests).
+pub fn seed_targets() -> HashMap<&'static str, SeedFigures> {
+    SEED.iter()
+        .map(|t| {
+            let figures = SeedFigures {
+                stacks: t.stacks,
+                followers: t.followers,
+                votes: t.votes,
+                github_stars: t.stars,
+                github_forks: t.forks,
+            };
+            (t.slug, figures)
+        })
+        .collect()
 }

@@ -1,4 +1,5 @@
-//! Numbers and dates as the seed page shows them.
+//! How figures, dates and user-written text are shown: numbers and dates as the seed page shows
+//! them, Markdown always through the sanitiser.
 
 /// `38712` -> `38.7K`, `34791` -> `34.8K`, `5012` -> `5.0K`, `107634` -> `107.6K`,
 /// `1250000` -> `1.3M`, `678` -> `678`: rounded to one decimal, as the seed page shows counts.
@@ -25,6 +26,14 @@ pub fn views(n: i64) -> String {
 /// `Mar 25, 2020`.
 pub fn date(unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0).map(|d| d.format("%b %-d, %Y").to_string()).unwrap_or_default()
+}
+
+/// Markdown to HTML, always through the sanitiser: user text never carries script.
+pub fn render_markdown(markdown: &str) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    let mut html = String::with_capacity(markdown.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::clean(&html)
 }
 
 #[cfg(test)]

@@ -24,6 +24,12 @@ pub fn parse_responses(json: &str) -> Result<Vec<RepoResponse>> {
 }
 
 impl App {
+    /// The GitHub repositories (`owner/name`) of catalog tools, whose responses
+    /// [`App::import_github`] reads.
+    pub fn github_repositories(&self) -> Vec<&'static str> {
+        self.catalog.tools().iter().filter_map(|t| t.github_repo()).collect()
+    }
+
     /// Stores the stars and forks of every catalog tool whose repository is in `responses`.
     /// Returns how many tools were updated.
     pub async fn import_github(&self, responses: &[RepoResponse], read_at: i64) -> Result<usize> {

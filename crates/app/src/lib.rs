@@ -1,31 +1,45 @@
-//! stackdex use cases, shared by the HTML pages and the JSON API: pages as data, statistics
-//! (stacks, followers, votes, co-usage), stackups, the demo community and the importers.
+//! stackdex use cases, shared by the HTML pages, the JSON API and the command line: each page
+//! as data (with the cache tags of what it shows), each write with its rules, the statistics
+//! (stacks, followers, votes, co-usage), the demo community and the importers.
+//!
+//! One module per resource, named as in the web and store crates: `tools`, `reasons`,
+//! `categories`, `search`, `stackups`, `stacks`, `decisions`, `follows` (with the feed),
+//! `organisations`, `accounts` (users, sessions, tokens), `home`. The store, the catalog and
+//! the page cache are private to this crate: callers go through [`App`]'s use cases.
 
 pub mod accounts;
-pub mod cache;
+mod cache;
+pub mod categories;
 mod changes;
 pub mod decisions;
 pub mod demo;
-pub mod feed;
+pub mod follows;
 pub mod format;
 pub mod github;
-pub mod orgs;
-mod pages;
-mod search;
-pub mod sessions;
-pub mod stackup;
+pub mod home;
+pub mod organisations;
+pub mod rate_limits;
+pub mod reasons;
+pub mod search;
+pub mod stacks;
+pub mod stackups;
+pub mod tools;
 pub mod views;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
 use stackdex_catalog::{Catalog, Tool};
-use stackdex_store::{Store, StoreError, ToolId};
+use stackdex_store::{Store, StoreError};
 
-pub use cache::PageCache;
-pub use stackdex_store::{ReasonKind, User};
+pub use cache::{CacheKey, Format, Shown};
+pub use stackdex_store::{
+    CommentId, DecisionId, DecisionKind, OrganisationId, ReasonId, ReasonKind, Role, SnapshotId, StackId, Tag,
+    TargetKind, TokenId, ToolId, User, UserId,
+};
 
 /// What can go wrong in a use case; the web edge turns each into a response.
 #[derive(Debug, thiserror::Error)]
@@ -49,32 +63,51 @@ pub enum AppError {
     /// Too many requests of one kind; try again after `retry_after` seconds.
     #[error("{message}")]
     RateLimited { message: String, retry_after: u64 },
+    /// Our fault, not the client's (a page that fails to render, a task that panicked): logged
+    /// with its cause, answered without it.
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// The database failed; as internal.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl AppError {
+    pub(crate) fn not_found(what: impl Into<String>) -> AppError {
+        AppError::NotFound { what: what.into(), suggestions: Vec::new() }
+    }
 }
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 /// The application: the store, the compiled-in catalog, and what is cached in front of them.
 pub struct App {
-    pub store: Store,
-    pub catalog: &'static Catalog,
+    store: Store,
+    catalog: &'static Catalog,
     ids: HashMap<String, ToolId>,
     tools_by_id: HashMap<ToolId, usize>,
-    pub cache: PageCache,
+    cache: cache::PageCache,
     /// Where this server is in the change log (see [`changes`]).
     changes: tokio::sync::Mutex<changes::ChangeCursor>,
     /// Stackup views counted in memory and written out every few seconds, so a page view
     /// costs no write.
-    pending_views: Mutex<HashMap<String, i64>>,
+    stackup_views: Mutex<HashMap<String, i64>>,
     /// Decision views likewise (see [`decisions`] for how they count).
     decision_views: decisions::PendingViews,
-    rate_limits: parking_lot::RwLock<sessions::RateLimits>,
+    rate_limits: RwLock<rate_limits::RateLimits>,
     /// Whether a reverse proxy in front sets `X-Forwarded-For` (see [`App::trust_proxy`]).
-    behind_proxy: std::sync::atomic::AtomicBool,
+    behind_proxy: AtomicBool,
 }
 
 impl App {
+    /// Connects to the database at `url` (created and migrated when needed) and opens the
+    /// application on it.
+    pub async fn connect(url: &str) -> Result<Arc<App>> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        App::open(store).await
+    }
+
     /// Opens the application on a migrated store: makes sure every catalog tool has its rows.
     pub async fn open(store: Store) -> Result<Arc<App>> {
         let catalog = Catalog::builtin();
@@ -88,13 +121,18 @@ impl App {
             catalog,
             ids,
             tools_by_id,
-            cache: PageCache::default(),
+            cache: cache::PageCache::default(),
             changes: tokio::sync::Mutex::new(cursor),
-            pending_views: Mutex::new(HashMap::new()),
+            stackup_views: Mutex::new(HashMap::new()),
             decision_views: decisions::PendingViews::default(),
-            rate_limits: parking_lot::RwLock::new(sessions::RateLimits::default()),
-            behind_proxy: std::sync::atomic::AtomicBool::new(false),
+            rate_limits: RwLock::new(rate_limits::RateLimits::default()),
+            behind_proxy: AtomicBool::new(false),
         }))
+    }
+
+    /// The schema version of the database (for `stackdex migrate`).
+    pub async fn schema_version(&self) -> Result<i64> {
+        Ok(self.store.schema_version().await?)
     }
 
     /// Polls the change log (exact cache invalidation, also for writes on other servers) and
@@ -113,7 +151,7 @@ impl App {
                 if n.is_multiple_of(25)
                     && let Err(e) = app.flush_views().await
                 {
-                    tracing::warn!(error = %e, "writing stackup views failed");
+                    tracing::warn!(error = %e, "writing views failed");
                 }
             }
         });
@@ -128,8 +166,9 @@ impl App {
         Ok(())
     }
 
+    /// Writes the stackup and decision views counted since the last flush.
     pub async fn flush_views(&self) -> Result<()> {
-        let pending = std::mem::take(&mut *self.pending_views.lock());
+        let pending = std::mem::take(&mut *self.stackup_views.lock());
         for (slug, n) in pending {
             self.store.add_stackup_views(&slug, n).await?;
         }
@@ -137,23 +176,26 @@ impl App {
         Ok(())
     }
 
-    pub fn count_stackup_view(&self, slug: &str) {
-        *self.pending_views.lock().entry(slug.to_owned()).or_default() += 1;
-    }
-
-    pub fn tool_id(&self, slug: &str) -> Option<ToolId> {
+    pub(crate) fn tool_id(&self, slug: &str) -> Option<ToolId> {
         self.ids.get(slug).copied()
     }
 
-    pub fn tool_by_id(&self, id: ToolId) -> Option<&'static Tool> {
+    pub(crate) fn tool_by_id(&self, id: ToolId) -> Option<&'static Tool> {
         self.tools_by_id.get(&id).map(|&i| &self.catalog.tools()[i])
     }
 
     /// A tool by slug or alias, or a 404 that suggests the closest names.
-    pub fn find_tool(&self, slug: &str) -> Result<&'static Tool> {
+    pub(crate) fn find_tool(&self, slug: &str) -> Result<&'static Tool> {
         self.catalog.tool(slug).ok_or_else(|| AppError::NotFound {
             what: format!("tool {slug:?}"),
             suggestions: search::closest_tools(self.catalog, slug, 5),
         })
+    }
+
+    /// A catalog tool and its row id, by slug or alias.
+    pub(crate) fn known_tool(&self, slug: &str) -> Result<(&'static Tool, ToolId)> {
+        let tool = self.find_tool(slug)?;
+        let id = self.tool_id(&tool.slug).ok_or_else(|| AppError::not_found(format!("tool {slug:?}")))?;
+        Ok((tool, id))
     }
 }

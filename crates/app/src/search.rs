@@ -1,9 +1,40 @@
-//! Tool search over the in-memory catalog: whole words, prefixes, aliases and descriptions,
-//! and typo tolerance on names (a misspelt "djnago" still finds Django).
+//! Search: tools over the in-memory catalog (whole words, prefixes, aliases and descriptions,
+//! and typo tolerance on names: a misspelt "djnago" still finds Django), with the decisions
+//! about the best matches; and the closest names to a slug nobody knows, for 404 pages.
 
+use serde::Serialize;
 use stackdex_catalog::{Catalog, Tool};
+use stackdex_store::ToolId;
+use utoipa::ToSchema;
 
-use crate::views::NameLink;
+use crate::views::{DecisionView, NameLink, ToolCard};
+use crate::{App, AppError, Result};
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchPage {
+    pub query: String,
+    pub tools: Vec<ToolCard>,
+    pub decisions: Vec<DecisionView>,
+}
+
+impl App {
+    pub async fn search_page(&self, query: &str) -> Result<SearchPage> {
+        if query.len() > 200 {
+            return Err(AppError::BadRequest("the search text is longer than 200 characters".into()));
+        }
+        let stats = self.stats_map().await?;
+        let tools = search_tools(self.catalog, query, 30);
+        let ids: Vec<ToolId> = tools.iter().take(5).filter_map(|t| self.tool_id(&t.slug)).collect();
+        let decisions = self.store.decisions_about(&ids, 5).await?;
+        // Search pages are not cached: the tags are not needed.
+        let mut tags = Vec::new();
+        Ok(SearchPage {
+            query: query.to_owned(),
+            tools: tools.into_iter().map(|t| self.card(t, &stats, false, &mut tags)).collect(),
+            decisions: self.decision_views(decisions, &mut tags).await?,
+        })
+    }
+}
 
 /// Tools matching `query`, best first.
 pub(crate) fn search_tools<'a>(catalog: &'a Catalog, query: &str, limit: usize) -> Vec<&'a Tool> {
@@ -26,7 +57,7 @@ pub(crate) fn closest_tools(catalog: &Catalog, slug: &str, limit: usize) -> Vec<
         .map(|t| (strsim::jaro_winkler(&q, &normalise(&t.name)).max(strsim::jaro_winkler(&q, &t.slug)), t))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.popularity.stacks.cmp(&a.1.popularity.stacks)));
-    scored.into_iter().take(limit).map(|(_, t)| NameLink { slug: t.slug.clone(), name: t.name.clone() }).collect()
+    scored.into_iter().take(limit).map(|(_, t)| NameLink::of(t)).collect()
 }
 
 fn normalise(s: &str) -> String {

@@ -1,6 +1,9 @@
-//! What pages show, as data: the HTML templates and the JSON API render these same structs.
+//! The pieces many pages show, as data (links, figures, cards, decisions): each page's own view
+//! lives with its use case, and the HTML templates and the JSON API render the same structs.
 
 use serde::Serialize;
+
+use stackdex_store::{DecisionId, DecisionKind, ReasonId, StackKind, User};
 
 use crate::format;
 
@@ -66,9 +69,11 @@ pub struct ToolCard {
     pub curated: bool,
 }
 
+/// A pro or con with its votes.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReasonView {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ReasonId,
     pub text: String,
     pub votes: i64,
 }
@@ -80,6 +85,12 @@ pub struct Author {
     pub title: String,
 }
 
+impl From<&User> for Author {
+    fn from(u: &User) -> Author {
+        Author { username: u.username.clone(), display_name: u.display_name.clone(), title: u.title.clone() }
+    }
+}
+
 impl Author {
     pub fn initials(&self) -> String {
         self.display_name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect::<String>().to_uppercase()
@@ -88,9 +99,10 @@ impl Author {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DecisionView {
-    pub id: i64,
-    /// "decided" or "needs_advice".
-    pub kind: String,
+    #[schema(value_type = i64)]
+    pub id: DecisionId,
+    #[schema(value_type = String, example = "needs_advice")]
+    pub kind: DecisionKind,
     pub body: String,
     #[serde(skip)]
     pub body_html: String,
@@ -104,7 +116,10 @@ pub struct DecisionView {
 
 impl DecisionView {
     pub fn kind_label(&self) -> &'static str {
-        if self.kind == "needs_advice" { "Needs advice" } else { "Decided" }
+        match self.kind {
+            DecisionKind::NeedsAdvice => "Needs advice",
+            DecisionKind::Decided => "Decided",
+        }
     }
     pub fn date_fmt(&self) -> String {
         format::date(self.created_at)
@@ -131,37 +146,14 @@ impl Breadcrumb {
     }
 }
 
+/// A link to a stack.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StackLink {
     pub owner: String,
     pub slug: String,
     pub name: String,
-    pub kind: String,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ToolPage {
-    pub slug: String,
-    pub name: String,
-    pub description: String,
-    pub website: String,
-    pub repository: String,
-    pub license: String,
-    pub language: String,
-    pub first_release: Option<u16>,
-    pub open_source: bool,
-    pub hosted_saas: bool,
-    pub aliases: Vec<String>,
-    pub breadcrumb: Breadcrumb,
-    pub stats: Stats,
-    pub pros: Vec<ReasonView>,
-    pub cons: Vec<ReasonView>,
-    pub integrations: Vec<ToolCard>,
-    pub alternatives: Vec<ToolCard>,
-    pub decisions: Vec<DecisionView>,
-    pub stacks: Vec<StackLink>,
-    /// Suggested comparisons, as canonical stackup slugs with titles.
-    pub compare_with: Vec<StackupLink>,
+    #[schema(value_type = String, example = "repository")]
+    pub kind: StackKind,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -171,95 +163,8 @@ pub struct StackupLink {
     pub tools: Vec<NameLink>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct StackupTool {
-    pub slug: String,
-    pub name: String,
-    pub description: String,
-    pub website: String,
-    pub stats: Stats,
-    pub pros: Vec<ReasonView>,
-    pub cons: Vec<ReasonView>,
-    pub integrations: Vec<ToolCard>,
-}
-
-/// One row of the "key differences" table: a fact per tool.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct KeyDifference {
-    pub label: String,
-    pub values: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct StackupPage {
-    pub slug: String,
-    pub title: String,
-    pub breadcrumb: Breadcrumb,
-    pub tools: Vec<StackupTool>,
-    pub key_differences: Vec<KeyDifference>,
-    /// Facts about how often the tools are used together, one sentence each.
-    pub co_usage: Vec<String>,
-    pub decisions: Vec<DecisionView>,
-    pub alternatives: Vec<ToolCard>,
-    pub related: Vec<StackupLink>,
-}
-
-impl StackupPage {
-    pub fn names(&self) -> String {
-        self.tools.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
-    }
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct HomePage {
-    pub trending_tools: Vec<ToolCard>,
-    pub trending_stackups: Vec<StackupLink>,
-    pub recent_decisions: Vec<DecisionView>,
-    pub layers: Vec<LayerView>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct LayerView {
-    pub slug: String,
-    pub name: String,
-    pub categories: Vec<CategoryLink>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CategoryLink {
-    pub layer: String,
-    pub slug: String,
-    pub name: String,
-    pub tools: usize,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CategoryPage {
-    pub layer: NameLink,
-    pub category: NameLink,
-    pub subcategory: Option<NameLink>,
-    pub subcategories: Vec<NameLink>,
-    pub tools: Vec<ToolCard>,
-    pub page: usize,
-    pub pages: usize,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct SearchPage {
-    pub query: String,
-    pub tools: Vec<ToolCard>,
-    pub decisions: Vec<DecisionView>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct AlternativesPage {
-    pub tool: NameLink,
-    pub breadcrumb: Breadcrumb,
-    pub alternatives: Vec<ToolCard>,
-}
-
 /// The first letter of a name, for the round placeholder logo.
-fn initial(name: &str) -> String {
+pub(crate) fn initial(name: &str) -> String {
     name.chars().find(|c| c.is_alphanumeric()).map(|c| c.to_uppercase().collect()).unwrap_or_default()
 }
 
@@ -273,65 +178,4 @@ impl ToolCard {
     pub fn initial(&self) -> String {
         initial(&self.name)
     }
-}
-
-impl StackupTool {
-    pub fn initial(&self) -> String {
-        initial(&self.name)
-    }
-}
-
-impl ToolPage {
-    pub fn initial(&self) -> String {
-        initial(&self.name)
-    }
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct StackToolView {
-    pub slug: String,
-    pub name: String,
-    pub subcategory: String,
-    /// Versions seen, as pushed.
-    pub versions: Vec<String>,
-    /// Files that showed the tool; empty when added by hand.
-    pub sources: Vec<String>,
-}
-
-impl StackToolView {
-    pub fn initial(&self) -> String {
-        initial(&self.name)
-    }
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct LayerGroup {
-    pub layer: NameLink,
-    pub tools: Vec<StackToolView>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct SnapshotView {
-    pub id: i64,
-    pub source: String,
-    pub created_at: i64,
-    pub tools: i64,
-}
-
-impl SnapshotView {
-    pub fn date_fmt(&self) -> String {
-        format::date(self.created_at)
-    }
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct StackPage {
-    pub owner: String,
-    pub slug: String,
-    pub name: String,
-    /// "organisation", "team", "person" or "repository".
-    pub kind: String,
-    pub updated_at: i64,
-    pub layers: Vec<LayerGroup>,
-    pub snapshots: Vec<SnapshotView>,
 }

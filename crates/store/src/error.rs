@@ -1,3 +1,5 @@
+//! What can go wrong in the store.
+
 use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
@@ -10,12 +12,4 @@ pub enum StoreError {
     Conflict(String),
     #[error("database error: {0}")]
     Db(#[from] DbErr),
-}
-
-impl StoreError {
-    /// Whether the database refused the write because of a unique constraint.
-    pub fn is_unique_violation(err: &DbErr) -> bool {
-        let text = err.to_string();
-        text.contains("UNIQUE constraint failed") || text.contains("duplicate key value")
-    }
 }

@@ -8,69 +8,70 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait, Value, raw_sql};
 
-use crate::community::{list, organisation_from_row};
-use crate::{BATCH_PARAMS, Backend, Organisation, Result, Store, StoreError, placeholders};
+use crate::changes::{Tag, tags_or_everything};
+use crate::sql::Col;
+use crate::tools::Counter;
+use crate::types::text_enum;
+use crate::{Backend, EventId, OrganisationId, Result, StackId, Store, StoreError, ToolId, UserId};
 
-/// What one can follow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TargetKind {
-    Tool,
-    Stack,
-    Organisation,
+text_enum! {
+    /// What one can follow.
+    pub enum TargetKind {
+        Tool,
+        Stack,
+        Organisation,
+    }
 }
 
-impl TargetKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TargetKind::Tool => "tool",
-            TargetKind::Stack => "stack",
-            TargetKind::Organisation => "organisation",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<TargetKind> {
-        match s {
-            "tool" => Some(TargetKind::Tool),
-            "stack" => Some(TargetKind::Stack),
-            "organisation" => Some(TargetKind::Organisation),
-            _ => None,
-        }
+text_enum! {
+    /// What happened, as the feed tells it.
+    pub enum EventKind {
+        /// A decision was posted.
+        Decision,
+        /// A pro or con was added.
+        Reason,
+        /// A stack's tools changed.
+        Stack,
     }
 }
 
 /// One tool, stack or organisation, by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, FromQueryResult)]
 pub struct Target {
+    #[sea_orm(from_alias = "target_kind")]
     pub kind: TargetKind,
+    #[sea_orm(from_alias = "target_id")]
     pub id: i64,
 }
 
 impl Target {
-    pub fn tool(id: i64) -> Target {
-        Target { kind: TargetKind::Tool, id }
+    pub fn tool(id: ToolId) -> Target {
+        Target { kind: TargetKind::Tool, id: id.get() }
     }
-    pub fn stack(id: i64) -> Target {
-        Target { kind: TargetKind::Stack, id }
+    pub fn stack(id: StackId) -> Target {
+        Target { kind: TargetKind::Stack, id: id.get() }
     }
-    pub fn organisation(id: i64) -> Target {
-        Target { kind: TargetKind::Organisation, id }
+    pub fn organisation(id: OrganisationId) -> Target {
+        Target { kind: TargetKind::Organisation, id: id.get() }
     }
 
     /// The change-log tag of pages that show this target's followers.
-    fn tag(self) -> String {
-        format!("{}:{}", self.kind.as_str(), self.id)
+    fn tag(self) -> Tag {
+        match self.kind {
+            TargetKind::Tool => Tag::Tool(ToolId(self.id)),
+            TargetKind::Stack => Tag::Stack(StackId(self.id)),
+            TargetKind::Organisation => Tag::Organisation(OrganisationId(self.id)),
+        }
     }
 }
 
 /// What a write tells the followers of `target`.
 #[derive(Debug, Clone)]
 pub(crate) struct NewEvent {
-    /// "decision", "reason" or "stack".
-    pub kind: &'static str,
-    pub actor: Option<i64>,
+    pub kind: EventKind,
+    pub actor: Option<UserId>,
     pub target: Target,
     /// The decision, reason or snapshot the event is about.
     pub subject: i64,
@@ -82,332 +83,366 @@ pub(crate) struct NewEvent {
 /// One stored event row, as the feed reads it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Event {
-    pub id: i64,
-    pub kind: String,
-    pub actor_id: Option<i64>,
+    pub id: EventId,
+    pub kind: EventKind,
+    pub actor_id: Option<UserId>,
     pub target: Target,
+    /// The decision, reason or snapshot it is about.
     pub subject: i64,
     pub payload: serde_json::Value,
     pub created_at: i64,
 }
 
+#[derive(FromQueryResult)]
+struct EventRow {
+    id: EventId,
+    kind: String,
+    actor_id: Option<UserId>,
+    target_kind: String,
+    target_id: i64,
+    payload: String,
+    created_at: i64,
+}
+
+impl EventRow {
+    /// The event, or none for a kind this version does not know.
+    fn event(self) -> Option<Event> {
+        let payload: serde_json::Value = serde_json::from_str(&self.payload).unwrap_or_default();
+        Some(Event {
+            id: self.id,
+            kind: self.kind.parse().ok()?,
+            actor_id: self.actor_id,
+            target: Target { kind: self.target_kind.parse().ok()?, id: self.target_id },
+            subject: payload.get("subject").and_then(serde_json::Value::as_i64).unwrap_or(0),
+            payload,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// A target's kept followers counter beside a recount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowerCount {
+    pub target: Target,
+    pub kept: i64,
+    pub counted: i64,
+}
+
+#[derive(FromQueryResult)]
+struct CountRow {
+    id: i64,
+    kept: i64,
+    counted: i64,
+}
+
+#[derive(FromQueryResult)]
+struct Followed {
+    target_id: ToolId,
+}
+
 impl Store {
     /// Starts following `target`; returns whether the follow is new. The target's followers
     /// counter moves in the same transaction, and only when a row was really inserted.
-    pub async fn follow(&self, user: i64, target: Target) -> Result<bool> {
+    pub async fn follow(&self, user: UserId, target: Target) -> Result<bool> {
         if target.kind == TargetKind::Tool {
-            return Ok(self.follow_tools(&[(user, target.id)]).await? == 1);
+            return Ok(self.follow_tools(&[(user, ToolId(target.id))]).await? == 1);
         }
         let txn = self.write.begin().await?;
-        let fresh = txn
-            .execute_raw(self.stmt(
-                "INSERT INTO follows (user_id, target_kind, target_id, created_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (user_id, target_kind, target_id) DO NOTHING",
-                vec![user.into(), target.kind.as_str().into(), target.id.into(), crate::now().into()],
-            ))
+        let (kind, id, now) = (target.kind, target.id, crate::now());
+        let fresh = self
+            .execute(
+                &txn,
+                raw_sql!(
+                    Postgres,
+                    "INSERT INTO follows (user_id, target_kind, target_id, created_at) VALUES ({user}, {kind}, {id}, {now})
+                     ON CONFLICT (user_id, target_kind, target_id) DO NOTHING"
+                ),
+            )
             .await?
-            .rows_affected()
             > 0;
         if fresh {
             self.bump_followers(&txn, target, 1).await?;
-            self.record_change(&txn, &[&target.tag()]).await?;
+            self.record_change(&txn, &[target.tag()]).await?;
         }
         txn.commit().await?;
         Ok(fresh)
     }
 
     /// Stops following `target`; returns whether the user was following it.
-    pub async fn unfollow(&self, user: i64, target: Target) -> Result<bool> {
-        if target.kind == TargetKind::Tool {
-            return self.unfollow_tool(user, target.id).await;
-        }
+    pub async fn unfollow(&self, user: UserId, target: Target) -> Result<bool> {
         let txn = self.write.begin().await?;
-        let gone = txn
-            .execute_raw(self.stmt(
-                "DELETE FROM follows WHERE user_id = $1 AND target_kind = $2 AND target_id = $3",
-                vec![user.into(), target.kind.as_str().into(), target.id.into()],
-            ))
+        let (kind, id) = (target.kind, target.id);
+        let gone = self
+            .execute(
+                &txn,
+                raw_sql!(
+                    Postgres,
+                    "DELETE FROM follows WHERE user_id = {user} AND target_kind = {kind} AND target_id = {id}"
+                ),
+            )
             .await?
-            .rows_affected()
             > 0;
         if gone {
-            self.bump_followers(&txn, target, -1).await?;
-            self.record_change(&txn, &[&target.tag()]).await?;
+            match target.kind {
+                TargetKind::Tool => {
+                    self.bump_tool_counter(&txn, Counter::Followers, &HashMap::from([(ToolId(target.id), -1)])).await?;
+                }
+                _ => self.bump_followers(&txn, target, -1).await?,
+            }
+            self.record_change(&txn, &[target.tag()]).await?;
         }
         txn.commit().await?;
         Ok(gone)
     }
 
-    /// One counter row: a single-row update, so no lock order to keep.
+    /// Users follow tools; returns how many follows were new. The followers counter of each tool
+    /// moves in the same transaction.
+    pub async fn follow_tools(&self, follows: &[(UserId, ToolId)]) -> Result<u64> {
+        let txn = self.write.begin().await?;
+        let now = crate::now();
+        let rows: Vec<Vec<Value>> =
+            follows.iter().map(|(u, t)| vec![(*u).into(), TargetKind::Tool.into(), (*t).into(), now.into()]).collect();
+        let inserted: Vec<Followed> = self
+            .bulk_insert(
+                &txn,
+                "INSERT INTO follows (user_id, target_kind, target_id, created_at)",
+                &[Col::Int, Col::Text, Col::Int, Col::Int],
+                &rows,
+                "ON CONFLICT (user_id, target_kind, target_id) DO NOTHING RETURNING target_id",
+            )
+            .await?;
+        let mut deltas: HashMap<ToolId, i64> = HashMap::new();
+        for row in inserted {
+            *deltas.entry(row.target_id).or_default() += 1;
+        }
+        self.bump_tool_counter(&txn, Counter::Followers, &deltas).await?;
+        let tags = tags_or_everything(deltas.keys().map(|t| Tag::Tool(*t)).collect());
+        self.record_change(&txn, &tags).await?;
+        txn.commit().await?;
+        Ok(deltas.values().sum::<i64>() as u64)
+    }
+
+    /// One counter row of a stack or organisation: a single-row update, so no lock order to keep.
     async fn bump_followers<C: ConnectionTrait>(&self, conn: &C, target: Target, delta: i64) -> Result<()> {
-        let table = match target.kind {
-            TargetKind::Stack => "stacks",
-            TargetKind::Organisation => "organisations",
+        let id = target.id;
+        let statement = match target.kind {
+            TargetKind::Stack => {
+                raw_sql!(Postgres, "UPDATE stacks SET followers = followers + {delta} WHERE id = {id}")
+            }
+            TargetKind::Organisation => {
+                raw_sql!(Postgres, "UPDATE organisations SET followers = followers + {delta} WHERE id = {id}")
+            }
             TargetKind::Tool => unreachable!("tools keep their counter in tool_stats"),
         };
-        let done = conn
-            .execute_raw(self.stmt(
-                &format!("UPDATE {table} SET followers = followers + $1 WHERE id = $2"),
-                vec![delta.into(), target.id.into()],
-            ))
-            .await?;
-        if done.rows_affected() == 1 { Ok(()) } else { Err(StoreError::NotFound) }
+        if self.execute(conn, statement).await? == 1 { Ok(()) } else { Err(StoreError::NotFound) }
     }
 
     /// How many users follow `target` (a kept counter, not a count of rows).
     pub async fn followers(&self, target: Target) -> Result<i64> {
-        let sql = match target.kind {
-            TargetKind::Tool => "SELECT followers FROM tool_stats WHERE tool_id = $1",
-            TargetKind::Stack => "SELECT followers FROM stacks WHERE id = $1",
-            TargetKind::Organisation => "SELECT followers FROM organisations WHERE id = $1",
-        };
-        self.query_i64(sql, vec![target.id.into()]).await
+        let id = target.id;
+        self.number(match target.kind {
+            TargetKind::Tool => raw_sql!(Postgres, "SELECT followers AS n FROM tool_stats WHERE tool_id = {id}"),
+            TargetKind::Stack => raw_sql!(Postgres, "SELECT followers AS n FROM stacks WHERE id = {id}"),
+            TargetKind::Organisation => raw_sql!(Postgres, "SELECT followers AS n FROM organisations WHERE id = {id}"),
+        })
+        .await
     }
 
-    pub async fn is_following(&self, user: i64, target: Target) -> Result<bool> {
+    pub async fn is_following(&self, user: UserId, target: Target) -> Result<bool> {
+        let (kind, id) = (target.kind, target.id);
         let n = self
-            .query_i64(
-                "SELECT COUNT(*) FROM follows WHERE user_id = $1 AND target_kind = $2 AND target_id = $3",
-                vec![user.into(), target.kind.as_str().into(), target.id.into()],
-            )
+            .number(raw_sql!(
+                Postgres,
+                "SELECT COUNT(*) AS n FROM follows WHERE user_id = {user} AND target_kind = {kind} AND target_id = {id}"
+            ))
             .await?;
         Ok(n > 0)
     }
 
     /// What a user follows, most recent first.
-    pub async fn follows_of(&self, user: i64) -> Result<Vec<Target>> {
-        let rows = self
-            .query_all(
-                "SELECT target_kind, target_id FROM follows WHERE user_id = $1 ORDER BY created_at DESC, target_kind, target_id",
-                vec![user.into()],
-            )
-            .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let kind: String = r.try_get_by_index(0)?;
-            if let Some(kind) = TargetKind::parse(&kind) {
-                out.push(Target { kind, id: r.try_get_by_index(1)? });
-            }
-        }
-        Ok(out)
+    pub async fn follows_of(&self, user: UserId) -> Result<Vec<Target>> {
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT target_kind, target_id FROM follows WHERE user_id = {user}
+             ORDER BY created_at DESC, target_kind, target_id"
+        ))
+        .await
     }
 
-    /// Stacks and organisations whose kept followers counter differs from a full recount:
-    /// `(target, kept, counted)`. Slow; for checks, never for pages. (Tools: see
-    /// [`Store::recount_tool_stats`].)
-    pub async fn recount_followers(&self) -> Result<Vec<(Target, i64, i64)>> {
+    /// Stacks and organisations with their kept followers counter and a full recount. Slow;
+    /// for checks, never for pages. (Tools: see [`Store::recount_tool_stats`].)
+    pub async fn recount_followers(&self) -> Result<Vec<FollowerCount>> {
         let mut out = Vec::new();
-        for (kind, table) in [(TargetKind::Stack, "stacks"), (TargetKind::Organisation, "organisations")] {
-            let sql = format!(
-                "SELECT x.id, x.followers, (SELECT COUNT(*) FROM follows f WHERE f.target_kind = $1 AND f.target_id = x.id)
-                 FROM {table} x ORDER BY x.id"
-            );
-            for r in self.query_all(&sql, vec![kind.as_str().into()]).await? {
-                out.push((Target { kind, id: r.try_get_by_index(0)? }, r.try_get_by_index(1)?, r.try_get_by_index(2)?));
-            }
-        }
+        let stack = TargetKind::Stack;
+        let rows: Vec<CountRow> = self
+            .all(raw_sql!(
+                Postgres,
+                "SELECT x.id, x.followers AS kept,
+                        (SELECT COUNT(*) FROM follows f WHERE f.target_kind = {stack} AND f.target_id = x.id) AS counted
+                 FROM stacks x ORDER BY x.id"
+            ))
+            .await?;
+        out.extend(rows.into_iter().map(|r| FollowerCount {
+            target: Target::stack(StackId(r.id)),
+            kept: r.kept,
+            counted: r.counted,
+        }));
+        let organisation = TargetKind::Organisation;
+        let rows: Vec<CountRow> = self
+            .all(raw_sql!(
+                Postgres,
+                "SELECT x.id, x.followers AS kept,
+                        (SELECT COUNT(*) FROM follows f WHERE f.target_kind = {organisation} AND f.target_id = x.id)
+                            AS counted
+                 FROM organisations x ORDER BY x.id"
+            ))
+            .await?;
+        out.extend(rows.into_iter().map(|r| FollowerCount {
+            target: Target::organisation(OrganisationId(r.id)),
+            kept: r.kept,
+            counted: r.counted,
+        }));
         Ok(out)
     }
 
-    /// Organisations by id.
-    pub async fn organisations_by_ids(&self, ids: &[i64]) -> Result<HashMap<i64, Organisation>> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let sql = format!("SELECT id, slug, name FROM organisations WHERE id IN ({})", list(ids.len(), 1));
-        let rows = self.query_all(&sql, ids.iter().map(|&i| i.into()).collect()).await?;
-        rows.iter().map(|r| organisation_from_row(r).map(|org| (org.id, org))).collect()
-    }
-
-    /// Stacks by id: `id -> (owner, slug, name)`.
-    pub async fn stack_names(&self, ids: &[i64]) -> Result<HashMap<i64, (String, String, String)>> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let sql = format!("SELECT id, owner, slug, name FROM stacks WHERE id IN ({})", list(ids.len(), 1));
-        let rows = self.query_all(&sql, ids.iter().map(|&i| i.into()).collect()).await?;
-        rows.iter()
-            .map(|r| {
-                Ok((r.try_get_by_index(0)?, (r.try_get_by_index(1)?, r.try_get_by_index(2)?, r.try_get_by_index(3)?)))
-            })
-            .collect()
-    }
-}
-
-impl Store {
     /// Appends events in the caller's transaction (the write they describe commits with them,
     /// or neither does).
     pub(crate) async fn record_events<C: ConnectionTrait>(&self, conn: &C, events: &[NewEvent]) -> Result<()> {
-        let payload = |e: &NewEvent| {
-            let mut p = match &e.detail {
-                serde_json::Value::Object(map) => map.clone(),
-                _ => serde_json::Map::new(),
-            };
-            p.insert("subject".into(), e.subject.into());
-            serde_json::Value::Object(p).to_string()
-        };
+        let rows: Vec<Vec<Value>> = events
+            .iter()
+            .map(|e| {
+                let mut payload = match &e.detail {
+                    serde_json::Value::Object(map) => map.clone(),
+                    _ => serde_json::Map::new(),
+                };
+                payload.insert("subject".into(), e.subject.into());
+                let actor: Value = match self.backend {
+                    Backend::Sqlite => e.actor.into(),
+                    // PostgreSQL is sent one array per column, and arrays here hold no NULL:
+                    // 0 stands for "no actor" and NULLIF turns it back.
+                    Backend::Postgres => e.actor.map_or(0, UserId::get).into(),
+                };
+                vec![
+                    e.kind.into(),
+                    actor,
+                    e.target.kind.into(),
+                    e.target.id.into(),
+                    serde_json::Value::Object(payload).to_string().into(),
+                    e.created_at.into(),
+                ]
+            })
+            .collect();
+        let head = "INSERT INTO events (kind, actor_id, target_kind, target_id, payload, created_at)";
         match self.backend {
-            Backend::Sqlite => {
-                for chunk in events.chunks(BATCH_PARAMS / 6) {
-                    let sql = format!(
-                        "INSERT INTO events (kind, actor_id, target_kind, target_id, payload, created_at) VALUES {}",
-                        placeholders(chunk.len(), 6)
-                    );
-                    let values: Vec<Value> = chunk
-                        .iter()
-                        .flat_map(|e| {
-                            [
-                                e.kind.into(),
-                                e.actor.into(),
-                                e.target.kind.as_str().into(),
-                                e.target.id.into(),
-                                payload(e).into(),
-                                e.created_at.into(),
-                            ]
-                        })
-                        .collect();
-                    conn.execute_raw(self.stmt(&sql, values)).await?;
-                }
-            }
+            Backend::Sqlite => self.insert_values::<EventRow, _>(conn, head, &rows, "").await?,
             Backend::Postgres => {
-                use sea_orm::sea_query::ArrayType;
-                // One array per column; arrays hold no NULL here, so 0 stands for "no actor".
-                let sql = "INSERT INTO events (kind, actor_id, target_kind, target_id, payload, created_at)
-                           SELECT k, NULLIF(a, 0), tk, ti, p, c
-                           FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bigint[])
-                             AS u(k, a, tk, ti, p, c)";
-                for chunk in events.chunks(50_000) {
-                    let texts = |f: &dyn Fn(&NewEvent) -> String| {
-                        let v: Vec<Value> = chunk.iter().map(|e| f(e).into()).collect();
-                        Value::Array(ArrayType::String, Some(Box::new(v)))
-                    };
-                    let ints = |f: &dyn Fn(&NewEvent) -> i64| {
-                        let v: Vec<Value> = chunk.iter().map(|e| f(e).into()).collect();
-                        Value::Array(ArrayType::BigInt, Some(Box::new(v)))
-                    };
-                    let values = vec![
-                        texts(&|e| e.kind.to_owned()),
-                        ints(&|e| e.actor.unwrap_or(0)),
-                        texts(&|e| e.target.kind.as_str().to_owned()),
-                        ints(&|e| e.target.id),
-                        texts(&payload),
-                        ints(&|e| e.created_at),
-                    ];
-                    conn.execute_raw(self.stmt(sql, values)).await?;
-                }
+                self.bulk_insert::<EventRow, _>(
+                    conn,
+                    &format!("{head} SELECT k, NULLIF(a, 0), tk, ti, p, c FROM ("),
+                    &[Col::Text, Col::Int, Col::Text, Col::Int, Col::Text, Col::Int],
+                    &rows,
+                    ") AS u(k, a, tk, ti, p, c)",
+                )
+                .await?
             }
-        }
+        };
         Ok(())
     }
 
     /// Event rows on what `user` follows with an id below `before`, newest first. A happening
     /// that concerns several followed targets gives one row per target (same `subject`).
-    pub async fn feed_rows(&self, user: i64, before: i64, limit: i64) -> Result<Vec<Event>> {
-        let rows = self
-            .query_all(
+    pub async fn feed_rows(&self, user: UserId, before: i64, limit: i64) -> Result<Vec<Event>> {
+        let rows: Vec<EventRow> = self
+            .all(raw_sql!(
+                Postgres,
                 "SELECT e.id, e.kind, e.actor_id, e.target_kind, e.target_id, e.payload, e.created_at
                  FROM events e JOIN follows f ON f.target_kind = e.target_kind AND f.target_id = e.target_id
-                 WHERE f.user_id = $1 AND e.id < $2
-                 ORDER BY e.id DESC LIMIT $3",
-                vec![user.into(), before.into(), limit.into()],
-            )
+                 WHERE f.user_id = {user} AND e.id < {before}
+                 ORDER BY e.id DESC LIMIT {limit}"
+            ))
             .await?;
-        rows.iter().filter_map(|r| event_from_row(r).transpose()).collect()
+        Ok(rows.into_iter().filter_map(EventRow::event).collect())
     }
 
     /// Every event about one target, newest first (for checks and target pages).
     pub async fn events_about(&self, target: Target, limit: i64) -> Result<Vec<Event>> {
-        let rows = self
-            .query_all(
+        let (kind, id) = (target.kind, target.id);
+        let rows: Vec<EventRow> = self
+            .all(raw_sql!(
+                Postgres,
                 "SELECT id, kind, actor_id, target_kind, target_id, payload, created_at FROM events
-                 WHERE target_kind = $1 AND target_id = $2 ORDER BY id DESC LIMIT $3",
-                vec![target.kind.as_str().into(), target.id.into(), limit.into()],
-            )
+                 WHERE target_kind = {kind} AND target_id = {id} ORDER BY id DESC LIMIT {limit}"
+            ))
             .await?;
-        rows.iter().filter_map(|r| event_from_row(r).transpose()).collect()
+        Ok(rows.into_iter().filter_map(EventRow::event).collect())
     }
 }
 
-/// An event from `SELECT id, kind, actor_id, target_kind, target_id, payload, created_at`;
-/// none for a target kind this version does not know.
-fn event_from_row(r: &sea_orm::QueryResult) -> Result<Option<Event>> {
-    let target_kind: String = r.try_get_by_index(3)?;
-    let Some(kind) = TargetKind::parse(&target_kind) else { return Ok(None) };
-    let payload: String = r.try_get_by_index(5)?;
-    let payload: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
-    Ok(Some(Event {
-        id: r.try_get_by_index(0)?,
-        kind: r.try_get_by_index(1)?,
-        actor_id: r.try_get_by_index(2)?,
-        target: Target { kind, id: r.try_get_by_index(4)? },
-        subject: payload.get("subject").and_then(serde_json::Value::as_i64).unwrap_or(0),
-        payload,
-        created_at: r.try_get_by_index(6)?,
-    }))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::test_users;
+    use crate::reasons::{NewReason, ReasonKind};
+    use crate::stacks::test_snapshot;
+    use crate::testing::fresh_stores;
+    use crate::tools::{assert_counters_match_recount, test_tools};
 
-impl Store {
-    /// The events of a batch of snapshots: one for the followers of each stack whose tools
-    /// changed (a snapshot with the same tools as before tells nobody anything), and one for
-    /// the followers of its organisation when an organisation owns it. `changes` maps a stack
-    /// id to the tools it gained and lost. The demo's generated stacks (source "demo", 45,000
-    /// of them in one batch) announce nothing: their events would cost the demo build a tenth
-    /// of its time for a feed nobody reads.
-    pub(crate) async fn snapshot_events<C: ConnectionTrait>(
-        &self,
-        conn: &C,
-        snapshots: &[crate::NewSnapshot],
-        stack_ids: &[i64],
-        snapshot_of: &HashMap<i64, i64>,
-        mut changes: HashMap<i64, (Vec<crate::ToolId>, Vec<crate::ToolId>)>,
-    ) -> Result<Vec<NewEvent>> {
-        for (snapshot, stack) in snapshots.iter().zip(stack_ids) {
-            if snapshot.source == "demo" {
-                changes.remove(stack);
+    #[tokio::test]
+    async fn follows_keep_exact_counters() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let t = test_tools(s).await;
+            let u = test_users(s, 2).await;
+            s.push_snapshots(&[test_snapshot("user0", "web", &[t["django"]])]).await.unwrap();
+            let web = Target::stack(s.stack("user0", "web").await.unwrap().unwrap().id);
+            let acme = Target::organisation(s.create_organisation("acme", "Acme", u[0]).await.unwrap().id);
+            let rust = Target::tool(t["rust"]);
+            for target in [web, acme, rust] {
+                assert!(s.follow(u[1], target).await.unwrap(), "{target:?}");
+                assert!(!s.follow(u[1], target).await.unwrap(), "twice changes nothing");
+                assert!(s.is_following(u[1], target).await.unwrap());
+                assert_eq!(s.followers(target).await.unwrap(), 1, "{target:?} {:?}", db.backend);
             }
+            assert_eq!(s.follows_of(u[1]).await.unwrap().len(), 3);
+            assert!(s.unfollow(u[1], acme).await.unwrap());
+            assert!(!s.unfollow(u[1], acme).await.unwrap());
+            assert!(s.unfollow(u[1], rust).await.unwrap());
+            assert_eq!(s.followers(acme).await.unwrap(), 0);
+            assert_eq!(s.follows_of(u[1]).await.unwrap(), [web]);
+            assert!(matches!(s.follow(u[1], Target::stack(StackId(999_999))).await, Err(StoreError::NotFound)));
+            for c in s.recount_followers().await.unwrap() {
+                assert_eq!(c.kept, c.counted, "{:?}", c.target);
+            }
+            assert_counters_match_recount(s).await;
         }
-        let mut org_slugs: Vec<&str> = snapshots
-            .iter()
-            .zip(stack_ids)
-            .filter(|(s, id)| s.stack.owner_kind == "organisation" && changes.contains_key(id))
-            .map(|(s, _)| s.stack.owner.as_str())
-            .collect();
-        org_slugs.sort_unstable();
-        org_slugs.dedup();
-        let mut org_ids: HashMap<String, i64> = HashMap::new();
-        for chunk in org_slugs.chunks(BATCH_PARAMS) {
-            let sql = format!("SELECT slug, id FROM organisations WHERE slug IN ({})", list(chunk.len(), 1));
-            for r in conn.query_all_raw(self.stmt(&sql, chunk.iter().map(|s| (*s).into()).collect())).await? {
-                org_ids.insert(r.try_get_by_index(0)?, r.try_get_by_index(1)?);
-            }
+    }
+
+    #[tokio::test]
+    async fn the_feed_reads_events_on_what_one_follows() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let t = test_tools(s).await;
+            let u = test_users(s, 2).await;
+            s.follow(u[1], Target::tool(t["rust"])).await.unwrap();
+            let new =
+                |tool, text: &str| NewReason { tool, kind: ReasonKind::Pro, text: text.into(), author: Some(u[0]) };
+            let ids = s.add_reasons(&[new(t["rust"], "Fast"), new(t["django"], "Batteries")]).await.unwrap();
+            s.push_snapshots(&[test_snapshot("user0", "cli", &[t["rust"]])]).await.unwrap();
+            let cli = s.stack("user0", "cli").await.unwrap().unwrap().id;
+            s.follow(u[1], Target::stack(cli)).await.unwrap();
+            s.push_snapshots(&[test_snapshot("user0", "cli", &[t["rust"], t["python"]])]).await.unwrap();
+
+            let feed = s.feed_rows(u[1], i64::MAX, 10).await.unwrap();
+            let kinds: Vec<(EventKind, Target)> = feed.iter().map(|e| (e.kind, e.target)).collect();
+            let stack = (EventKind::Stack, Target::stack(cli));
+            assert_eq!(kinds, [stack, stack, (EventKind::Reason, Target::tool(t["rust"]))]);
+            assert_eq!(feed[2].subject, ids[0].get(), "{:?}", db.backend);
+            assert_eq!(feed[2].actor_id, Some(u[0]));
+            assert_eq!(feed[0].actor_id, None, "no author: NULL, not 0");
+            assert_eq!(feed[0].payload["added_count"], 1);
+            let older = s.feed_rows(u[1], feed[0].id.get(), 10).await.unwrap();
+            assert_eq!(older.len(), 2, "before the newest");
+            assert_eq!(s.events_about(Target::tool(t["django"]), 10).await.unwrap().len(), 1);
         }
-        let mut events = Vec::new();
-        for (snapshot, stack) in snapshots.iter().zip(stack_ids) {
-            let Some((mut added, mut removed)) = changes.remove(stack) else { continue };
-            added.sort_unstable();
-            removed.sort_unstable();
-            let detail = serde_json::json!({
-                "stack": stack,
-                "added_count": added.len(),
-                "removed_count": removed.len(),
-                "added": added.iter().take(20).collect::<Vec<_>>(),
-                "removed": removed.iter().take(20).collect::<Vec<_>>(),
-            });
-            let mut targets = vec![Target::stack(*stack)];
-            if snapshot.stack.owner_kind == "organisation" {
-                targets.extend(org_ids.get(&snapshot.stack.owner).map(|id| Target::organisation(*id)));
-            }
-            for target in targets {
-                events.push(NewEvent {
-                    kind: "stack",
-                    actor: snapshot.author_id,
-                    target,
-                    subject: snapshot_of[stack],
-                    detail: detail.clone(),
-                    created_at: snapshot.created_at,
-                });
-            }
-        }
-        Ok(events)
     }
 }

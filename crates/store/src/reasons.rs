@@ -1,114 +1,165 @@
-//! Pros and cons of tools, and votes on them. A reason's vote count and its tool's vote
-//! counter move in the same transaction as the vote row.
+//! Pros and cons of tools, and votes on them. A reason's vote count and its tool's votes
+//! counter move in the same transaction as the vote row; deleting a reason takes its votes off.
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait, Value, raw_sql};
 
-use crate::community::{list, tags_or_all};
-use crate::follows::{NewEvent, Target};
-use crate::{BATCH_PARAMS, Col, Result, Store, StoreError, ToolId, placeholders};
+use crate::changes::{Tag, tags_or_everything};
+use crate::follows::{EventKind, NewEvent, Target};
+use crate::sql::{Col, IN_CHUNK, Locked};
+use crate::tools::Counter;
+use crate::types::text_enum;
+use crate::{Backend, ReasonId, Result, Store, StoreError, ToolId, UserId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ReasonKind {
-    Pro,
-    Con,
-}
-
-impl ReasonKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReasonKind::Pro => "pro",
-            ReasonKind::Con => "con",
-        }
-    }
-
-    fn parse(s: &str) -> ReasonKind {
-        if s == "con" { ReasonKind::Con } else { ReasonKind::Pro }
+text_enum! {
+    /// A pro or a con.
+    pub enum ReasonKind {
+        Pro,
+        Con,
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, FromQueryResult)]
 pub struct Reason {
-    pub id: i64,
+    pub id: ReasonId,
     pub tool_id: ToolId,
     pub kind: ReasonKind,
     pub text: String,
     pub votes: i64,
+    pub author_id: Option<UserId>,
+}
+
+/// A pro or con to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReason {
+    pub tool: ToolId,
+    pub kind: ReasonKind,
+    pub text: String,
+    pub author: Option<UserId>,
+}
+
+/// A reason's kept votes counter beside a recount of its votes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromQueryResult)]
+pub struct ReasonVotes {
+    pub reason: ReasonId,
+    pub kept: i64,
+    pub counted: i64,
+}
+
+/// What became of a request to delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deletion {
+    Deleted,
+    NotFound,
+    /// The row exists but is someone else's.
+    NotYours,
+}
+
+#[derive(FromQueryResult)]
+struct NewId {
+    id: ReasonId,
+}
+
+#[derive(FromQueryResult)]
+struct ReasonOf {
+    reason_id: ReasonId,
+}
+
+#[derive(FromQueryResult)]
+struct ReasonTool {
+    id: ReasonId,
+    tool_id: ToolId,
 }
 
 impl Store {
-    /// Adds reasons `(tool, kind, text, author)`; returns their ids in input order.
-    pub async fn add_reasons(&self, reasons: &[(ToolId, ReasonKind, String, Option<i64>)]) -> Result<Vec<i64>> {
+    /// Adds reasons; returns their ids in input order. Followers of each tool hear of it.
+    pub async fn add_reasons(&self, reasons: &[NewReason]) -> Result<Vec<ReasonId>> {
         let txn = self.write.begin().await?;
         let now = crate::now();
         let mut ids = Vec::with_capacity(reasons.len());
         // One row at a time: ids must come back in input order, and reasons are few.
-        for (tool, kind, text, author) in reasons {
-            let row = txn
-                .query_one_raw(self.stmt(
-                    "INSERT INTO reasons (tool_id, kind, text, author_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                    vec![(*tool).into(), kind.as_str().into(), text.clone().into(), (*author).into(), now.into()],
-                ))
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            ids.push(row.try_get_by_index(0)?);
+        for r in reasons {
+            let (tool, kind, text, author) = (r.tool, r.kind, r.text.as_str(), r.author);
+            let row: Option<NewId> = self
+                .one_on(
+                    &txn,
+                    raw_sql!(
+                        Postgres,
+                        "INSERT INTO reasons (tool_id, kind, text, author_id, created_at)
+                         VALUES ({tool}, {kind}, {text}, {author}, {now}) RETURNING id"
+                    ),
+                )
+                .await?;
+            ids.push(row.ok_or(StoreError::NotFound)?.id);
         }
         let events: Vec<NewEvent> = reasons
             .iter()
             .zip(&ids)
-            .map(|((tool, kind, _, author), id)| NewEvent {
-                kind: "reason",
-                actor: *author,
-                target: Target::tool(*tool),
-                subject: *id,
-                detail: serde_json::json!({"kind": kind.as_str()}),
+            .map(|(r, id)| NewEvent {
+                kind: EventKind::Reason,
+                actor: r.author,
+                target: Target::tool(r.tool),
+                subject: id.get(),
+                detail: serde_json::json!({"kind": r.kind}),
                 created_at: now,
             })
             .collect();
         self.record_events(&txn, &events).await?;
-        let tags: Vec<String> = reasons.iter().map(|r| format!("tool:{}", r.0)).collect();
-        self.record_change(&txn, &tags_or_all(&tags)).await?;
+        let tags = tags_or_everything(reasons.iter().map(|r| Tag::Tool(r.tool)).collect());
+        self.record_change(&txn, &tags).await?;
         txn.commit().await?;
         Ok(ids)
     }
 
-    pub async fn reason(&self, id: i64) -> Result<Option<Reason>> {
-        let row =
-            self.query_one("SELECT id, tool_id, kind, text, votes FROM reasons WHERE id = $1", vec![id.into()]).await?;
-        row.as_ref().map(reason_from_row).transpose()
+    pub async fn reason(&self, id: ReasonId) -> Result<Option<Reason>> {
+        self.one(raw_sql!(Postgres, "SELECT id, tool_id, kind, text, votes, author_id FROM reasons WHERE id = {id}"))
+            .await
     }
 
     /// A tool's reasons, most voted first.
     pub async fn reasons_for_tool(&self, tool: ToolId) -> Result<Vec<Reason>> {
-        let rows = self
-            .query_all(
-                "SELECT id, tool_id, kind, text, votes FROM reasons WHERE tool_id = $1 ORDER BY votes DESC, id",
-                vec![tool.into()],
-            )
-            .await?;
-        rows.iter().map(reason_from_row).collect()
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT id, tool_id, kind, text, votes, author_id FROM reasons WHERE tool_id = {tool}
+             ORDER BY votes DESC, id"
+        ))
+        .await
+    }
+
+    /// Reasons by id.
+    pub async fn reasons_by_ids(&self, ids: &[ReasonId]) -> Result<HashMap<ReasonId, Reason>> {
+        let mut out = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(IN_CHUNK) {
+            let found: Vec<Reason> = self
+                .all(raw_sql!(
+                    Postgres,
+                    "SELECT id, tool_id, kind, text, votes, author_id FROM reasons WHERE id IN ({..chunk})"
+                ))
+                .await?;
+            out.extend(found.into_iter().map(|r| (r.id, r)));
+        }
+        Ok(out)
     }
 
     /// Casts votes `(reason, user)`; a second vote by one user on one reason is ignored.
     /// Returns how many votes were new.
-    pub async fn cast_votes(&self, votes: &[(i64, i64)]) -> Result<u64> {
+    pub async fn cast_votes(&self, votes: &[(ReasonId, UserId)]) -> Result<u64> {
         let txn = self.write.begin().await?;
         let now = crate::now();
-        let mut per_reason: HashMap<i64, i64> = HashMap::new();
-        let values: Vec<Vec<Value>> = votes.iter().map(|(r, u)| vec![(*r).into(), (*u).into(), now.into()]).collect();
-        let inserted = self
+        let rows: Vec<Vec<Value>> = votes.iter().map(|(r, u)| vec![(*r).into(), (*u).into(), now.into()]).collect();
+        let inserted: Vec<ReasonOf> = self
             .bulk_insert(
                 &txn,
                 "INSERT INTO reason_votes (reason_id, user_id, created_at)",
                 &[Col::Int, Col::Int, Col::Int],
-                &values,
+                &rows,
                 "ON CONFLICT (reason_id, user_id) DO NOTHING RETURNING reason_id",
             )
             .await?;
+        let mut per_reason: HashMap<ReasonId, i64> = HashMap::new();
         for row in inserted {
-            *per_reason.entry(row.try_get_by_index(0)?).or_default() += 1;
+            *per_reason.entry(row.reason_id).or_default() += 1;
         }
         self.apply_vote_deltas(&txn, &per_reason).await?;
         txn.commit().await?;
@@ -116,15 +167,14 @@ impl Store {
     }
 
     /// Retracts a vote; returns whether there was one.
-    pub async fn retract_vote(&self, reason: i64, user: i64) -> Result<bool> {
+    pub async fn retract_vote(&self, reason: ReasonId, user: UserId) -> Result<bool> {
         let txn = self.write.begin().await?;
-        let gone = txn
-            .execute_raw(self.stmt(
-                "DELETE FROM reason_votes WHERE reason_id = $1 AND user_id = $2",
-                vec![reason.into(), user.into()],
-            ))
-            .await?
-            .rows_affected();
+        let gone = self
+            .execute(
+                &txn,
+                raw_sql!(Postgres, "DELETE FROM reason_votes WHERE reason_id = {reason} AND user_id = {user}"),
+            )
+            .await?;
         if gone > 0 {
             self.apply_vote_deltas(&txn, &HashMap::from([(reason, -(gone as i64))])).await?;
         }
@@ -132,52 +182,199 @@ impl Store {
         Ok(gone > 0)
     }
 
-    async fn apply_vote_deltas<C: ConnectionTrait>(&self, conn: &C, per_reason: &HashMap<i64, i64>) -> Result<()> {
+    /// Whether a user has voted for a reason.
+    pub async fn has_voted(&self, reason: ReasonId, user: UserId) -> Result<bool> {
+        let n = self
+            .number(raw_sql!(
+                Postgres,
+                "SELECT COUNT(*) AS n FROM reason_votes WHERE reason_id = {reason} AND user_id = {user}"
+            ))
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn apply_vote_deltas<C: ConnectionTrait>(&self, conn: &C, per_reason: &HashMap<ReasonId, i64>) -> Result<()> {
         if per_reason.is_empty() {
             return Ok(());
         }
-        let mut deltas: Vec<(i64, i64)> = per_reason.iter().map(|(r, d)| (*r, *d)).collect();
+        let mut deltas: Vec<(ReasonId, i64)> = per_reason.iter().map(|(r, d)| (*r, *d)).collect();
         deltas.sort_unstable();
+        self.lock_rows_in_order(conn, Locked::Reasons, deltas.iter().map(|(r, _)| r.get()).collect()).await?;
+        let rows: Vec<Vec<Value>> = deltas.iter().map(|(r, d)| vec![(*r).into(), (*d).into()]).collect();
+        self.bulk_update(conn, "UPDATE reasons SET votes = votes + d.column2", &rows, "reasons.id = d.column1").await?;
         let mut per_tool: HashMap<ToolId, i64> = HashMap::new();
-        for chunk in deltas.chunks(BATCH_PARAMS / 2) {
-            self.lock_rows_in_order(conn, "reasons", "id", chunk.iter().map(|(r, _)| *r)).await?;
-            let sql = format!(
-                "UPDATE reasons SET votes = votes + d.column2 FROM (VALUES {}) AS d WHERE reasons.id = d.column1",
-                placeholders(chunk.len(), 2)
-            );
-            conn.execute_raw(self.stmt(&sql, chunk.iter().flat_map(|(r, d)| [(*r).into(), (*d).into()]).collect()))
+        let ids: Vec<ReasonId> = deltas.iter().map(|(r, _)| *r).collect();
+        for chunk in ids.chunks(IN_CHUNK) {
+            let found: Vec<ReasonTool> = self
+                .all_on(conn, raw_sql!(Postgres, "SELECT id, tool_id FROM reasons WHERE id IN ({..chunk})"))
                 .await?;
-            let sql = format!("SELECT id, tool_id FROM reasons WHERE id IN ({})", list(chunk.len(), 1));
-            for row in conn.query_all_raw(self.stmt(&sql, chunk.iter().map(|(r, _)| (*r).into()).collect())).await? {
-                let reason: i64 = row.try_get_by_index(0)?;
-                *per_tool.entry(row.try_get_by_index(1)?).or_default() += per_reason[&reason];
+            for r in found {
+                *per_tool.entry(r.tool_id).or_default() += per_reason[&r.id];
             }
         }
-        self.bump_tool_counter(conn, "votes", &per_tool).await?;
-        let tags: Vec<String> = per_tool.keys().map(|t| format!("tool:{t}")).collect();
-        self.record_change(conn, &tags_or_all(&tags)).await
+        self.bump_tool_counter(conn, Counter::Votes, &per_tool).await?;
+        let tags = tags_or_everything(per_tool.keys().map(|t| Tag::Tool(*t)).collect());
+        self.record_change(conn, &tags).await
+    }
+
+    /// Deletes a pro or con with its votes, and takes its votes off the tool's count. With
+    /// `only_author`, deletes it only if that user wrote it.
+    pub async fn delete_reason(&self, reason: ReasonId, only_author: Option<UserId>) -> Result<Deletion> {
+        let txn = self.write.begin().await?;
+        // Lock the row first: a vote arriving meanwhile waits, then finds no reason.
+        let found: Option<Reason> = match self.backend {
+            Backend::Postgres => {
+                self.one_on(
+                    &txn,
+                    raw_sql!(
+                        Postgres,
+                        "SELECT id, tool_id, kind, text, votes, author_id FROM reasons WHERE id = {reason} FOR UPDATE"
+                    ),
+                )
+                .await?
+            }
+            Backend::Sqlite => {
+                self.one_on(
+                    &txn,
+                    raw_sql!(
+                        Postgres,
+                        "SELECT id, tool_id, kind, text, votes, author_id FROM reasons WHERE id = {reason}"
+                    ),
+                )
+                .await?
+            }
+        };
+        let Some(found) = found else { return Ok(Deletion::NotFound) };
+        if let Some(user) = only_author
+            && found.author_id != Some(user)
+        {
+            return Ok(Deletion::NotYours);
+        }
+        self.execute(&txn, raw_sql!(Postgres, "DELETE FROM reason_votes WHERE reason_id = {reason}")).await?;
+        self.execute(&txn, raw_sql!(Postgres, "DELETE FROM reasons WHERE id = {reason}")).await?;
+        self.bump_tool_counter(&txn, Counter::Votes, &HashMap::from([(found.tool_id, -found.votes)])).await?;
+        self.record_change(&txn, &[Tag::Tool(found.tool_id)]).await?;
+        txn.commit().await?;
+        Ok(Deletion::Deleted)
     }
 
     /// Per-reason vote counts as a full recount gives them (for checks, not pages).
-    pub async fn recount_reason_votes(&self) -> Result<Vec<(i64, i64, i64)>> {
-        let rows = self
-            .query_all(
-                "SELECT r.id, r.votes, (SELECT COUNT(*) FROM reason_votes v WHERE v.reason_id = r.id) FROM reasons r ORDER BY r.id",
-                vec![],
-            )
-            .await?;
-        rows.iter().map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?, r.try_get_by_index(2)?))).collect()
+    pub async fn recount_reason_votes(&self) -> Result<Vec<ReasonVotes>> {
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT r.id AS reason, r.votes AS kept,
+                    (SELECT COUNT(*) FROM reason_votes v WHERE v.reason_id = r.id) AS counted
+             FROM reasons r ORDER BY r.id"
+        ))
+        .await
     }
 }
 
-/// A reason from `SELECT id, tool_id, kind, text, votes`.
-fn reason_from_row(r: &sea_orm::QueryResult) -> Result<Reason> {
-    let kind: String = r.try_get_by_index(2)?;
-    Ok(Reason {
-        id: r.try_get_by_index(0)?,
-        tool_id: r.try_get_by_index(1)?,
-        kind: ReasonKind::parse(&kind),
-        text: r.try_get_by_index(3)?,
-        votes: r.try_get_by_index(4)?,
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::test_users;
+    use crate::stacks::test_snapshot;
+    use crate::testing::fresh_stores;
+    use crate::tools::{assert_counters_match_recount, test_tools};
+
+    fn reason(tool: ToolId, kind: ReasonKind, text: &str, author: Option<UserId>) -> NewReason {
+        NewReason { tool, kind, text: text.into(), author }
+    }
+
+    #[tokio::test]
+    async fn votes_are_one_per_user_and_counted_in_place() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let t = test_tools(s).await;
+            let u = test_users(s, 3).await;
+            let ids = s
+                .add_reasons(&[
+                    reason(t["django"], ReasonKind::Pro, "Rapid development", None),
+                    reason(t["django"], ReasonKind::Con, "Underpowered ORM", Some(u[0])),
+                ])
+                .await
+                .unwrap();
+            let new = s.cast_votes(&[(ids[0], u[0]), (ids[0], u[1]), (ids[0], u[0]), (ids[1], u[2])]).await.unwrap();
+            assert_eq!(new, 3);
+            assert_eq!(s.cast_votes(&[(ids[0], u[1])]).await.unwrap(), 0, "second vote by one user is ignored");
+            let reasons = s.reasons_for_tool(t["django"]).await.unwrap();
+            assert_eq!(
+                (reasons[0].text.as_str(), reasons[0].votes, reasons[0].kind),
+                ("Rapid development", 2, ReasonKind::Pro)
+            );
+            assert_eq!(reasons[1].author_id, Some(u[0]));
+            assert_eq!(s.tool_stats(t["django"]).await.unwrap().votes, 3);
+            assert!(s.has_voted(ids[0], u[1]).await.unwrap());
+            assert!(s.retract_vote(ids[0], u[0]).await.unwrap());
+            assert!(!s.retract_vote(ids[0], u[0]).await.unwrap());
+            assert!(!s.has_voted(ids[0], u[0]).await.unwrap());
+            assert_eq!(s.tool_stats(t["django"]).await.unwrap().votes, 2);
+            assert_eq!(s.reason(ids[1]).await.unwrap().unwrap().votes, 1);
+            assert_eq!(s.reasons_by_ids(&[ids[1]]).await.unwrap()[&ids[1]].text, "Underpowered ORM");
+            assert_counters_match_recount(s).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn deleting_a_reason_takes_its_votes_off() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let t = test_tools(s).await;
+            let u = test_users(s, 2).await;
+            let id = s.add_reasons(&[reason(t["rust"], ReasonKind::Pro, "Fast", Some(u[0]))]).await.unwrap()[0];
+            s.cast_votes(&[(id, u[0]), (id, u[1])]).await.unwrap();
+            assert_eq!(s.delete_reason(id, Some(u[1])).await.unwrap(), Deletion::NotYours);
+            assert_eq!(s.delete_reason(id, Some(u[0])).await.unwrap(), Deletion::Deleted);
+            assert_eq!(s.delete_reason(id, None).await.unwrap(), Deletion::NotFound);
+            assert_eq!(s.tool_stats(t["rust"]).await.unwrap().votes, 0, "{:?}", db.backend);
+            assert_counters_match_recount(s).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_writes_keep_counters_exact() {
+        for db in fresh_stores().await {
+            let s = db.store.clone();
+            let t = test_tools(&s).await;
+            let u = test_users(&s, 40).await;
+            let id = s.add_reasons(&[reason(t["rust"], ReasonKind::Pro, "Fast", None)]).await.unwrap()[0];
+            let mut tasks = Vec::new();
+            for (i, &user) in u.iter().enumerate() {
+                let s = s.clone();
+                let (rs, pg) = (t["rust"], t["postgresql"]);
+                tasks.push(tokio::spawn(async move {
+                    s.cast_votes(&[(id, user)]).await.unwrap();
+                    s.cast_votes(&[(id, user)]).await.unwrap();
+                    if i % 3 == 0 {
+                        s.retract_vote(id, user).await.unwrap();
+                    }
+                    s.follow_tools(&[(user, rs)]).await.unwrap();
+                    s.push_snapshots(&[test_snapshot(&format!("u{i}"), "app", &[rs, pg])]).await.unwrap();
+                    s.push_snapshots(&[test_snapshot(&format!("u{i}"), "app", &[rs])]).await.unwrap();
+                }));
+            }
+            for task in tasks {
+                task.await.unwrap();
+            }
+            let stats = s.tool_stats(t["rust"]).await.unwrap();
+            assert_eq!(stats.votes, 40 - 14, "{:?}", db.backend);
+            assert_eq!(stats.followers, 40);
+            assert_eq!(stats.stacks, 40);
+            assert_eq!(s.tool_stats(t["postgresql"]).await.unwrap().stacks, 0);
+            assert_counters_match_recount(&s).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn hostile_strings_are_stored_verbatim() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let t = test_tools(s).await;
+            let evil = "'); DROP TABLE reasons; -- <script>alert(1)</script> {text} $1 ?";
+            s.add_reasons(&[reason(t["django"], ReasonKind::Con, evil, None)]).await.unwrap();
+            assert_eq!(s.reasons_for_tool(t["django"]).await.unwrap()[0].text, evil);
+            assert_eq!(s.stack("'; --", "x").await.unwrap(), None);
+        }
+    }
 }

@@ -1,24 +1,59 @@
 //! Stacks and their history. Every push or edit is a snapshot; `stack_tools` holds the current
-//! membership that statistics count, and moves in the snapshot's transaction.
+//! membership that statistics count, and moves in the snapshot's transaction, with the
+//! per-tool stacks counters and the events for the stack's followers.
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::{ConnectionTrait, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait, Value, raw_sql};
 
-use crate::community::{list, tags_or_all};
-use crate::{BATCH_PARAMS, Col, Result, Store, ToolId, placeholders};
+use crate::changes::{Tag, tags_or_everything};
+use crate::follows::{EventKind, NewEvent, Target};
+use crate::sql::{Col, IN_CHUNK};
+use crate::tools::Counter;
+use crate::types::text_enum;
+use crate::{OrganisationId, Result, SnapshotId, StackId, Store, StoreError, ToolId, UserId};
+
+text_enum! {
+    /// Who owns a stack.
+    pub enum OwnerKind {
+        User,
+        Organisation,
+    }
+}
+
+text_enum! {
+    /// What a stack describes.
+    pub enum StackKind {
+        Organisation,
+        Team,
+        Person,
+        Repository,
+    }
+}
+
+text_enum! {
+    /// How a snapshot was made.
+    pub enum SnapshotSource {
+        /// `stackdex push` (a scan report sent to the API).
+        Push,
+        /// Tools picked by hand in the browser.
+        Edit,
+        /// `stackdex import` of a StackShare Stack File.
+        Import,
+        /// The demo community.
+        Demo,
+    }
+}
 
 /// Which stack a snapshot belongs to; created on first push.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, FromQueryResult)]
 pub struct StackRef {
     /// Username or organisation slug.
     pub owner: String,
-    /// "user" or "organisation".
-    pub owner_kind: String,
+    pub owner_kind: OwnerKind,
     pub slug: String,
     pub name: String,
-    /// "organisation", "team", "person" or "repository".
-    pub kind: String,
+    pub kind: StackKind,
 }
 
 impl StackRef {
@@ -26,15 +61,15 @@ impl StackRef {
     pub fn repository(owner: &str, name: &str) -> StackRef {
         StackRef {
             owner: owner.to_owned(),
-            owner_kind: "user".into(),
+            owner_kind: OwnerKind::User,
             slug: name.to_owned(),
             name: name.to_owned(),
-            kind: "repository".into(),
+            kind: StackKind::Repository,
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, FromQueryResult)]
 pub struct SnapshotTool {
     pub tool_id: ToolId,
     /// Versions seen, comma-separated.
@@ -46,30 +81,81 @@ pub struct SnapshotTool {
 #[derive(Debug, Clone)]
 pub struct NewSnapshot {
     pub stack: StackRef,
-    pub author_id: Option<i64>,
-    /// "push", "edit", "import" or "demo".
-    pub source: String,
+    pub author_id: Option<UserId>,
+    pub source: SnapshotSource,
     pub tools: Vec<SnapshotTool>,
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, FromQueryResult)]
 pub struct StackSummary {
-    pub id: i64,
+    pub id: StackId,
+    #[sea_orm(nested)]
     pub stack: StackRef,
     pub updated_at: i64,
 }
 
+/// A stack's address and name.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct StackName {
+    pub id: StackId,
+    pub owner: String,
+    pub slug: String,
+    pub name: String,
+}
+
+/// One entry of a stack's history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, FromQueryResult)]
+pub struct SnapshotSummary {
+    pub id: SnapshotId,
+    pub source: SnapshotSource,
+    pub created_at: i64,
+    /// How many tools it holds.
+    pub tools: i64,
+}
+
+#[derive(FromQueryResult)]
+struct StackRow {
+    id: StackId,
+    owner: String,
+    slug: String,
+}
+
+#[derive(FromQueryResult)]
+struct SnapshotRow {
+    id: SnapshotId,
+    stack_id: StackId,
+}
+
+#[derive(FromQueryResult)]
+struct Membership {
+    stack_id: StackId,
+    tool_id: ToolId,
+}
+
+#[derive(FromQueryResult)]
+struct Inserted {
+    tool_id: ToolId,
+}
+
+#[derive(FromQueryResult)]
+struct OrgRow {
+    slug: String,
+    id: OrganisationId,
+}
+
+/// Tools a snapshot added to its stack and took away.
+type Moves = HashMap<StackId, (Vec<ToolId>, Vec<ToolId>)>;
+
 impl Store {
     /// Records one snapshot per entry (each stack at most once per call) and moves the current
-    /// membership and the per-tool stack counters with it, in one transaction. Returns the
-    /// snapshot ids in input order. A single push is a batch of one.
-    pub async fn push_snapshots(&self, snapshots: &[NewSnapshot]) -> Result<Vec<i64>> {
+    /// membership and the per-tool stack counters with it, in one transaction per thousand.
+    /// Returns the snapshot ids in input order. A single push is a batch of one.
+    pub async fn push_snapshots(&self, snapshots: &[NewSnapshot]) -> Result<Vec<SnapshotId>> {
         let mut distinct = HashSet::new();
         if !snapshots.iter().all(|s| distinct.insert((&s.stack.owner, &s.stack.slug))) {
-            return Err(crate::StoreError::Conflict("a stack appears twice in one batch of snapshots".into()));
+            return Err(StoreError::Conflict("a stack appears twice in one batch of snapshots".into()));
         }
-        let mut out = Vec::with_capacity(snapshots.len());
         // Stacks are upserted (and so locked) in one global order to rule out deadlocks.
         let mut order: Vec<usize> = (0..snapshots.len()).collect();
         order.sort_by(|&a, &b| {
@@ -77,7 +163,7 @@ impl Store {
             (&a.owner, &a.slug).cmp(&(&b.owner, &b.slug))
         });
         let sorted: Vec<NewSnapshot> = order.iter().map(|&i| snapshots[i].clone()).collect();
-        let mut ids = vec![0; snapshots.len()];
+        let mut ids = vec![SnapshotId::default(); snapshots.len()];
         let mut done = 0;
         for chunk in sorted.chunks(1000) {
             for (k, id) in self.push_chunk(chunk).await?.into_iter().enumerate() {
@@ -85,250 +171,361 @@ impl Store {
             }
             done += chunk.len();
         }
-        out.extend(ids);
-        Ok(out)
+        Ok(ids)
     }
 
-    async fn push_chunk(&self, snapshots: &[NewSnapshot]) -> Result<Vec<i64>> {
+    async fn push_chunk(&self, snapshots: &[NewSnapshot]) -> Result<Vec<SnapshotId>> {
         let txn = self.write.begin().await?;
         // 1. The stacks (created on first push); the upsert also locks each stack row until
         //    commit, so concurrent pushes to one stack apply one after the other.
-        let sql = format!(
-            "INSERT INTO stacks (owner, owner_kind, slug, name, kind, created_at, updated_at) VALUES {}
-             ON CONFLICT (owner, slug) DO UPDATE SET updated_at = excluded.updated_at RETURNING id, owner, slug",
-            placeholders(snapshots.len(), 7)
-        );
-        let values: Vec<Value> = snapshots
+        let rows: Vec<Vec<Value>> = snapshots
             .iter()
-            .flat_map(|s| {
+            .map(|s| {
                 let r = &s.stack;
-                [
+                vec![
                     r.owner.clone().into(),
-                    r.owner_kind.clone().into(),
+                    r.owner_kind.into(),
                     r.slug.clone().into(),
                     r.name.clone().into(),
-                    r.kind.clone().into(),
+                    r.kind.into(),
                     s.created_at.into(),
                     s.created_at.into(),
                 ]
             })
             .collect();
-        let mut stack_ids: HashMap<(String, String), i64> = HashMap::new();
-        for row in txn.query_all_raw(self.stmt(&sql, values)).await? {
-            stack_ids.insert((row.try_get_by_index(1)?, row.try_get_by_index(2)?), row.try_get_by_index(0)?);
-        }
-        let ids: Vec<i64> =
+        let stacks: Vec<StackRow> = self
+            .insert_values(
+                &txn,
+                "INSERT INTO stacks (owner, owner_kind, slug, name, kind, created_at, updated_at)",
+                &rows,
+                "ON CONFLICT (owner, slug) DO UPDATE SET updated_at = excluded.updated_at RETURNING id, owner, slug",
+            )
+            .await?;
+        let stack_ids: HashMap<(String, String), StackId> =
+            stacks.into_iter().map(|r| ((r.owner, r.slug), r.id)).collect();
+        let ids: Vec<StackId> =
             snapshots.iter().map(|s| stack_ids[&(s.stack.owner.clone(), s.stack.slug.clone())]).collect();
 
         // 2. The snapshots and what they hold.
-        let sql = format!(
-            "INSERT INTO stack_snapshots (stack_id, author_id, source, created_at) VALUES {} RETURNING id, stack_id",
-            placeholders(snapshots.len(), 4)
-        );
-        let values: Vec<Value> = snapshots
+        let rows: Vec<Vec<Value>> = snapshots
             .iter()
             .zip(&ids)
-            .flat_map(|(s, id)| [(*id).into(), s.author_id.into(), s.source.clone().into(), s.created_at.into()])
+            .map(|(s, id)| vec![(*id).into(), s.author_id.into(), s.source.into(), s.created_at.into()])
             .collect();
-        let mut snapshot_of: HashMap<i64, i64> = HashMap::new();
-        for row in txn.query_all_raw(self.stmt(&sql, values)).await? {
-            snapshot_of.insert(row.try_get_by_index(1)?, row.try_get_by_index(0)?);
-        }
-        let rows: Vec<(i64, &SnapshotTool)> = snapshots
+        let created: Vec<SnapshotRow> = self
+            .insert_values(
+                &txn,
+                "INSERT INTO stack_snapshots (stack_id, author_id, source, created_at)",
+                &rows,
+                "RETURNING id, stack_id",
+            )
+            .await?;
+        let snapshot_of: HashMap<StackId, SnapshotId> = created.into_iter().map(|r| (r.stack_id, r.id)).collect();
+        let mut seen = HashSet::new();
+        let rows: Vec<Vec<Value>> = snapshots
             .iter()
             .zip(&ids)
             .flat_map(|(s, id)| {
-                let snap = snapshot_of[id];
-                s.tools.iter().map(move |t| (snap, t))
+                let snapshot = snapshot_of[id];
+                s.tools.iter().map(move |t| (snapshot, t))
+            })
+            .filter(|(snapshot, t)| seen.insert((*snapshot, t.tool_id)))
+            .map(|(snapshot, t)| {
+                vec![snapshot.into(), t.tool_id.into(), t.versions.clone().into(), t.sources.clone().into()]
             })
             .collect();
-        let mut seen = HashSet::new();
-        let rows: Vec<_> = rows.into_iter().filter(|(snap, t)| seen.insert((*snap, t.tool_id))).collect();
-        let values: Vec<Vec<Value>> = rows
-            .iter()
-            .map(|(snap, t)| {
-                vec![(*snap).into(), t.tool_id.into(), t.versions.clone().into(), t.sources.clone().into()]
-            })
-            .collect();
-        self.bulk_insert(
+        self.bulk_insert::<Inserted, _>(
             &txn,
             "INSERT INTO snapshot_tools (snapshot_id, tool_id, versions, sources)",
             &[Col::Int, Col::Int, Col::Text, Col::Text],
-            &values,
+            &rows,
             "",
         )
         .await?;
 
         // 3. Current membership: diff against what each stack holds now.
-        let mut current: HashMap<i64, HashSet<ToolId>> = ids.iter().map(|id| (*id, HashSet::new())).collect();
-        for chunk in ids.chunks(BATCH_PARAMS) {
-            let sql = format!("SELECT stack_id, tool_id FROM stack_tools WHERE stack_id IN ({})", list(chunk.len(), 1));
-            for row in txn.query_all_raw(self.stmt(&sql, chunk.iter().map(|i| (*i).into()).collect())).await? {
-                current.entry(row.try_get_by_index(0)?).or_default().insert(row.try_get_by_index(1)?);
+        let mut current: HashMap<StackId, HashSet<ToolId>> = ids.iter().map(|id| (*id, HashSet::new())).collect();
+        for chunk in ids.chunks(IN_CHUNK) {
+            let found: Vec<Membership> = self
+                .all_on(
+                    &txn,
+                    raw_sql!(Postgres, "SELECT stack_id, tool_id FROM stack_tools WHERE stack_id IN ({..chunk})"),
+                )
+                .await?;
+            for m in found {
+                current.entry(m.stack_id).or_default().insert(m.tool_id);
             }
         }
-        let mut added: Vec<(i64, ToolId)> = Vec::new();
-        let mut removed: Vec<(i64, ToolId)> = Vec::new();
+        let mut added: Vec<(StackId, ToolId)> = Vec::new();
+        let mut removed: Vec<(StackId, ToolId)> = Vec::new();
         for (s, id) in snapshots.iter().zip(&ids) {
             let want: HashSet<ToolId> = s.tools.iter().map(|t| t.tool_id).collect();
             let have = &current[id];
             added.extend(want.difference(have).map(|t| (*id, *t)));
             removed.extend(have.difference(&want).map(|t| (*id, *t)));
         }
-        let mut changes: HashMap<i64, (Vec<ToolId>, Vec<ToolId>)> = HashMap::new();
+        let mut moves: Moves = HashMap::new();
         for (stack, tool) in &added {
-            changes.entry(*stack).or_default().0.push(*tool);
+            moves.entry(*stack).or_default().0.push(*tool);
         }
         for (stack, tool) in &removed {
-            changes.entry(*stack).or_default().1.push(*tool);
+            moves.entry(*stack).or_default().1.push(*tool);
         }
-        let events = self.snapshot_events(&txn, snapshots, &ids, &snapshot_of, changes).await?;
+        let events = self.snapshot_events(&txn, snapshots, &ids, &snapshot_of, moves).await?;
         self.record_events(&txn, &events).await?;
         // Counters follow the rows actually inserted and deleted, so a race cannot double-count.
         let mut deltas: HashMap<ToolId, i64> = HashMap::new();
-        let values: Vec<Vec<Value>> = added.iter().map(|(s, t)| vec![(*s).into(), (*t).into()]).collect();
-        let inserted = self
+        let rows: Vec<Vec<Value>> = added.iter().map(|(s, t)| vec![(*s).into(), (*t).into()]).collect();
+        let inserted: Vec<Inserted> = self
             .bulk_insert(
                 &txn,
                 "INSERT INTO stack_tools (stack_id, tool_id)",
                 &[Col::Int, Col::Int],
-                &values,
+                &rows,
                 "ON CONFLICT (stack_id, tool_id) DO NOTHING RETURNING tool_id",
             )
             .await?;
         for row in inserted {
-            *deltas.entry(row.try_get_by_index(0)?).or_default() += 1;
+            *deltas.entry(row.tool_id).or_default() += 1;
         }
         for (stack, tool) in removed {
-            let gone = txn
-                .execute_raw(self.stmt(
-                    "DELETE FROM stack_tools WHERE stack_id = $1 AND tool_id = $2",
-                    vec![stack.into(), tool.into()],
-                ))
-                .await?
-                .rows_affected();
+            let gone = self
+                .execute(
+                    &txn,
+                    raw_sql!(Postgres, "DELETE FROM stack_tools WHERE stack_id = {stack} AND tool_id = {tool}"),
+                )
+                .await?;
             *deltas.entry(tool).or_default() -= gone as i64;
         }
-        self.bump_tool_counter(&txn, "stacks", &deltas).await?;
-        let mut tags: Vec<String> = deltas.keys().map(|t| format!("tool:{t}")).collect();
-        tags.extend(ids.iter().map(|id| format!("stack:{id}")));
-        self.record_change(&txn, &tags_or_all(&tags)).await?;
+        self.bump_tool_counter(&txn, Counter::Stacks, &deltas).await?;
+        let mut tags: Vec<Tag> = deltas.keys().map(|t| Tag::Tool(*t)).collect();
+        tags.extend(ids.iter().map(|id| Tag::Stack(*id)));
+        self.record_change(&txn, &tags_or_everything(tags)).await?;
         txn.commit().await?;
         Ok(ids.iter().map(|id| snapshot_of[id]).collect())
     }
 
+    /// The events of a batch of snapshots: one for the followers of each stack whose tools
+    /// changed (a snapshot with the same tools as before tells nobody anything), and one for
+    /// the followers of its organisation when an organisation owns it. The demo's generated
+    /// stacks (45,000 of them in one batch) announce nothing: their events would cost the demo
+    /// build a tenth of its time for a feed nobody reads.
+    async fn snapshot_events<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        snapshots: &[NewSnapshot],
+        stack_ids: &[StackId],
+        snapshot_of: &HashMap<StackId, SnapshotId>,
+        mut moves: Moves,
+    ) -> Result<Vec<NewEvent>> {
+        for (snapshot, stack) in snapshots.iter().zip(stack_ids) {
+            if snapshot.source == SnapshotSource::Demo {
+                moves.remove(stack);
+            }
+        }
+        let mut org_slugs: Vec<&str> = snapshots
+            .iter()
+            .zip(stack_ids)
+            .filter(|(s, id)| s.stack.owner_kind == OwnerKind::Organisation && moves.contains_key(id))
+            .map(|(s, _)| s.stack.owner.as_str())
+            .collect();
+        org_slugs.sort_unstable();
+        org_slugs.dedup();
+        let mut org_ids: HashMap<String, OrganisationId> = HashMap::new();
+        for chunk in org_slugs.chunks(IN_CHUNK) {
+            let found: Vec<OrgRow> = self
+                .all_on(conn, raw_sql!(Postgres, "SELECT slug, id FROM organisations WHERE slug IN ({..chunk})"))
+                .await?;
+            org_ids.extend(found.into_iter().map(|o| (o.slug, o.id)));
+        }
+        let mut events = Vec::new();
+        for (snapshot, stack) in snapshots.iter().zip(stack_ids) {
+            let Some((mut added, mut removed)) = moves.remove(stack) else { continue };
+            added.sort_unstable();
+            removed.sort_unstable();
+            let detail = serde_json::json!({
+                "stack": stack,
+                "added_count": added.len(),
+                "removed_count": removed.len(),
+                "added": added.iter().take(20).collect::<Vec<_>>(),
+                "removed": removed.iter().take(20).collect::<Vec<_>>(),
+            });
+            let mut targets = vec![Target::stack(*stack)];
+            if snapshot.stack.owner_kind == OwnerKind::Organisation {
+                targets.extend(org_ids.get(&snapshot.stack.owner).map(|id| Target::organisation(*id)));
+            }
+            for target in targets {
+                events.push(NewEvent {
+                    kind: EventKind::Stack,
+                    actor: snapshot.author_id,
+                    target,
+                    subject: snapshot_of[stack].get(),
+                    detail: detail.clone(),
+                    created_at: snapshot.created_at,
+                });
+            }
+        }
+        Ok(events)
+    }
+
     /// Stacks that use a tool now, most recently updated first.
     pub async fn stacks_using(&self, tool: ToolId, limit: i64) -> Result<Vec<StackSummary>> {
-        let rows = self
-            .query_all(
-                "SELECT s.id, s.owner, s.owner_kind, s.slug, s.name, s.kind, s.updated_at FROM stack_tools st
-                 JOIN stacks s ON s.id = st.stack_id WHERE st.tool_id = $1 ORDER BY s.updated_at DESC, s.id DESC LIMIT $2",
-                vec![tool.into(), limit.into()],
-            )
-            .await?;
-        rows.iter().map(summary_from_row).collect()
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT s.id, s.owner, s.owner_kind, s.slug, s.name, s.kind, s.updated_at FROM stack_tools st
+             JOIN stacks s ON s.id = st.stack_id WHERE st.tool_id = {tool}
+             ORDER BY s.updated_at DESC, s.id DESC LIMIT {limit}"
+        ))
+        .await
     }
 
     /// The stacks of an owner (user or organisation), by name.
     pub async fn stacks_of(&self, owner: &str) -> Result<Vec<StackSummary>> {
-        let rows = self
-            .query_all(
-                "SELECT id, owner, owner_kind, slug, name, kind, updated_at FROM stacks WHERE owner = $1 ORDER BY slug",
-                vec![owner.into()],
-            )
-            .await?;
-        rows.iter().map(summary_from_row).collect()
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT id, owner, owner_kind, slug, name, kind, updated_at FROM stacks WHERE owner = {owner} ORDER BY slug"
+        ))
+        .await
     }
 
     pub async fn stack(&self, owner: &str, slug: &str) -> Result<Option<StackSummary>> {
-        let row = self
-            .query_one(
-                "SELECT id, owner, owner_kind, slug, name, kind, updated_at FROM stacks WHERE owner = $1 AND slug = $2",
-                vec![owner.into(), slug.into()],
-            )
-            .await?;
-        row.as_ref().map(summary_from_row).transpose()
+        self.one(raw_sql!(
+            Postgres,
+            "SELECT id, owner, owner_kind, slug, name, kind, updated_at FROM stacks
+             WHERE owner = {owner} AND slug = {slug}"
+        ))
+        .await
+    }
+
+    /// Stacks by id.
+    pub async fn stack_names(&self, ids: &[StackId]) -> Result<HashMap<StackId, StackName>> {
+        let mut out = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(IN_CHUNK) {
+            let found: Vec<StackName> = self
+                .all(raw_sql!(Postgres, "SELECT id, owner, slug, name FROM stacks WHERE id IN ({..chunk})"))
+                .await?;
+            out.extend(found.into_iter().map(|s| (s.id, s)));
+        }
+        Ok(out)
     }
 
     /// The tools of a stack's latest snapshot.
-    pub async fn stack_tools(&self, stack: i64) -> Result<Vec<SnapshotTool>> {
-        let rows = self
-            .query_all(
-                "SELECT tool_id, versions, sources FROM snapshot_tools WHERE snapshot_id =
-                   (SELECT MAX(id) FROM stack_snapshots WHERE stack_id = $1) ORDER BY tool_id",
-                vec![stack.into()],
-            )
-            .await?;
-        tools_from_rows(&rows)
+    pub async fn stack_tools(&self, stack: StackId) -> Result<Vec<SnapshotTool>> {
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT tool_id, versions, sources FROM snapshot_tools WHERE snapshot_id =
+               (SELECT MAX(id) FROM stack_snapshots WHERE stack_id = {stack}) ORDER BY tool_id"
+        ))
+        .await
     }
 
     /// The tools of one snapshot of a stack (none when the snapshot is not the stack's).
-    pub async fn snapshot_tools(&self, stack: i64, snapshot: i64) -> Result<Vec<SnapshotTool>> {
-        let rows = self
-            .query_all(
-                "SELECT t.tool_id, t.versions, t.sources FROM snapshot_tools t
-                 JOIN stack_snapshots s ON s.id = t.snapshot_id WHERE s.stack_id = $1 AND s.id = $2 ORDER BY t.tool_id",
-                vec![stack.into(), snapshot.into()],
-            )
-            .await?;
-        tools_from_rows(&rows)
+    pub async fn snapshot_tools(&self, stack: StackId, snapshot: SnapshotId) -> Result<Vec<SnapshotTool>> {
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT t.tool_id, t.versions, t.sources FROM snapshot_tools t
+             JOIN stack_snapshots s ON s.id = t.snapshot_id
+             WHERE s.stack_id = {stack} AND s.id = {snapshot} ORDER BY t.tool_id"
+        ))
+        .await
+    }
+
+    /// A stack's snapshots, newest first.
+    pub async fn snapshots(&self, stack: StackId, limit: i64) -> Result<Vec<SnapshotSummary>> {
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT s.id, s.source, s.created_at,
+                    (SELECT COUNT(*) FROM snapshot_tools t WHERE t.snapshot_id = s.id) AS tools
+             FROM stack_snapshots s WHERE s.stack_id = {stack} ORDER BY s.id DESC LIMIT {limit}"
+        ))
+        .await
     }
 }
 
-fn tools_from_rows(rows: &[sea_orm::QueryResult]) -> Result<Vec<SnapshotTool>> {
-    rows.iter()
-        .map(|r| {
-            Ok(SnapshotTool {
-                tool_id: r.try_get_by_index(0)?,
-                versions: r.try_get_by_index(1)?,
-                sources: r.try_get_by_index(2)?,
-            })
-        })
-        .collect()
+/// A user's snapshot of `tools` (no versions), for tests of the other modules.
+#[cfg(test)]
+pub(crate) fn test_snapshot(owner: &str, slug: &str, tools: &[ToolId]) -> NewSnapshot {
+    NewSnapshot {
+        stack: StackRef::repository(owner, slug),
+        author_id: None,
+        source: SnapshotSource::Push,
+        tools: tools
+            .iter()
+            .map(|&tool_id| SnapshotTool { tool_id, versions: String::new(), sources: String::new() })
+            .collect(),
+        created_at: 1,
+    }
 }
 
-fn summary_from_row(r: &sea_orm::QueryResult) -> Result<StackSummary> {
-    Ok(StackSummary {
-        id: r.try_get_by_index(0)?,
-        stack: StackRef {
-            owner: r.try_get_by_index(1)?,
-            owner_kind: r.try_get_by_index(2)?,
-            slug: r.try_get_by_index(3)?,
-            name: r.try_get_by_index(4)?,
-            kind: r.try_get_by_index(5)?,
-        },
-        updated_at: r.try_get_by_index(6)?,
-    })
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::fresh_stores;
+    use crate::tools::{assert_counters_match_recount, test_tools};
 
-/// One entry of a stack's history.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct SnapshotSummary {
-    pub id: i64,
-    pub source: String,
-    pub created_at: i64,
-    pub tools: i64,
-}
+    #[tokio::test]
+    async fn snapshots_move_stack_counters() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let t = test_tools(s).await;
+            let (dj, py, rs) = (t["django"], t["python"], t["rust"]);
+            s.push_snapshots(&[test_snapshot("ann", "web", &[dj, py]), test_snapshot("bob", "api", &[py, rs])])
+                .await
+                .unwrap();
+            assert_eq!(s.tool_stats(py).await.unwrap().stacks, 2, "{:?}", db.backend);
+            // A new snapshot of ann/web drops python and adds rust.
+            s.push_snapshots(&[test_snapshot("ann", "web", &[dj, rs])]).await.unwrap();
+            assert_eq!(s.tool_stats(py).await.unwrap().stacks, 1);
+            assert_eq!(s.tool_stats(rs).await.unwrap().stacks, 2);
+            assert_counters_match_recount(s).await;
+            // The same stack twice in one batch is refused, and nothing is written.
+            let before = s.tool_stats(dj).await.unwrap();
+            assert!(s.push_snapshots(&[test_snapshot("x", "y", &[dj]), test_snapshot("x", "y", &[dj])]).await.is_err());
+            assert_eq!(s.tool_stats(dj).await.unwrap(), before);
+        }
+    }
 
-impl Store {
-    /// A stack's snapshots, newest first.
-    pub async fn snapshots(&self, stack: i64, limit: i64) -> Result<Vec<SnapshotSummary>> {
-        let rows = self
-            .query_all(
-                "SELECT s.id, s.source, s.created_at, (SELECT COUNT(*) FROM snapshot_tools t WHERE t.snapshot_id = s.id)
-                 FROM stack_snapshots s WHERE s.stack_id = $1 ORDER BY s.id DESC LIMIT $2",
-                vec![stack.into(), limit.into()],
-            )
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(SnapshotSummary {
-                    id: r.try_get_by_index(0)?,
-                    source: r.try_get_by_index(1)?,
-                    created_at: r.try_get_by_index(2)?,
-                    tools: r.try_get_by_index(3)?,
-                })
-            })
-            .collect()
+    #[tokio::test]
+    async fn a_stack_reads_back_with_its_tools_and_history() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let t = test_tools(s).await;
+            let (dj, py, rs) = (t["django"], t["python"], t["rust"]);
+            let mut first = test_snapshot("ann", "web", &[dj, py]);
+            first.tools[0].versions = "5.0, 4.2".into();
+            first.tools[0].sources = "requirements.txt".into();
+            let v1 = s.push_snapshots(&[first]).await.unwrap()[0];
+            let mut second = test_snapshot("ann", "web", &[dj, rs]);
+            second.source = SnapshotSource::Edit;
+            second.created_at = 2;
+            let v2 = s.push_snapshots(&[second]).await.unwrap()[0];
+            let mut cli = test_snapshot("ann", "cli", &[rs]);
+            cli.created_at = 3;
+            s.push_snapshots(&[cli]).await.unwrap();
+
+            let web = s.stack("ann", "web").await.unwrap().unwrap();
+            assert_eq!(web.stack, StackRef::repository("ann", "web"), "{:?}", db.backend);
+            assert_eq!(web.updated_at, 2);
+            assert_eq!(s.stack("ann", "nope").await.unwrap(), None);
+            let now: Vec<ToolId> = s.stack_tools(web.id).await.unwrap().iter().map(|t| t.tool_id).collect();
+            let mut want = vec![dj, rs];
+            want.sort();
+            assert_eq!(now, want);
+            let old = s.snapshot_tools(web.id, v1).await.unwrap();
+            let django = old.iter().find(|t| t.tool_id == dj).unwrap();
+            assert_eq!((django.versions.as_str(), django.sources.as_str()), ("5.0, 4.2", "requirements.txt"));
+            let cli = s.stack("ann", "cli").await.unwrap().unwrap();
+            assert!(s.snapshot_tools(cli.id, v1).await.unwrap().is_empty(), "not that stack's snapshot");
+            let history = s.snapshots(web.id, 10).await.unwrap();
+            let listed: Vec<(SnapshotId, SnapshotSource, i64)> =
+                history.iter().map(|h| (h.id, h.source, h.tools)).collect();
+            assert_eq!(listed, [(v2, SnapshotSource::Edit, 2), (v1, SnapshotSource::Push, 2)]);
+            let mine: Vec<String> = s.stacks_of("ann").await.unwrap().into_iter().map(|s| s.stack.slug).collect();
+            assert_eq!(mine, ["cli", "web"]);
+            let using_rust: Vec<StackId> = s.stacks_using(rs, 10).await.unwrap().iter().map(|s| s.id).collect();
+            assert_eq!(using_rust, [cli.id, web.id], "most recently updated first");
+            let names = s.stack_names(&[web.id]).await.unwrap();
+            assert_eq!((names[&web.id].owner.as_str(), names[&web.id].slug.as_str()), ("ann", "web"));
+        }
     }
 }

@@ -7,7 +7,10 @@
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
-use stackdex_store::{Event, Target, TargetKind, ToolId, User};
+use stackdex_store::{
+    DecisionId, Event, EventId, EventKind, OrganisationId, ReasonId, ReasonKind, SnapshotId, StackId, Target,
+    TargetKind, ToolId, User, UserId,
+};
 use utoipa::ToSchema;
 
 use crate::views::{Author, DecisionView, NameLink};
@@ -21,8 +24,8 @@ const BATCH: i64 = 200;
 /// A followable thing as pages and the API name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct TargetView {
-    /// "tool", "stack" or "organisation".
-    pub kind: String,
+    #[schema(value_type = String, example = "tool")]
+    pub kind: TargetKind,
     /// The slug, or `owner/name` for a stack.
     pub key: String,
     pub name: String,
@@ -40,9 +43,10 @@ pub struct FollowState {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FeedReason {
-    pub id: i64,
-    /// "pro" or "con".
-    pub kind: String,
+    #[schema(value_type = i64)]
+    pub id: ReasonId,
+    #[schema(value_type = String, example = "pro")]
+    pub kind: ReasonKind,
     pub text: String,
     pub votes: i64,
     pub tool: NameLink,
@@ -53,7 +57,8 @@ pub struct FeedStack {
     pub owner: String,
     pub slug: String,
     pub name: String,
-    pub snapshot: i64,
+    #[schema(value_type = i64)]
+    pub snapshot: SnapshotId,
     /// Tools added by this snapshot (the first 20), and how many in all.
     pub added: Vec<NameLink>,
     pub added_count: i64,
@@ -65,9 +70,10 @@ pub struct FeedStack {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FeedItem {
     /// The event id (cursor order).
-    pub id: i64,
-    /// "decision", "reason" or "stack".
-    pub kind: String,
+    #[schema(value_type = i64)]
+    pub id: EventId,
+    #[schema(value_type = String, example = "decision")]
+    pub kind: EventKind,
     pub created_at: i64,
     /// Who did it, when known.
     pub actor: Option<Author>,
@@ -92,33 +98,30 @@ impl FeedItem {
 pub struct FeedPage {
     pub items: Vec<FeedItem>,
     /// Pass as `?before=` for the next (older) page; none on the last page.
-    pub next_before: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub next_before: Option<EventId>,
     /// Everything the user follows, most recent first.
     pub following: Vec<TargetView>,
-}
-
-fn not_found(what: String) -> AppError {
-    AppError::NotFound { what, suggestions: Vec::new() }
 }
 
 impl App {
     /// The target a kind and key name (`tool`/`django`, `stack`/`acme/api`,
     /// `organisation`/`acme`).
-    pub async fn resolve_target(&self, kind: &str, key: &str) -> Result<(Target, TargetView)> {
-        let kind = TargetKind::parse(kind)
-            .ok_or_else(|| AppError::BadRequest("one follows a \"tool\", a \"stack\" or an \"organisation\"".into()))?;
+    pub async fn resolve_target(&self, kind: TargetKind, key: &str) -> Result<(Target, TargetView)> {
         match kind {
             TargetKind::Tool => {
-                let tool = self.find_tool(key)?;
-                let id = self.tool_id(&tool.slug).ok_or_else(|| not_found(format!("tool {key:?}")))?;
+                let (tool, id) = self.known_tool(key)?;
                 Ok((Target::tool(id), tool_view(tool)))
             }
             TargetKind::Stack => {
                 let (owner, name) = key.split_once('/').ok_or_else(|| {
                     AppError::BadRequest("a stack is named OWNER/NAME, as in its page's address".into())
                 })?;
-                let stack =
-                    self.store.stack(owner, name).await?.ok_or_else(|| not_found(format!("stack {owner}/{name}")))?;
+                let stack = self
+                    .store
+                    .stack(owner, name)
+                    .await?
+                    .ok_or_else(|| AppError::not_found(format!("stack {owner}/{name}")))?;
                 Ok((Target::stack(stack.id), stack_view(&stack.stack.owner, &stack.stack.slug, &stack.stack.name)))
             }
             TargetKind::Organisation => {
@@ -129,7 +132,7 @@ impl App {
     }
 
     /// Follows (`on`) or unfollows a target; doing it twice changes nothing.
-    pub async fn set_follow(&self, user: &User, kind: &str, key: &str, on: bool) -> Result<FollowState> {
+    pub async fn set_follow(&self, user: &User, kind: TargetKind, key: &str, on: bool) -> Result<FollowState> {
         let (target, view) = self.resolve_target(kind, key).await?;
         if on {
             self.store.follow(user.id, target).await?;
@@ -139,7 +142,7 @@ impl App {
         Ok(FollowState { target: view, following: on, followers: self.store.followers(target).await? })
     }
 
-    pub async fn follow_state(&self, user: &User, kind: &str, key: &str) -> Result<FollowState> {
+    pub async fn follow_state(&self, user: &User, kind: TargetKind, key: &str) -> Result<FollowState> {
         let (target, view) = self.resolve_target(kind, key).await?;
         Ok(FollowState {
             target: view,
@@ -149,7 +152,7 @@ impl App {
     }
 
     /// How many follow a target (for pages that show it to anyone, signed in or not).
-    pub async fn followers_of(&self, kind: &str, key: &str) -> Result<i64> {
+    pub async fn followers_of(&self, kind: TargetKind, key: &str) -> Result<i64> {
         let (target, _) = self.resolve_target(kind, key).await?;
         Ok(self.store.followers(target).await?)
     }
@@ -163,24 +166,24 @@ impl App {
 
     /// The user's feed: events on what they follow with an id below `before`, newest first,
     /// [`FEED_PAGE`] happenings a page (a decision about two followed tools is one item).
-    pub async fn feed(&self, user: &User, before: Option<i64>) -> Result<FeedPage> {
+    pub async fn feed(&self, user: &User, before: Option<EventId>) -> Result<FeedPage> {
         let mut groups: Vec<Vec<Event>> = Vec::new();
-        let mut index: HashMap<(String, i64), usize> = HashMap::new();
-        let mut cursor = before.unwrap_or(i64::MAX);
+        let mut index: HashMap<(EventKind, i64), usize> = HashMap::new();
+        let mut cursor = before.map_or(i64::MAX, EventId::get);
         let mut next_before = None;
         'fill: loop {
             let rows = self.store.feed_rows(user.id, cursor, BATCH).await?;
             let exhausted = (rows.len() as i64) < BATCH;
             for row in rows {
-                cursor = row.id;
-                let key = (row.kind.clone(), row.subject);
+                cursor = row.id.get();
+                let key = (row.kind, row.subject);
                 if let Some(&i) = index.get(&key) {
                     groups[i].push(row);
                     continue;
                 }
                 if groups.len() == FEED_PAGE {
                     // The first row of the next page's first item: the next page starts there.
-                    next_before = Some(row.id + 1);
+                    next_before = Some(EventId(row.id.get() + 1));
                     break 'fill;
                 }
                 index.insert(key, groups.len());
@@ -197,34 +200,33 @@ impl App {
     /// Turns groups of event rows (one group per happening) into items, loading what they
     /// name in a few queries. Happenings whose subject is gone are left out.
     async fn feed_items(&self, groups: Vec<Vec<Event>>) -> Result<Vec<FeedItem>> {
-        let subjects =
-            |kind: &str| -> Vec<i64> { groups.iter().filter(|g| g[0].kind == kind).map(|g| g[0].subject).collect() };
-        let decisions: HashMap<i64, DecisionView> = {
-            let found = self.store.decisions_by_ids(&subjects("decision")).await?;
-            self.decision_views(found).await?.into_iter().map(|d| (d.id, d)).collect()
+        let subjects = |kind: EventKind| -> Vec<i64> {
+            groups.iter().filter(|g| g[0].kind == kind).map(|g| g[0].subject).collect()
         };
-        let reasons = self.store.reasons_by_ids(&subjects("reason")).await?;
+        let decisions: HashMap<DecisionId, DecisionView> = {
+            let ids: Vec<DecisionId> = subjects(EventKind::Decision).into_iter().map(DecisionId).collect();
+            let found = self.store.decisions_by_ids(&ids).await?;
+            self.decision_views(found, &mut Vec::new()).await?.into_iter().map(|d| (d.id, d)).collect()
+        };
+        let reason_ids: Vec<ReasonId> = subjects(EventKind::Reason).into_iter().map(ReasonId).collect();
+        let reasons = self.store.reasons_by_ids(&reason_ids).await?;
         // The followed targets, and the stacks of stack events (which may have reached the
         // user through the stack's organisation only).
         let mut targets: Vec<Target> = groups.iter().flatten().map(|e| e.target).collect();
         targets.extend(groups.iter().filter_map(|g| stack_of(&g[0])).map(Target::stack));
         let names = self.target_names(&targets).await?;
-        let actor_ids: Vec<i64> =
+        let actor_ids: Vec<UserId> =
             groups.iter().filter_map(|g| g[0].actor_id).collect::<HashSet<_>>().into_iter().collect();
         let actors = self.store.users_by_ids(&actor_ids).await?;
         let mut items = Vec::with_capacity(groups.len());
         for group in groups {
             let first = &group[0];
             let about: Vec<TargetView> = group.iter().filter_map(|e| names.get(&e.target).cloned()).collect();
-            let actor = first.actor_id.and_then(|a| actors.get(&a)).map(|u| Author {
-                username: u.username.clone(),
-                display_name: u.display_name.clone(),
-                title: u.title.clone(),
-            });
+            let actor = first.actor_id.and_then(|a| actors.get(&a)).map(Author::from);
             let who = actor.as_ref().map_or("Someone".to_owned(), |a| a.display_name.clone());
             let mut item = FeedItem {
                 id: first.id,
-                kind: first.kind.clone(),
+                kind: first.kind,
                 created_at: first.created_at,
                 actor,
                 about,
@@ -234,29 +236,32 @@ impl App {
                 reason: None,
                 stack: None,
             };
-            match first.kind.as_str() {
-                "decision" => {
-                    let Some(d) = decisions.get(&first.subject) else { continue };
+            match first.kind {
+                EventKind::Decision => {
+                    let Some(d) = decisions.get(&DecisionId(first.subject)) else { continue };
                     let tools: Vec<&str> = d.tools.iter().map(|t| t.name.as_str()).collect();
-                    let verb = if d.kind == "needs_advice" { "asked for advice on" } else { "decided on" };
+                    let verb = match d.kind {
+                        stackdex_store::DecisionKind::NeedsAdvice => "asked for advice on",
+                        stackdex_store::DecisionKind::Decided => "decided on",
+                    };
                     item.summary = format!("{who} {verb} {}", and_list(&tools));
                     item.url = format!("/decisions/{}", d.id);
                     item.decision = Some(d.clone());
                 }
-                "reason" => {
-                    let Some(r) = reasons.get(&first.subject) else { continue };
+                EventKind::Reason => {
+                    let Some(r) = reasons.get(&ReasonId(first.subject)) else { continue };
                     let Some(tool) = self.tool_by_id(r.tool_id) else { continue };
-                    item.summary = format!("{who} added a {} of {}: {}", r.kind.as_str(), tool.name, r.text);
+                    item.summary = format!("{who} added a {} of {}: {}", r.kind, tool.name, r.text);
                     item.url = format!("/tools/{}#reason-{}", tool.slug, r.id);
                     item.reason = Some(FeedReason {
                         id: r.id,
-                        kind: r.kind.as_str().to_owned(),
+                        kind: r.kind,
                         text: r.text.clone(),
                         votes: r.votes,
-                        tool: NameLink { slug: tool.slug.clone(), name: tool.name.clone() },
+                        tool: NameLink::of(tool),
                     });
                 }
-                "stack" => {
+                EventKind::Stack => {
                     let Some(view) = stack_of(first).and_then(|id| names.get(&Target::stack(id))) else { continue };
                     let Some((owner, slug)) = view.key.split_once('/') else { continue };
                     let tools = |field: &str| -> Vec<NameLink> {
@@ -264,15 +269,15 @@ impl App {
                             .as_array()
                             .into_iter()
                             .flatten()
-                            .filter_map(|v| self.tool_by_id(v.as_i64()? as ToolId))
-                            .map(|t| NameLink { slug: t.slug.clone(), name: t.name.clone() })
+                            .filter_map(|v| self.tool_by_id(ToolId(v.as_i64()?)))
+                            .map(NameLink::of)
                             .collect()
                     };
                     let s = FeedStack {
                         owner: owner.to_owned(),
                         slug: slug.to_owned(),
                         name: view.name.clone(),
-                        snapshot: first.subject,
+                        snapshot: SnapshotId(first.subject),
                         added: tools("added"),
                         added_count: first.payload["added_count"].as_i64().unwrap_or(0),
                         removed: tools("removed"),
@@ -285,7 +290,6 @@ impl App {
                     item.url = view.url.clone();
                     item.stack = Some(s);
                 }
-                _ => continue,
             }
             items.push(item);
         }
@@ -299,14 +303,16 @@ impl App {
         };
         let mut out = HashMap::new();
         for id in ids(TargetKind::Tool) {
-            if let Some(tool) = self.tool_by_id(id) {
-                out.insert(Target::tool(id), tool_view(tool));
+            if let Some(tool) = self.tool_by_id(ToolId(id)) {
+                out.insert(Target::tool(ToolId(id)), tool_view(tool));
             }
         }
-        for (id, (owner, slug, name)) in self.store.stack_names(&ids(TargetKind::Stack)).await? {
-            out.insert(Target::stack(id), stack_view(&owner, &slug, &name));
+        let stacks: Vec<StackId> = ids(TargetKind::Stack).into_iter().map(StackId).collect();
+        for (id, s) in self.store.stack_names(&stacks).await? {
+            out.insert(Target::stack(id), stack_view(&s.owner, &s.slug, &s.name));
         }
-        for (id, org) in self.store.organisations_by_ids(&ids(TargetKind::Organisation)).await? {
+        let orgs: Vec<OrganisationId> = ids(TargetKind::Organisation).into_iter().map(OrganisationId).collect();
+        for (id, org) in self.store.organisations_by_ids(&orgs).await? {
             out.insert(Target::organisation(id), org_view(&org));
         }
         Ok(out)
@@ -314,16 +320,17 @@ impl App {
 }
 
 /// The stack a stack event is about.
-fn stack_of(event: &Event) -> Option<i64> {
-    if event.kind != "stack" {
+fn stack_of(event: &Event) -> Option<StackId> {
+    if event.kind != EventKind::Stack {
         return None;
     }
-    event.payload["stack"].as_i64().or((event.target.kind == TargetKind::Stack).then_some(event.target.id))
+    let id = event.payload["stack"].as_i64().or((event.target.kind == TargetKind::Stack).then_some(event.target.id));
+    id.map(StackId)
 }
 
 fn tool_view(tool: &stackdex_catalog::Tool) -> TargetView {
     TargetView {
-        kind: "tool".into(),
+        kind: TargetKind::Tool,
         key: tool.slug.clone(),
         name: tool.name.clone(),
         url: format!("/tools/{}", tool.slug),
@@ -332,7 +339,7 @@ fn tool_view(tool: &stackdex_catalog::Tool) -> TargetView {
 
 fn stack_view(owner: &str, slug: &str, name: &str) -> TargetView {
     TargetView {
-        kind: "stack".into(),
+        kind: TargetKind::Stack,
         key: format!("{owner}/{slug}"),
         name: name.to_owned(),
         url: format!("/stacks/{owner}/{slug}"),
@@ -341,7 +348,7 @@ fn stack_view(owner: &str, slug: &str, name: &str) -> TargetView {
 
 fn org_view(org: &stackdex_store::Organisation) -> TargetView {
     TargetView {
-        kind: "organisation".into(),
+        kind: TargetKind::Organisation,
         key: org.slug.clone(),
         name: org.name.clone(),
         url: format!("/organisations/{}", org.slug),

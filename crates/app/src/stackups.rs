@@ -1,17 +1,64 @@
-//! Stackups: comparisons of 2 to 4 tools at one canonical URL, with a "key differences"
-//! section built only from facts.
+//! Stackups: comparisons of 2 to 4 tools at one canonical URL (tools ordered by slug), with a
+//! "key differences" section built only from facts, co-usage, decisions and related
+//! comparisons; and the views that rank them.
 
-use std::collections::HashMap;
-
+use serde::Serialize;
 use stackdex_catalog::{Catalog, Tool};
-use stackdex_store::ToolId;
+use stackdex_store::{Tag, ToolId};
+use utoipa::ToSchema;
 
-use crate::views::*;
-use crate::{App, AppError, Result, format};
+use crate::tools::StatsMap;
+use crate::views::{Breadcrumb, DecisionView, NameLink, ReasonView, StackupLink, Stats, ToolCard, initial};
+use crate::{App, AppError, Result, Shown, format};
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StackupTool {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub website: String,
+    pub stats: Stats,
+    pub pros: Vec<ReasonView>,
+    pub cons: Vec<ReasonView>,
+    pub integrations: Vec<ToolCard>,
+}
+
+impl StackupTool {
+    pub fn initial(&self) -> String {
+        initial(&self.name)
+    }
+}
+
+/// One row of the "key differences" table: a fact per tool.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct KeyDifference {
+    pub label: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StackupPage {
+    pub slug: String,
+    pub title: String,
+    pub breadcrumb: Breadcrumb,
+    pub tools: Vec<StackupTool>,
+    pub key_differences: Vec<KeyDifference>,
+    /// Facts about how often the tools are used together, one sentence each.
+    pub co_usage: Vec<String>,
+    pub decisions: Vec<DecisionView>,
+    pub alternatives: Vec<ToolCard>,
+    pub related: Vec<StackupLink>,
+}
+
+impl StackupPage {
+    pub fn names(&self) -> String {
+        self.tools.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+    }
+}
 
 /// The canonical stackup for tools given by slug or alias: distinct tools, ordered by slug,
 /// joined with `-vs-`.
-pub fn canonical(catalog: &Catalog, names: &[&str]) -> Result<StackupLink> {
+pub(crate) fn canonical(catalog: &Catalog, names: &[&str]) -> Result<StackupLink> {
     if !(2..=4).contains(&names.len()) {
         return Err(AppError::BadRequest("a stackup compares 2 to 4 tools".into()));
     }
@@ -30,18 +77,28 @@ pub fn canonical(catalog: &Catalog, names: &[&str]) -> Result<StackupLink> {
     Ok(StackupLink {
         slug: tools.iter().map(|t| t.slug.as_str()).collect::<Vec<_>>().join("-vs-"),
         title: tools.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" vs "),
-        tools: tools.iter().map(|t| NameLink { slug: t.slug.clone(), name: t.name.clone() }).collect(),
+        tools: tools.iter().map(|t| NameLink::of(t)).collect(),
     })
 }
 
 /// A stored slug back into a link, when it is still canonical and every tool still exists.
-pub fn parse_canonical(catalog: &Catalog, slug: &str) -> Option<StackupLink> {
+pub(crate) fn parse_canonical(catalog: &Catalog, slug: &str) -> Option<StackupLink> {
     let names: Vec<&str> = slug.split("-vs-").collect();
     canonical(catalog, &names).ok().filter(|link| link.slug == slug)
 }
 
 impl App {
-    pub async fn stackup_page(&self, slug: &str) -> Result<StackupPage> {
+    /// The canonical stackup of the tools named (slugs, aliases), for the "compare" box.
+    pub fn compare(&self, names: &[&str]) -> Result<StackupLink> {
+        canonical(self.catalog, names)
+    }
+
+    /// Counts a view of a stackup page; written out with the next flush.
+    pub fn count_stackup_view(&self, slug: &str) {
+        *self.stackup_views.lock().entry(slug.to_owned()).or_default() += 1;
+    }
+
+    pub async fn stackup_page(&self, slug: &str) -> Result<Shown<StackupPage>> {
         if slug.len() > 300 {
             return Err(AppError::BadRequest("stackup address too long".into()));
         }
@@ -53,9 +110,10 @@ impl App {
         let tools: Vec<&'static Tool> = link.tools.iter().filter_map(|t| self.catalog.tool(&t.slug)).collect();
         let ids: Vec<ToolId> = tools.iter().map(|t| self.tool_id(&t.slug).unwrap_or_default()).collect();
         let stats = self.stats_map().await?;
+        let mut tags: Vec<Tag> = ids.iter().map(|id| Tag::Tool(*id)).collect();
         let mut columns = Vec::with_capacity(tools.len());
         for (tool, id) in tools.iter().zip(&ids) {
-            let (mut pros, mut cons) = self.reasons(*id).await?;
+            let (mut pros, mut cons) = self.pros_and_cons(*id).await?;
             pros.truncate(5);
             cons.truncate(5);
             columns.push(StackupTool {
@@ -66,7 +124,7 @@ impl App {
                 stats: stats.get(id).copied().unwrap_or_default(),
                 pros,
                 cons,
-                integrations: self.integrations(tool, &stats, 8).await?,
+                integrations: self.integrations(tool, &stats, 8, &mut tags).await?,
             });
         }
         let co_usage = self.co_usage_facts(&tools, &ids, &stats).await?;
@@ -74,32 +132,28 @@ impl App {
         let decisions = self.store.decisions_about(&ids, 10).await?;
         let mut alternatives: Vec<ToolCard> = Vec::new();
         for tool in &tools {
-            for card in self.alternatives(tool, &stats, 10) {
+            for card in self.alternatives(tool, &stats, 10, &mut tags) {
                 if !tools.iter().any(|t| t.slug == card.slug) && !alternatives.iter().any(|a| a.slug == card.slug) {
                     alternatives.push(card);
                 }
             }
         }
         alternatives.truncate(10);
-        Ok(StackupPage {
+        let page = StackupPage {
             slug: link.slug.clone(),
             title: link.title.clone(),
             breadcrumb: self.breadcrumb(tools[0]),
             tools: columns,
             key_differences,
             co_usage,
-            decisions: self.decision_views(decisions).await?,
+            decisions: self.decision_views(decisions, &mut tags).await?,
             alternatives,
             related: self.related_stackups(&link).await?,
-        })
+        };
+        Ok(Shown::new(page, tags))
     }
 
-    async fn co_usage_facts(
-        &self,
-        tools: &[&'static Tool],
-        ids: &[ToolId],
-        stats: &HashMap<ToolId, Stats>,
-    ) -> Result<Vec<String>> {
+    async fn co_usage_facts(&self, tools: &[&'static Tool], ids: &[ToolId], stats: &StatsMap) -> Result<Vec<String>> {
         let population = self.store.count_stacks_with_tools().await?;
         let mut facts = Vec::new();
         for i in 0..tools.len() {
@@ -132,8 +186,8 @@ impl App {
         let top = self.store.top_stackups(200).await?;
         let links: Vec<StackupLink> = top
             .into_iter()
-            .filter(|(slug, _)| *slug != this.slug)
-            .filter_map(|(slug, _)| parse_canonical(self.catalog, &slug))
+            .filter(|s| s.slug != this.slug)
+            .filter_map(|s| parse_canonical(self.catalog, &s.slug))
             .collect();
         // The most viewed comparisons, keeping at least one that shares a tool with this one.
         let shares = |l: &StackupLink| l.tools.iter().any(|t| this.tools.iter().any(|u| u.slug == t.slug));

@@ -1,66 +1,13 @@
-//! Browser sessions and rate limits. A session is a random secret in an HttpOnly cookie; the
-//! database keeps only its SHA-256 hash, with the user and the session's CSRF token. Rate
-//! limits are token buckets kept in the database, so they hold across app servers.
+//! Rate limits: a token bucket per action and per user or address, kept in the database so
+//! that a limit holds across app servers; and which address a request counts for.
 
 use std::collections::HashMap;
-use std::fmt;
+use std::net::IpAddr;
+use std::sync::atomic::Ordering;
 
-use stackdex_store::{TokenInfo, User};
-
-use crate::accounts::{random_hex, token_hash};
 use crate::{App, AppError, Result};
 
-/// How long a browser session lasts.
-pub const SESSION_SECONDS: i64 = 30 * 24 * 3600;
-
-/// A live browser session: who it is, and the token its forms must carry.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub user: User,
-    pub csrf: String,
-}
-
 impl App {
-    /// Checks the password and opens a session; returns the cookie value and the session.
-    pub async fn open_session(&self, username: &str, password: &str) -> Result<(String, Session)> {
-        let user = self.log_in(username, password).await?;
-        self.session_for(user).await
-    }
-
-    /// Opens a session for a user who has just proved who they are (logged in, signed up).
-    pub async fn session_for(&self, user: User) -> Result<(String, Session)> {
-        let secret = random_hex(32);
-        let csrf = random_hex(24);
-        self.store
-            .create_session(&token_hash(&secret), user.id, &csrf, stackdex_store::now() + SESSION_SECONDS)
-            .await?;
-        Ok((secret, Session { user, csrf }))
-    }
-
-    /// The session a cookie value stands for, if it is live.
-    pub async fn session(&self, cookie: &str) -> Result<Option<Session>> {
-        if cookie.len() != 64 || !cookie.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Ok(None);
-        }
-        Ok(self.store.session(&token_hash(cookie)).await?.map(|(user, csrf)| Session { user, csrf }))
-    }
-
-    pub async fn close_session(&self, cookie: &str) -> Result<()> {
-        Ok(self.store.delete_session(&token_hash(cookie)).await?)
-    }
-
-    pub async fn tokens(&self, user: &User) -> Result<Vec<TokenInfo>> {
-        Ok(self.store.tokens_of(user.id).await?)
-    }
-
-    pub async fn revoke_token(&self, user: &User, token: i64) -> Result<()> {
-        if self.store.revoke_token(user.id, token).await? {
-            Ok(())
-        } else {
-            Err(AppError::NotFound { what: format!("live token {token}"), suggestions: Vec::new() })
-        }
-    }
-
     /// Takes one unit of `action` for `who` (a user id or an address), or refuses with 429.
     pub async fn rate_limit(&self, action: Action, who: &str) -> Result<()> {
         let Some(limit) = self.rate_limits.read().get(action) else { return Ok(()) };
@@ -84,16 +31,16 @@ impl App {
     /// so limits per address count the client rather than the proxy. Off by default: without a
     /// proxy that header is whatever the client wants it to be.
     pub fn trust_proxy(&self, behind_proxy: bool) {
-        self.behind_proxy.store(behind_proxy, std::sync::atomic::Ordering::Relaxed);
+        self.behind_proxy.store(behind_proxy, Ordering::Relaxed);
     }
 
     /// The address a request counts as: the peer, or behind a trusted proxy the last address
     /// the proxy appended to `X-Forwarded-For`.
-    pub fn client_address(&self, peer: Option<std::net::IpAddr>, forwarded_for: Option<&str>) -> String {
+    pub fn client_address(&self, peer: Option<IpAddr>, forwarded_for: Option<&str>) -> String {
         let forwarded = forwarded_for
-            .filter(|_| self.behind_proxy.load(std::sync::atomic::Ordering::Relaxed))
+            .filter(|_| self.behind_proxy.load(Ordering::Relaxed))
             .and_then(|f| f.rsplit(',').next())
-            .and_then(|last| last.trim().parse::<std::net::IpAddr>().ok());
+            .and_then(|last| last.trim().parse::<IpAddr>().ok());
         match forwarded.or(peer) {
             Some(ip) => ip.to_string(),
             None => "local".into(),
@@ -106,19 +53,25 @@ impl App {
     }
 }
 
-/// What a rate limit counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What a rate limit counts: named in `STACKDEX_RATE_LIMIT` and in bucket keys as its
+/// lowercase name (`signup`, `login`, `vote`, `post`, `push`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "lowercase")]
 pub enum Action {
+    /// Accounts created, per address.
     SignUp,
+    /// Log-ins and API tokens made from a password, per address.
     LogIn,
+    /// Votes, upvotes and follows, per user.
     Vote,
+    /// Pros and cons, decisions, comments and organisations, per user.
     Post,
+    /// Stack snapshots (pushed, imported or edited), per user.
     Push,
 }
 
 impl Action {
-    const ALL: [Action; 5] = [Action::SignUp, Action::LogIn, Action::Vote, Action::Post, Action::Push];
-
+    /// What one of them is called in a message.
     fn noun(self) -> &'static str {
         match self {
             Action::SignUp => "sign-up",
@@ -127,18 +80,6 @@ impl Action {
             Action::Post => "post",
             Action::Push => "push",
         }
-    }
-}
-
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Action::SignUp => "signup",
-            Action::LogIn => "login",
-            Action::Vote => "vote",
-            Action::Post => "post",
-            Action::Push => "push",
-        })
     }
 }
 
@@ -187,10 +128,8 @@ impl RateLimits {
         }
         for part in spec.split(',').map(str::trim) {
             let (name, value) = part.split_once('=').ok_or_else(|| format!("{part:?}: expected ACTION=N/SECONDS"))?;
-            let action = Action::ALL
-                .into_iter()
-                .find(|a| a.to_string() == name.trim())
-                .ok_or_else(|| format!("{name:?}: actions are signup, login, vote, post, push"))?;
+            let action: Action =
+                name.trim().parse().map_err(|_| format!("{name:?}: actions are signup, login, vote, post, push"))?;
             if value.trim() == "off" {
                 limits.0.remove(&action);
                 continue;

@@ -1,0 +1,94 @@
+//! Pros and cons of tools: adding one (near-duplicates refused), voting for one (once per
+//! user), taking a vote back, deleting one (its author or an admin), and ranking them.
+
+use stackdex_store::{Deletion, NewReason, ReasonId, ReasonKind, ToolId, User};
+
+use crate::views::ReasonView;
+use crate::{App, AppError, Result};
+
+/// The text of a pro or a con: 3 to 120 characters on one line.
+pub struct ReasonText(String);
+
+impl ReasonText {
+    pub fn parse(s: &str) -> Result<ReasonText> {
+        let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        if (3..=120).contains(&t.chars().count()) && !t.chars().any(char::is_control) {
+            Ok(ReasonText(t))
+        } else {
+            Err(AppError::BadRequest("a pro or con is 3 to 120 characters".into()))
+        }
+    }
+}
+
+/// How close (0 to 1) a new reason may come to an existing one of the same tool and kind.
+const NEAR_DUPLICATE: f64 = 0.85;
+
+impl App {
+    /// Adds a pro or con to a tool. A near-duplicate of an existing reason of the tool is
+    /// refused with a pointer to it.
+    pub async fn add_reason(&self, user: &User, slug: &str, kind: ReasonKind, text: &str) -> Result<ReasonId> {
+        let (_, tool) = self.known_tool(slug)?;
+        let text = ReasonText::parse(text)?;
+        let normal = |s: &str| s.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+        let new = normal(&text.0);
+        for existing in self.store.reasons_for_tool(tool).await? {
+            if existing.kind == kind && strsim::normalized_levenshtein(&normal(&existing.text), &new) >= NEAR_DUPLICATE
+            {
+                return Err(AppError::Conflict(format!(
+                    "a {kind} like this exists already: #{} {:?}",
+                    existing.id, existing.text
+                )));
+            }
+        }
+        let reason = NewReason { tool, kind, text: text.0, author: Some(user.id) };
+        Ok(self.store.add_reasons(&[reason]).await?[0])
+    }
+
+    /// Votes for a reason (once per user; voting again changes nothing).
+    pub async fn vote(&self, user: &User, reason: ReasonId) -> Result<()> {
+        self.existing_reason(reason).await?;
+        self.store.cast_votes(&[(reason, user.id)]).await?;
+        Ok(())
+    }
+
+    pub async fn retract_vote(&self, user: &User, reason: ReasonId) -> Result<()> {
+        self.existing_reason(reason).await?;
+        self.store.retract_vote(reason, user.id).await?;
+        Ok(())
+    }
+
+    /// Deletes a pro or con: its author may, and admins may delete any.
+    pub async fn delete_reason(&self, user: &User, reason: ReasonId) -> Result<()> {
+        let only_author = if user.is_admin { None } else { Some(user.id) };
+        match self.store.delete_reason(reason, only_author).await? {
+            Deletion::Deleted => Ok(()),
+            Deletion::NotFound => Err(AppError::not_found(format!("reason {reason}"))),
+            Deletion::NotYours => {
+                Err(AppError::Forbidden("only its author or an admin can delete a pro or con".into()))
+            }
+        }
+    }
+
+    /// The slug of the tool a reason is about (where its page is).
+    pub async fn reason_tool(&self, reason: ReasonId) -> Result<String> {
+        let found = self.existing_reason(reason).await?;
+        Ok(self.tool_by_id(found.tool_id).ok_or_else(|| AppError::not_found(format!("reason {reason}")))?.slug.clone())
+    }
+
+    async fn existing_reason(&self, reason: ReasonId) -> Result<stackdex_store::Reason> {
+        self.store.reason(reason).await?.ok_or_else(|| AppError::not_found(format!("reason {reason}")))
+    }
+
+    /// A tool's pros and cons, most voted first.
+    pub(crate) async fn pros_and_cons(&self, tool: ToolId) -> Result<(Vec<ReasonView>, Vec<ReasonView>)> {
+        let (mut pros, mut cons) = (Vec::new(), Vec::new());
+        for r in self.store.reasons_for_tool(tool).await? {
+            let view = ReasonView { id: r.id, text: r.text, votes: r.votes };
+            match r.kind {
+                ReasonKind::Pro => pros.push(view),
+                ReasonKind::Con => cons.push(view),
+            }
+        }
+        Ok((pros, cons))
+    }
+}

@@ -1,0 +1,425 @@
+//! Stacks: the stack page (tools by layer, history), who may change a stack, snapshots from a
+//! pushed scan report, from a Stack File import or from tools picked by hand, and the
+//! difference between two snapshots.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use stackdex_catalog::Tool;
+use stackdex_store::{
+    NewSnapshot, OwnerKind, SnapshotId, SnapshotSource, SnapshotTool, StackKind, StackRef, StackSummary, ToolId, User,
+};
+use utoipa::ToSchema;
+
+use crate::views::{NameLink, StackLink, initial};
+use crate::{App, AppError, Result, format};
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StackPage {
+    pub owner: String,
+    pub slug: String,
+    pub name: String,
+    #[schema(value_type = String, example = "repository")]
+    pub kind: StackKind,
+    pub updated_at: i64,
+    pub layers: Vec<LayerGroup>,
+    pub snapshots: Vec<SnapshotView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LayerGroup {
+    pub layer: NameLink,
+    pub tools: Vec<StackToolView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StackToolView {
+    pub slug: String,
+    pub name: String,
+    pub subcategory: String,
+    /// Versions seen, as pushed.
+    pub versions: Vec<String>,
+    /// Files that showed the tool; empty when added by hand.
+    pub sources: Vec<String>,
+}
+
+impl StackToolView {
+    pub fn initial(&self) -> String {
+        initial(&self.name)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SnapshotView {
+    #[schema(value_type = i64)]
+    pub id: SnapshotId,
+    #[schema(value_type = String, example = "push")]
+    pub source: SnapshotSource,
+    pub created_at: i64,
+    pub tools: i64,
+}
+
+impl SnapshotView {
+    pub fn date_fmt(&self) -> String {
+        format::date(self.created_at)
+    }
+}
+
+/// A stack in a list of an owner's stacks.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StackEntry {
+    pub owner: String,
+    pub slug: String,
+    pub name: String,
+    #[schema(value_type = String, example = "repository")]
+    pub kind: StackKind,
+    pub updated_at: i64,
+}
+
+/// A tool whose versions differ between two snapshots.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VersionChange {
+    pub slug: String,
+    pub name: String,
+    pub from: Vec<String>,
+    pub to: Vec<String>,
+}
+
+/// What changed in a stack between two of its snapshots.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StackDiff {
+    pub owner: String,
+    pub stack: String,
+    /// The older snapshot (none when `to` is the first).
+    #[schema(value_type = Option<i64>)]
+    pub from: Option<SnapshotId>,
+    #[schema(value_type = i64)]
+    pub to: SnapshotId,
+    pub added: Vec<NameLink>,
+    pub removed: Vec<NameLink>,
+    pub changed: Vec<VersionChange>,
+}
+
+/// What `stackdex push` sends: the scanner's JSON report (see docs/scan.md); only the tools
+/// are read, other fields are ignored.
+#[derive(Debug, Clone, serde::Deserialize, ToSchema)]
+pub struct PushReport {
+    pub tools: Vec<PushTool>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, ToSchema)]
+pub struct PushTool {
+    pub slug: String,
+    #[serde(default)]
+    pub versions: Vec<String>,
+    #[serde(default)]
+    pub sources: Vec<PushSource>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, ToSchema)]
+pub struct PushSource {
+    pub file: String,
+}
+
+/// What a pushed or imported snapshot became.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Pushed {
+    #[schema(value_type = i64)]
+    pub id: SnapshotId,
+    /// Slugs the catalog does not know (left out).
+    pub unknown_tools: Vec<String>,
+}
+
+/// A stack is named `OWNER/NAME`, each 1 to 100 of a-z, A-Z, 0-9, `-`, `_`, `.`.
+pub fn valid_handle(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s != "."
+        && s != ".."
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn bad_address() -> AppError {
+    AppError::BadRequest("a stack is OWNER/NAME of letters, digits, '-', '_' and '.'".into())
+}
+
+/// Most tools one snapshot may hold.
+const MAX_REPORT_TOOLS: usize = 5_000;
+/// Most tools a stack edited by hand may hold.
+const MAX_EDITED_TOOLS: usize = 1_000;
+
+impl App {
+    /// A stack with its current tools grouped by layer, and its history.
+    pub async fn stack_page(&self, owner: &str, slug: &str) -> Result<StackPage> {
+        let stack = self.find_stack(owner, slug).await?;
+        let split = |s: &str| s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect();
+        let mut tools: Vec<(&'static Tool, SnapshotTool)> = self
+            .store
+            .stack_tools(stack.id)
+            .await?
+            .into_iter()
+            .filter_map(|t| Some((self.tool_by_id(t.tool_id)?, t)))
+            .collect();
+        tools.sort_by_key(|(t, _)| t.name.to_lowercase());
+        let mut groups: Vec<LayerGroup> = Vec::new();
+        for layer in self.catalog.layers() {
+            let in_layer: Vec<StackToolView> = tools
+                .iter()
+                .filter(|(t, _)| t.layer == layer.slug)
+                .map(|(t, row)| StackToolView {
+                    slug: t.slug.clone(),
+                    name: t.name.clone(),
+                    subcategory: self.catalog.place(t).subcategory.name.clone(),
+                    versions: split(&row.versions),
+                    sources: split(&row.sources),
+                })
+                .collect();
+            if !in_layer.is_empty() {
+                groups.push(LayerGroup {
+                    layer: NameLink { slug: layer.slug.clone(), name: layer.name.clone() },
+                    tools: in_layer,
+                });
+            }
+        }
+        let snapshots = self
+            .store
+            .snapshots(stack.id, 50)
+            .await?
+            .into_iter()
+            .map(|s| SnapshotView { id: s.id, source: s.source, created_at: s.created_at, tools: s.tools })
+            .collect();
+        Ok(StackPage {
+            owner: stack.stack.owner,
+            slug: stack.stack.slug,
+            name: stack.stack.name,
+            kind: stack.stack.kind,
+            updated_at: stack.updated_at,
+            layers: groups,
+            snapshots,
+        })
+    }
+
+    async fn find_stack(&self, owner: &str, slug: &str) -> Result<StackSummary> {
+        self.store.stack(owner, slug).await?.ok_or_else(|| AppError::not_found(format!("stack {owner}/{slug}")))
+    }
+
+    /// The stacks of a user or organisation, by name.
+    pub async fn stacks_of(&self, owner: &str) -> Result<Vec<StackEntry>> {
+        Ok(self
+            .store
+            .stacks_of(owner)
+            .await?
+            .into_iter()
+            .map(|s| StackEntry {
+                owner: s.stack.owner,
+                slug: s.stack.slug,
+                name: s.stack.name,
+                kind: s.stack.kind,
+                updated_at: s.updated_at,
+            })
+            .collect())
+    }
+
+    /// Stacks that use a tool now, most recently updated first.
+    pub(crate) async fn stacks_using(&self, tool: ToolId, limit: i64) -> Result<Vec<StackLink>> {
+        Ok(self
+            .store
+            .stacks_using(tool, limit)
+            .await?
+            .into_iter()
+            .map(|s| StackLink { owner: s.stack.owner, slug: s.stack.slug, name: s.stack.name, kind: s.stack.kind })
+            .collect())
+    }
+
+    /// Where `user` may create a stack: under their own name and each organisation they
+    /// belong to.
+    pub async fn stack_owners_for(&self, user: &User) -> Result<Vec<String>> {
+        let mut owners = vec![user.username.clone()];
+        owners.extend(self.store.organisations_of(user.id).await?.into_iter().map(|m| m.organisation.slug));
+        Ok(owners)
+    }
+
+    /// Whose stacks `owner` names, if `user` may change them: the user's own; an
+    /// organisation's, for its members; any, for admins.
+    pub async fn stack_owner_for(&self, user: &User, owner: &str, name: &str) -> Result<StackRef> {
+        if !valid_handle(owner) || !valid_handle(name) {
+            return Err(bad_address());
+        }
+        let mut stack = StackRef::repository(owner, name);
+        if owner == user.username {
+            return Ok(stack);
+        }
+        if let Some(org) = self.store.organisation(owner).await? {
+            stack.owner_kind = OwnerKind::Organisation;
+            if user.is_admin || self.store.role(org.id, user.id).await?.is_some() {
+                return Ok(stack);
+            }
+        } else if user.is_admin && self.store.user_by_name(owner).await?.is_some() {
+            return Ok(stack);
+        }
+        Err(AppError::Forbidden(format!("{} cannot change {owner}'s stacks", user.username)))
+    }
+
+    /// Records a pushed scan report as a new snapshot of `owner/name` (created on first push).
+    /// A user pushes to their own stacks and their organisations'.
+    pub async fn push_report(&self, user: &User, owner: &str, name: &str, report: &PushReport) -> Result<Pushed> {
+        let stack = self.stack_owner_for(user, owner, name).await?;
+        self.record_report(stack, Some(user), SnapshotSource::Push, report).await
+    }
+
+    /// Records a StackShare Stack File, read into a report, as a snapshot of a user's
+    /// repository stack `owner/name` (the operator's `stackdex import`; no account needed).
+    pub async fn import_stack_file(&self, owner: &str, name: &str, report: &PushReport) -> Result<Pushed> {
+        if !valid_handle(owner) || !valid_handle(name) {
+            return Err(bad_address());
+        }
+        self.record_report(StackRef::repository(owner, name), None, SnapshotSource::Import, report).await
+    }
+
+    /// A report's tools as a snapshot: catalog tools only (each once), versions and files
+    /// clipped to what a page can show.
+    async fn record_report(
+        &self,
+        stack: StackRef,
+        author: Option<&User>,
+        source: SnapshotSource,
+        report: &PushReport,
+    ) -> Result<Pushed> {
+        if report.tools.len() > MAX_REPORT_TOOLS {
+            return Err(AppError::BadRequest("a report holds at most 5,000 tools".into()));
+        }
+        let mut unknown_tools = Vec::new();
+        let mut tools: Vec<SnapshotTool> = Vec::new();
+        for tool in &report.tools {
+            let Some(id) = self.catalog.tool(&tool.slug).and_then(|t| self.tool_id(&t.slug)) else {
+                unknown_tools.push(tool.slug.chars().take(100).collect());
+                continue;
+            };
+            if tools.iter().any(|t| t.tool_id == id) {
+                continue;
+            }
+            let clip = |v: Vec<String>| {
+                v.into_iter().take(50).map(|s| s.chars().take(200).collect::<String>()).collect::<Vec<_>>().join(", ")
+            };
+            tools.push(SnapshotTool {
+                tool_id: id,
+                versions: clip(tool.versions.clone()),
+                sources: clip(tool.sources.iter().map(|s| s.file.clone()).collect()),
+            });
+        }
+        let snapshot =
+            NewSnapshot { stack, author_id: author.map(|u| u.id), source, tools, created_at: stackdex_store::now() };
+        let id = self.store.push_snapshots(&[snapshot]).await?[0];
+        Ok(Pushed { id, unknown_tools })
+    }
+
+    /// Creates a stack from tools picked by hand; refused when `owner/name` exists already.
+    pub async fn create_stack(&self, user: &User, owner: &str, name: &str, tools: &[String]) -> Result<SnapshotId> {
+        self.stack_owner_for(user, owner, name).await?;
+        if self.store.stack(owner, name).await?.is_some() {
+            return Err(AppError::Conflict(format!("{owner}/{name} exists; edit it instead")));
+        }
+        self.edit_stack(user, owner, name, tools).await
+    }
+
+    /// A stack edited by hand: its tools become exactly `tools` (slugs, aliases or names),
+    /// keeping the versions and files of tools it had. Recorded as a snapshot ("edit").
+    pub async fn edit_stack(&self, user: &User, owner: &str, name: &str, tools: &[String]) -> Result<SnapshotId> {
+        let stack = self.stack_owner_for(user, owner, name).await?;
+        if tools.len() > MAX_EDITED_TOOLS {
+            return Err(AppError::BadRequest("a stack holds at most 1,000 tools".into()));
+        }
+        let mut unknown = Vec::new();
+        let mut ids = Vec::new();
+        for t in tools.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+            match self.resolve_tool(t) {
+                Some(id) if !ids.contains(&id) => ids.push(id),
+                Some(_) => {}
+                None => unknown.push(t.chars().take(60).collect::<String>()),
+            }
+        }
+        if !unknown.is_empty() {
+            let suggestions = unknown.iter().flat_map(|u| crate::search::closest_tools(self.catalog, u, 2)).collect();
+            return Err(AppError::NotFound { what: format!("the tools {}", unknown.join(", ")), suggestions });
+        }
+        let previous: HashMap<ToolId, SnapshotTool> = match self.store.stack(owner, name).await? {
+            Some(s) => self.store.stack_tools(s.id).await?.into_iter().map(|t| (t.tool_id, t)).collect(),
+            None => HashMap::new(),
+        };
+        let tools = ids
+            .into_iter()
+            .map(|id| {
+                previous.get(&id).cloned().unwrap_or(SnapshotTool {
+                    tool_id: id,
+                    versions: String::new(),
+                    sources: String::new(),
+                })
+            })
+            .collect();
+        let snapshot = NewSnapshot {
+            stack,
+            author_id: Some(user.id),
+            source: SnapshotSource::Edit,
+            tools,
+            created_at: stackdex_store::now(),
+        };
+        Ok(self.store.push_snapshots(&[snapshot]).await?[0])
+    }
+
+    /// What changed between two snapshots of a stack; by default the latest and the one
+    /// before it.
+    pub async fn stack_diff(
+        &self,
+        owner: &str,
+        slug: &str,
+        from: Option<SnapshotId>,
+        to: Option<SnapshotId>,
+    ) -> Result<StackDiff> {
+        let stack = self.find_stack(owner, slug).await?;
+        let history = self.store.snapshots(stack.id, 10_000).await?;
+        let known = |id: SnapshotId| history.iter().any(|s| s.id == id);
+        let missing = |id: SnapshotId| AppError::not_found(format!("snapshot {id} of {owner}/{slug}"));
+        let to = match to {
+            Some(id) if known(id) => id,
+            Some(id) => return Err(missing(id)),
+            None => history.first().map(|s| s.id).ok_or_else(|| AppError::not_found("a snapshot"))?,
+        };
+        let from = match from {
+            Some(id) if known(id) => Some(id),
+            Some(id) => return Err(missing(id)),
+            None => history.iter().map(|s| s.id).find(|&id| id < to),
+        };
+        let versions_of = |tools: Vec<SnapshotTool>| -> HashMap<ToolId, String> {
+            tools.into_iter().map(|t| (t.tool_id, t.versions)).collect()
+        };
+        let new = versions_of(self.store.snapshot_tools(stack.id, to).await?);
+        let old = match from {
+            Some(f) => versions_of(self.store.snapshot_tools(stack.id, f).await?),
+            None => HashMap::new(),
+        };
+        let link = |id| self.tool_by_id(id).map(NameLink::of);
+        let by_name = |v: &mut Vec<NameLink>| v.sort_by_key(|a| a.name.to_lowercase());
+        let mut added: Vec<NameLink> =
+            new.keys().filter(|id| !old.contains_key(id)).filter_map(|&id| link(id)).collect();
+        let mut removed: Vec<NameLink> =
+            old.keys().filter(|id| !new.contains_key(id)).filter_map(|&id| link(id)).collect();
+        by_name(&mut added);
+        by_name(&mut removed);
+        let versions = |s: &str| -> Vec<String> {
+            s.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect()
+        };
+        let mut changed: Vec<VersionChange> = new
+            .iter()
+            .filter_map(|(id, v)| {
+                let before = old.get(id)?;
+                if before == v {
+                    return None;
+                }
+                let t = link(*id)?;
+                Some(VersionChange { slug: t.slug, name: t.name, from: versions(before), to: versions(v) })
+            })
+            .collect();
+        changed.sort_by_key(|a| a.name.to_lowercase());
+        Ok(StackDiff { owner: owner.to_owned(), stack: slug.to_owned(), from, to, added, removed, changed })
+    }
+}
