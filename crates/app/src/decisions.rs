@@ -130,12 +130,11 @@ impl App {
     pub async fn post_decision(
         &self,
         user: &User,
-        kind: &str,
+        kind: DecisionKind,
         body: &str,
         tools: &[String],
         organisation: Option<&str>,
     ) -> Result<DecisionId> {
-        let kind = parse_kind(kind)?;
         let body = markdown_text(body, "a decision", MAX_BODY)?;
         let tools = self.tagged_tools(tools)?;
         let org_id = match organisation.map(str::trim).filter(|o| !o.is_empty()) {

@@ -37,7 +37,7 @@ use stackdex_store::{Store, StoreError};
 
 pub use cache::{CacheKey, Format, Shown};
 pub use stackdex_store::{
-    CommentId, DecisionId, DecisionKind, OrganisationId, ReasonId, ReasonKind, Role, SnapshotId, StackId, Tag,
+    CommentId, DecisionId, DecisionKind, EventId, OrganisationId, ReasonId, ReasonKind, Role, SnapshotId, StackId, Tag,
     TargetKind, TokenId, ToolId, User, UserId,
 };
 
@@ -60,6 +60,9 @@ pub enum AppError {
     /// The request clashes with what exists (a taken name, a near-duplicate reason).
     #[error("{0}")]
     Conflict(String),
+    /// A request body over the limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// Too many requests of one kind; try again after `retry_after` seconds.
     #[error("{message}")]
     RateLimited { message: String, retry_after: u64 },
@@ -73,7 +76,8 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub(crate) fn not_found(what: impl Into<String>) -> AppError {
+    /// A 404 without suggestions.
+    pub fn not_found(what: impl Into<String>) -> AppError {
         AppError::NotFound { what: what.into(), suggestions: Vec::new() }
     }
 }

@@ -1,7 +1,7 @@
 //! Organisations: creating one, its page (members and stacks), and who may change its members.
 
 use serde::Serialize;
-use stackdex_store::{Organisation, Role, StoreError, User};
+use stackdex_store::{Organisation, Role, StoreError, Target, User};
 use utoipa::ToSchema;
 
 use crate::accounts::Username;
@@ -23,6 +23,9 @@ pub struct OrganisationPage {
     pub name: String,
     pub members: Vec<MemberView>,
     pub stacks: Vec<StackEntry>,
+    /// How many follow it (shown on the page; its JSON twin does not carry it).
+    #[serde(skip)]
+    pub followers: i64,
 }
 
 impl OrganisationPage {
@@ -105,7 +108,8 @@ impl App {
             .map(|m| MemberView { username: m.user.username, display_name: m.user.display_name, role: m.role })
             .collect();
         let stacks = self.stacks_of(&org.slug).await?;
-        Ok(OrganisationPage { slug: org.slug, name: org.name, members, stacks })
+        let followers = self.store.followers(Target::organisation(org.id)).await?;
+        Ok(OrganisationPage { slug: org.slug, name: org.name, members, stacks, followers })
     }
 
     /// The organisations a user may post a decision for (those they belong to).

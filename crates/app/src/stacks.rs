@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 use stackdex_catalog::Tool;
 use stackdex_store::{
-    NewSnapshot, OwnerKind, SnapshotId, SnapshotSource, SnapshotTool, StackKind, StackRef, StackSummary, ToolId, User,
+    NewSnapshot, OwnerKind, SnapshotId, SnapshotSource, SnapshotTool, StackKind, StackRef, StackSummary, Target,
+    ToolId, User,
 };
 use utoipa::ToSchema;
 
@@ -24,6 +25,16 @@ pub struct StackPage {
     pub updated_at: i64,
     pub layers: Vec<LayerGroup>,
     pub snapshots: Vec<SnapshotView>,
+    /// How many follow it (shown on the page; its JSON twin does not carry it).
+    #[serde(skip)]
+    pub followers: i64,
+}
+
+impl StackPage {
+    /// `owner/slug`, as follows name a stack.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.owner, self.slug)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -98,6 +109,13 @@ pub struct StackDiff {
     pub added: Vec<NameLink>,
     pub removed: Vec<NameLink>,
     pub changed: Vec<VersionChange>,
+}
+
+/// The diff page: the difference, and the stack's history to pick snapshots from.
+#[derive(Debug, Clone)]
+pub struct DiffPage {
+    pub diff: StackDiff,
+    pub stack: StackPage,
 }
 
 /// What `stackdex push` sends: the scanner's JSON report (see docs/scan.md); only the tools
@@ -188,6 +206,7 @@ impl App {
             .into_iter()
             .map(|s| SnapshotView { id: s.id, source: s.source, created_at: s.created_at, tools: s.tools })
             .collect();
+        let followers = self.store.followers(Target::stack(stack.id)).await?;
         Ok(StackPage {
             owner: stack.stack.owner,
             slug: stack.stack.slug,
@@ -196,6 +215,7 @@ impl App {
             updated_at: stack.updated_at,
             layers: groups,
             snapshots,
+            followers,
         })
     }
 
@@ -364,6 +384,23 @@ impl App {
             created_at: stackdex_store::now(),
         };
         Ok(self.store.push_snapshots(&[snapshot]).await?[0])
+    }
+
+    /// A stack as its edit form shows it, to a user who may change it.
+    pub async fn stack_for_editing(&self, user: &User, owner: &str, slug: &str) -> Result<StackPage> {
+        self.stack_owner_for(user, owner, slug).await?;
+        self.stack_page(owner, slug).await
+    }
+
+    /// The diff page of a stack.
+    pub async fn stack_diff_page(
+        &self,
+        owner: &str,
+        slug: &str,
+        from: Option<SnapshotId>,
+        to: Option<SnapshotId>,
+    ) -> Result<DiffPage> {
+        Ok(DiffPage { diff: self.stack_diff(owner, slug, from, to).await?, stack: self.stack_page(owner, slug).await? })
     }
 
     /// What changed between two snapshots of a stack; by default the latest and the one

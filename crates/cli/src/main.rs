@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use stackdex_app::App;
-use stackdex_store::Store;
+use stackdex_app::rate_limits::RateLimits;
+use stackdex_app::stacks::{PushReport, PushSource, PushTool, valid_handle};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
@@ -174,7 +175,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(_) => unreachable!("handled before the runtime starts"),
         Command::Serve { addr, db, demo, demo_scale, rate_limit, trust_proxy } => {
-            let limits = stackdex_app::sessions::RateLimits::parse(rate_limit.as_deref())
+            let limits = RateLimits::parse(rate_limit.as_deref())
                 .map_err(|e| anyhow::anyhow!("--rate-limit / STACKDEX_RATE_LIMIT: {e}"))?;
             serve(&addr, &db, demo, demo_scale, (limits, trust_proxy)).await
         }
@@ -183,16 +184,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 AdminAction::Grant { user, db } => (user, true, db),
                 AdminAction::Revoke { user, db } => (user, false, db),
             };
-            let store = open_store(db).await?;
-            if !store.set_admin(user, admin).await? {
-                anyhow::bail!("there is no user {user:?}");
+            let app = open_app(db).await?;
+            match app.set_admin(user, admin).await {
+                Err(stackdex_app::AppError::NotFound { .. }) => anyhow::bail!("there is no user {user:?}"),
+                other => other?,
             }
             println!("{user} {} an administrator", if admin { "is now" } else { "is no longer" });
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { db } => {
-            let store = open_store(&db).await?;
-            println!("database at schema version {}", store.schema_version().await?);
+            let app = open_app(&db).await?;
+            println!("database at schema version {}", app.schema_version().await?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Push { path, server, stack, token } => {
@@ -204,8 +206,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Login { server, username, password_stdin } => login::login(&server, &username, password_stdin).await,
         Command::Import { file, stack, db } => import_stack_file(&file, stack.as_deref(), &db).await,
         Command::ImportGithub { db, file, live, api_url, token } => {
-            let store = open_store(&db).await?;
-            let app = App::open(store).await?;
+            let app = open_app(&db).await?;
             let responses = match (file, live) {
                 (Some(path), _) => {
                     let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
@@ -226,10 +227,9 @@ async fn serve(
     db: &DbArgs,
     demo: bool,
     demo_scale: u32,
-    (limits, trust_proxy): (stackdex_app::sessions::RateLimits, bool),
+    (limits, trust_proxy): (RateLimits, bool),
 ) -> anyhow::Result<ExitCode> {
-    let store = open_store(db).await?;
-    let app = App::open(store).await?;
+    let app = open_app(db).await?;
     app.set_rate_limits(limits);
     app.trust_proxy(trust_proxy);
     if demo {
@@ -296,42 +296,35 @@ async fn import_stack_file(path: &std::path::Path, stack: Option<&str>, db: &DbA
     let Some((owner, name)) = target.split_once('/').filter(|(o, n)| valid_handle(o) && valid_handle(n)) else {
         anyhow::bail!("the stack must be OWNER/NAME (letters, digits, '-', '_', '.'), not {target:?}; give --stack");
     };
-    let app = App::open(open_store(db).await?).await?;
-    let imported = stackdex_scan::techstack::import(app.catalog, &file);
-    let mut tools: Vec<stackdex_store::SnapshotTool> = Vec::new();
-    for tool in &imported.tools {
-        let Some(id) = tool.slug.as_deref().and_then(|s| app.tool_id(s)) else { continue };
-        if tools.iter().any(|t| t.tool_id == id) {
-            continue;
-        }
-        tools.push(stackdex_store::SnapshotTool {
-            tool_id: id,
-            versions: tool.version.clone().unwrap_or_default(),
-            sources: tool.detection_source.clone().unwrap_or_default(),
-        });
-    }
-    let unmatched: Vec<&str> = imported.unmatched().map(|t| t.name.as_str()).collect();
-    let snapshot = stackdex_store::NewSnapshot {
-        stack: stackdex_store::StackRef::repository(owner, name),
-        author_id: None,
-        source: "import".into(),
-        tools,
-        created_at: chrono::Utc::now().timestamp(),
+    let imported = stackdex_scan::techstack::import(stackdex_catalog::Catalog::builtin(), &file);
+    // The file's tools the catalog knows, as a report like a scan's.
+    let report = PushReport {
+        tools: imported
+            .tools
+            .iter()
+            .filter_map(|t| {
+                Some(PushTool {
+                    slug: t.slug.clone()?,
+                    versions: t.version.iter().cloned().collect(),
+                    sources: t.detection_source.iter().map(|file| PushSource { file: file.clone() }).collect(),
+                })
+            })
+            .collect(),
     };
-    let count = snapshot.tools.len();
-    app.store.push_snapshots(&[snapshot]).await?;
+    let app = open_app(db).await?;
+    app.import_stack_file(owner, name, &report).await?;
+    let count = app.stack_page(owner, name).await?.layers.iter().map(|l| l.tools.len()).sum::<usize>();
     println!("imported {count} tools into {owner}/{name}");
+    let unmatched: Vec<&str> = imported.unmatched().map(|t| t.name.as_str()).collect();
     if !unmatched.is_empty() {
         eprintln!("{} tools are not in the catalog and were left out: {}", unmatched.len(), unmatched.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-use stackdex_app::accounts::valid_handle;
-
-/// Connects to the configured database (a SQLite file in the data folder by default) and
-/// migrates it.
-async fn open_store(db: &DbArgs) -> anyhow::Result<Store> {
+/// Opens the application on the configured database (a SQLite file in the data folder by
+/// default), created and migrated when needed.
+async fn open_app(db: &DbArgs) -> anyhow::Result<std::sync::Arc<App>> {
     let url = match &db.database_url {
         Some(url) => url.clone(),
         None => {
@@ -340,9 +333,7 @@ async fn open_store(db: &DbArgs) -> anyhow::Result<Store> {
             format!("sqlite://{}", dir.join("stackdex.db").display())
         }
     };
-    let store = Store::connect(&url).await.with_context(|| format!("opening database {}", redact(&url)))?;
-    store.migrate().await.context("migrating the database")?;
-    Ok(store)
+    App::connect(&url).await.with_context(|| format!("opening database {}", redact(&url)))
 }
 
 fn data_dir() -> PathBuf {
@@ -377,8 +368,7 @@ async fn fetch_live(
     let client =
         reqwest::Client::builder().user_agent("stackdex").timeout(std::time::Duration::from_secs(20)).build()?;
     let mut out = Vec::new();
-    for tool in app.catalog.tools() {
-        let Some(repo) = tool.github_repo() else { continue };
+    for repo in app.github_repositories() {
         let mut request = client.get(format!("{}/repos/{repo}", api_url.trim_end_matches('/')));
         if let Some(token) = token {
             request = request.bearer_auth(token);

@@ -19,7 +19,7 @@ use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{Value, json};
 use stackdex_app::App;
 use stackdex_store::testing::{fresh, fresh_stores};
-use stackdex_store::{Backend, NewUser, ReasonKind, Store, User};
+use stackdex_store::{Backend, NewUser, ReasonId, ReasonKind, Store, User};
 
 // ---------------------------------------------------------------- helpers
 
@@ -175,8 +175,8 @@ async fn served_counts_when_equal(
 
 /// Kept counters (per reason, per tool) equal a full recount.
 async fn assert_counters_match_recount(store: &Store, backend: Backend) {
-    for (id, kept, counted) in store.recount_reason_votes().await.unwrap() {
-        assert_eq!(kept, counted, "{backend:?}: reason {id}: kept counter against recount");
+    for r in store.recount_reason_votes().await.unwrap() {
+        assert_eq!(r.kept, r.counted, "{backend:?}: reason {}: kept counter against recount", r.reason);
     }
     let mut kept = store.all_tool_stats().await.unwrap();
     let mut recount = store.recount_tool_stats().await.unwrap();
@@ -221,7 +221,7 @@ fn two_hundred_clients_casting_and_retracting_votes_end_with_exact_counts() {
                 ("rust", ReasonKind::Con, "Long compile times on small machines"),
                 ("postgresql", ReasonKind::Pro, "Transactional schema changes"),
             ] {
-                reasons.insert(app.add_reason(author, slug, kind, text).await.unwrap(), slug);
+                reasons.insert(app.add_reason(author, slug, kind, text).await.unwrap().get(), slug);
             }
             let ids: Vec<i64> = reasons.keys().copied().collect();
             let server = Server::start(&db.url, "off");
@@ -273,7 +273,7 @@ fn two_hundred_clients_casting_and_retracting_votes_end_with_exact_counts() {
                 for (reason, on) in state {
                     if on {
                         *expected.get_mut(&reason).unwrap() += 1;
-                        voted.insert((reason, user));
+                        voted.insert((reason, user.get()));
                     }
                 }
             }
@@ -285,15 +285,16 @@ fn two_hundred_clients_casting_and_retracting_votes_end_with_exact_counts() {
 
             // Stored counters = the clients' final states = a full recount; no duplicate row.
             for (&id, &want) in &expected {
-                let reason = db.store.reason(id).await.unwrap().unwrap();
+                let reason = db.store.reason(ReasonId(id)).await.unwrap().unwrap();
                 assert_eq!(reason.votes, want, "{backend:?}: stored counter of reason {id}");
             }
             assert_counters_match_recount(&db.store, backend).await;
             let (rows, duplicates) = vote_rows(&db.url).await;
             assert_eq!(duplicates, 0, "{backend:?}: duplicate (reason, user) votes");
             assert_eq!(rows, voted, "{backend:?}: vote rows against the clients' final states");
+            let tool_ids = db.store.sync_tools(&[]).await.unwrap();
             for slug in ["django", "rust", "postgresql"] {
-                let tool = app.tool_id(slug).unwrap();
+                let tool = tool_ids[slug];
                 let want: i64 = reasons.iter().filter(|(_, s)| **s == slug).map(|(id, _)| expected[id]).sum();
                 assert_eq!(db.store.tool_stats(tool).await.unwrap().votes, want, "{backend:?}: votes of {slug}");
             }
@@ -315,9 +316,13 @@ fn two_servers_on_one_postgresql_database_serve_the_same_counts_and_share_rate_l
         let db = fresh(Backend::Postgres).await;
         let app = App::open(db.store.clone()).await.unwrap();
         let clients = members(&app, &db.store, "pair", 6).await;
-        let r1 =
-            app.add_reason(&clients[0].user, "django", ReasonKind::Pro, "Mature ORM and migrations").await.unwrap();
-        let r2 = app.add_reason(&clients[0].user, "django", ReasonKind::Con, "Monolithic by design").await.unwrap();
+        let r1 = app
+            .add_reason(&clients[0].user, "django", ReasonKind::Pro, "Mature ORM and migrations")
+            .await
+            .unwrap()
+            .get();
+        let r2 =
+            app.add_reason(&clients[0].user, "django", ReasonKind::Con, "Monolithic by design").await.unwrap().get();
         let reasons = HashMap::from([(r1, "django"), (r2, "django")]);
         let a = Server::start(&db.url, "signup=3/3600");
         let b = Server::start(&db.url, "signup=3/3600");
@@ -397,7 +402,7 @@ fn kill_9_during_a_write_load_loses_no_acknowledged_write() {
             let mut base = Vec::new();
             for (i, slug) in SLUGS.iter().enumerate() {
                 let text = format!("Seed reason number {i} for {slug}");
-                base.push(app.add_reason(&clients[0].user, slug, ReasonKind::Pro, &text).await.unwrap());
+                base.push(app.add_reason(&clients[0].user, slug, ReasonKind::Pro, &text).await.unwrap().get());
             }
             let mut server = Server::start(&db.url, "off");
             let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
@@ -448,7 +453,7 @@ fn kill_9_during_a_write_load_loses_no_acknowledged_write() {
                             }
                             let reason = candidates[rng.below(candidates.len())];
                             voted.insert(reason);
-                            let pair = (reason, member.user.id);
+                            let pair = (reason, member.user.id.get());
                             ledger.lock().unwrap().votes_sent.insert(pair);
                             match vote(&http, &url, &member.token, reason, true).await {
                                 Ok(204) => {
@@ -521,7 +526,7 @@ fn kill_9_during_a_write_load_loses_no_acknowledged_write() {
             // The restarted server takes writes.
             let fresh_reason = ledger.reasons[0].1;
             let last = &clients[19];
-            if !rows.contains(&(fresh_reason, last.user.id)) {
+            if !rows.contains(&(fresh_reason, last.user.id.get())) {
                 assert_eq!(vote(&http, &server.url, &last.token, fresh_reason, true).await.unwrap(), 204);
             }
             eprintln!(
@@ -549,10 +554,13 @@ fn a_write_committed_after_a_later_change_still_reaches_the_cache() {
         let db = fresh(Backend::Postgres).await;
         let app = App::open(db.store.clone()).await.unwrap();
         let clients = members(&app, &db.store, "late", 2).await;
-        let r1 =
-            app.add_reason(&clients[0].user, "django", ReasonKind::Pro, "Admin site out of the box").await.unwrap();
-        let r2 = app.add_reason(&clients[0].user, "rust", ReasonKind::Pro, "Fearless concurrency").await.unwrap();
-        let rust = app.tool_id("rust").unwrap();
+        let r1 = app
+            .add_reason(&clients[0].user, "django", ReasonKind::Pro, "Admin site out of the box")
+            .await
+            .unwrap()
+            .get();
+        let r2 = app.add_reason(&clients[0].user, "rust", ReasonKind::Pro, "Fearless concurrency").await.unwrap().get();
+        let rust = db.store.sync_tools(&[]).await.unwrap()["rust"];
         let server = Server::start(&db.url, "off");
         let http = reqwest::Client::new();
         let timeout = Duration::from_secs(3);
@@ -594,7 +602,7 @@ fn a_write_committed_after_a_later_change_still_reaches_the_cache() {
         // Then the slow write commits.
         slow.commit().await.unwrap();
         assert_counters_match_recount(&db.store, db.backend).await;
-        assert_eq!(db.store.reason(r2).await.unwrap().unwrap().votes, 1);
+        assert_eq!(db.store.reason(ReasonId(r2)).await.unwrap().unwrap().votes, 1);
         let rust_after = HashMap::from([(r2, 1)]);
         // A server started now serves it...
         let other = Server::start(&db.url, "off");

@@ -21,7 +21,7 @@ async fn world(t: &TestApp) -> World {
         let body = format!(r#"{{"username": "{user}", "password": "correct horse"}}"#);
         assert_eq!(t.send("POST", "/api/v1/users", Some(&body), None).await.status, StatusCode::CREATED);
     }
-    assert!(t.app.store.set_admin("root", true).await.unwrap());
+    assert!(t.db.store.set_admin("root", true).await.unwrap());
     let olga = t.token("olga", "correct horse").await;
     let r = t.send("POST", "/api/v1/organisations", Some(r#"{"slug": "acme", "name": "Acme"}"#), Some(&olga)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -70,11 +70,8 @@ async fn every_write_endpoint_against_every_caller() {
 
             let r = t.send("PUT", "/api/v1/organisations/acme/members/zed", Some(r#"{"role": "member"}"#), tok).await;
             cell("add a member", r.status, owners_only(S::NO_CONTENT, false), &r.body);
-            t.app
-                .store
-                .add_members(t.app.find_organisation("acme").await.unwrap().id, &[(zed(&t).await, "member")])
-                .await
-                .unwrap();
+            let acme = t.db.store.organisation("acme").await.unwrap().unwrap();
+            t.db.store.add_members(acme.id, &[(zed(&t).await, stackdex_store::Role::Member)]).await.unwrap();
             let r = t.send("DELETE", "/api/v1/organisations/acme/members/zed", None, tok).await;
             cell("remove a member", r.status, owners_only(S::NO_CONTENT, false), &r.body);
 
@@ -162,8 +159,8 @@ async fn every_write_endpoint_against_every_caller() {
     }
 }
 
-async fn zed(t: &TestApp) -> i64 {
-    t.app.store.user_by_name("zed").await.unwrap().unwrap().id
+async fn zed(t: &TestApp) -> stackdex_store::UserId {
+    t.db.store.user_by_name("zed").await.unwrap().unwrap().id
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

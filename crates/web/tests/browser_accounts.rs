@@ -181,7 +181,7 @@ async fn settings_page_creates_and_revokes_tokens() {
         let list = t.browse("GET", "/settings", Some(&ann), &[], None).await;
         assert!(list.body.contains(&format!("{}…", &token[..10])) && !list.body.contains(&token));
         // ...and once revoked it opens nothing.
-        let id = t.app.tokens(&t.app.store.user_by_name("ann").await.unwrap().unwrap()).await.unwrap()[0].id;
+        let id = t.app.tokens(&t.db.store.user_by_name("ann").await.unwrap().unwrap()).await.unwrap()[0].id;
         let r = t.browse("POST", &format!("/settings/tokens/{id}/revoke"), Some(&ann), &[("csrf", &csrf)], None).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert!(t.browse("GET", "/settings", Some(&ann), &[], None).await.body.contains("revoked"));
@@ -199,7 +199,7 @@ async fn settings_page_creates_and_revokes_tokens() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_refuse_with_429_and_keep_what_was_stored() {
     for t in common::apps(false).await {
-        t.app.set_rate_limits(stackdex_app::sessions::RateLimits::parse(Some("signup=2/3600,vote=3/3600")).unwrap());
+        t.app.set_rate_limits(stackdex_app::rate_limits::RateLimits::parse(Some("signup=2/3600,vote=3/3600")).unwrap());
         for name in ["ann", "bob"] {
             let body = format!(r#"{{"username": "{name}", "password": "correct horse"}}"#);
             assert_eq!(t.send("POST", "/api/v1/users", Some(&body), None).await.status, StatusCode::CREATED);
@@ -212,8 +212,8 @@ async fn rate_limits_refuse_with_429_and_keep_what_was_stored() {
         // The browser form shares the limit (same address).
         let r = t.browse("POST", "/signup", None, &[("username", "dan"), ("password", "correct horse")], None).await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-        assert!(t.app.store.user_by_name("cat").await.unwrap().is_none());
-        assert!(t.app.store.user_by_name("ann").await.unwrap().is_some());
+        assert!(t.db.store.user_by_name("cat").await.unwrap().is_none());
+        assert!(t.db.store.user_by_name("ann").await.unwrap().is_some());
 
         // Votes are limited per user: three go through, the fourth is refused, the three stay.
         let token = t.token("ann", "correct horse").await;
@@ -225,7 +225,7 @@ async fn rate_limits_refuse_with_429_and_keep_what_was_stored() {
         let statuses: Vec<StatusCode> = futures_statuses(&t, &ids, &token).await;
         assert_eq!(&statuses[..3], &[StatusCode::NO_CONTENT; 3]);
         assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS);
-        let votes: i64 = t.app.store.recount_reason_votes().await.unwrap().iter().map(|(_, v, _)| v).sum();
+        let votes: i64 = t.db.store.recount_reason_votes().await.unwrap().iter().map(|r| r.kept).sum();
         assert_eq!(votes, 3);
     }
 }
@@ -233,7 +233,7 @@ async fn rate_limits_refuse_with_429_and_keep_what_was_stored() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn limits_per_address_trust_x_forwarded_for_only_behind_a_proxy() {
     for t in common::apps(false).await {
-        t.app.set_rate_limits(stackdex_app::sessions::RateLimits::parse(Some("signup=1/3600")).unwrap());
+        t.app.set_rate_limits(stackdex_app::rate_limits::RateLimits::parse(Some("signup=1/3600")).unwrap());
         // No proxy: the header is the client's own invention and changes nothing.
         assert_eq!(sign_up(&t, "ann", "1.1.1.1").await, StatusCode::SEE_OTHER);
         assert_eq!(sign_up(&t, "bob", "2.2.2.2").await, StatusCode::TOO_MANY_REQUESTS);

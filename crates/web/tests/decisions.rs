@@ -4,6 +4,8 @@
 
 mod common;
 
+use stackdex_store::NewView;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::TestApp;
@@ -57,10 +59,9 @@ async fn decision_json(t: &TestApp, id: i64) -> serde_json::Value {
 }
 
 async fn assert_counters_match_recount(t: &TestApp) {
-    for (id, upvotes, counted_upvotes, comments, counted_comments) in
-        t.app.store.recount_decision_counters().await.unwrap()
-    {
-        assert_eq!((upvotes, comments), (counted_upvotes, counted_comments), "{:?} decision {id}", t.backend());
+    for c in t.db.store.recount_decision_counters().await.unwrap() {
+        let (kept, counted) = ((c.upvotes, c.comments), (c.upvotes_counted, c.comments_counted));
+        assert_eq!(kept, counted, "{:?} decision {}", t.backend(), c.id);
     }
 }
 
@@ -308,7 +309,7 @@ async fn views_count_once_per_visitor_per_hour_and_never_for_bots() {
         // Serving wrote nothing: views wait in memory for the flush.
         assert_eq!(views(decision_json(&t, id).await), 0, "{be:?}");
         t.app.flush_views().await.unwrap();
-        t.app.store.announce_change(&["*"]).await.unwrap();
+        t.db.store.announce_change(&[stackdex_store::Tag::Everything]).await.unwrap();
         assert_eq!(views(decision_json(&t, id).await), 1, "{be:?}: one visitor, one view");
 
         // Another browser on the same address is another visitor; bots never count.
@@ -333,12 +334,13 @@ async fn views_count_once_per_visitor_per_hour_and_never_for_bots() {
         t.get(&format!("/api/v1/decisions/{id}")).await;
         view(&t, "/decisions/999999", FIREFOX, None).await;
         t.app.flush_views().await.unwrap();
-        t.app.store.announce_change(&["*"]).await.unwrap();
+        t.db.store.announce_change(&[stackdex_store::Tag::Everything]).await.unwrap();
         assert_eq!(views(decision_json(&t, id).await), 3, "{be:?}: Safari and dave");
 
         // Across app servers: another server counting the same visitor in the same hour adds
         // nothing; the database key decides.
-        let other = stackdex_app::App::open(t.app.store.clone()).await.unwrap();
+        let other = stackdex_app::App::open(t.db.store.clone()).await.unwrap();
+        let id = stackdex_app::DecisionId(id);
         other.count_decision_view(id, None, "local", FIREFOX);
         assert_eq!(other.flush_decision_views().await.unwrap(), 0, "{be:?}");
         other.count_decision_view(id, None, "10.1.2.3", FIREFOX);
@@ -346,8 +348,9 @@ async fn views_count_once_per_visitor_per_hour_and_never_for_bots() {
 
         // Hours: the same visitor counts again in the next hour, once.
         let hour = stackdex_store::now() / 3600;
-        let store = &t.app.store;
-        let visit = |h: i64| vec![(id, "a:test".to_owned(), h)];
+        let store = &t.db.store;
+        let view_of = |decision, visitor: &str, hour| NewView { decision, visitor: visitor.to_owned(), hour };
+        let visit = |h: i64| vec![view_of(id, "a:test", h)];
         assert_eq!(store.record_decision_views(&visit(hour), hour - 1).await.unwrap(), 1);
         assert_eq!(store.record_decision_views(&visit(hour), hour - 1).await.unwrap(), 0);
         assert_eq!(
@@ -355,10 +358,10 @@ async fn views_count_once_per_visitor_per_hour_and_never_for_bots() {
             1
         );
         // A view of a decision gone meanwhile is dropped without failing the batch.
-        let gone = vec![(999_999, "a:gone".to_owned(), hour), (id, "a:other".to_owned(), hour)];
+        let gone = vec![view_of(stackdex_app::DecisionId(999_999), "a:gone", hour), view_of(id, "a:other", hour)];
         assert_eq!(store.record_decision_views(&gone, hour - 1).await.unwrap(), 1);
-        t.app.store.announce_change(&["*"]).await.unwrap();
-        assert_eq!(views(decision_json(&t, id).await), 7, "{be:?}");
+        t.db.store.announce_change(&[stackdex_store::Tag::Everything]).await.unwrap();
+        assert_eq!(views(decision_json(&t, id.get()).await), 7, "{be:?}");
     }
 }
 

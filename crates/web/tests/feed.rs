@@ -62,13 +62,13 @@ async fn follow(t: &TestApp, token: &str, method: &str, path: &str) -> Value {
 }
 
 async fn assert_followers_match_recount(t: &TestApp) {
-    let mut kept = t.app.store.all_tool_stats().await.unwrap();
-    let mut counted = t.app.store.recount_tool_stats().await.unwrap();
+    let mut kept = t.db.store.all_tool_stats().await.unwrap();
+    let mut counted = t.db.store.recount_tool_stats().await.unwrap();
     kept.sort_by_key(|s| s.tool_id);
     counted.sort_by_key(|s| s.tool_id);
     assert_eq!(kept, counted, "{:?} tool counters", t.backend());
-    for (target, kept, counted) in t.app.store.recount_followers().await.unwrap() {
-        assert_eq!(kept, counted, "{:?} {target:?}", t.backend());
+    for c in t.db.store.recount_followers().await.unwrap() {
+        assert_eq!(c.kept, c.counted, "{:?} {:?}", t.backend(), c.target);
     }
 }
 
@@ -94,7 +94,10 @@ async fn follows_of_tools_stacks_and_organisations() {
             assert_eq!(follow(&t, &ann, "DELETE", path).await["followers"], 1);
             assert_eq!(follow(&t, &ann, "GET", path).await["following"], false);
         }
-        for (kind, key) in [("tool", "django"), ("stack", "ann/api"), ("organisation", "acme")] {
+        use stackdex_app::TargetKind;
+        for (kind, key) in
+            [(TargetKind::Tool, "django"), (TargetKind::Stack, "ann/api"), (TargetKind::Organisation, "acme")]
+        {
             assert_eq!(t.app.followers_of(kind, key).await.unwrap(), 1, "{be:?} {kind}");
         }
         let state = follow(&t, &bob, "GET", "stack/ann/api").await;

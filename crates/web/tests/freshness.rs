@@ -3,13 +3,14 @@
 
 mod common;
 
-use stackdex_store::{NewSnapshot, NewUser, ReasonKind, SnapshotTool, StackRef};
+use stackdex_app::{CacheKey, Format};
+use stackdex_store::{NewReason, NewSnapshot, NewUser, ReasonKind, SnapshotSource, SnapshotTool, StackRef};
 
 #[tokio::test]
 async fn writes_show_on_cached_pages() {
     for t in common::apps(false).await {
-        let store = &t.app.store;
-        let django = t.app.tool_id("django").unwrap();
+        let store = &t.db.store;
+        let django = store.sync_tools(&[]).await.unwrap()["django"];
         let users = store
             .create_users(&[NewUser {
                 username: "voter".into(),
@@ -21,26 +22,27 @@ async fn writes_show_on_cached_pages() {
             .await
             .unwrap();
         let voter = users["voter"];
-        let reason =
-            store.add_reasons(&[(django, ReasonKind::Pro, "Batteries included".into(), None)]).await.unwrap()[0];
+        let reason = store
+            .add_reasons(&[NewReason {
+                tool: django,
+                kind: ReasonKind::Pro,
+                text: "Batteries included".into(),
+                author: None,
+            }])
+            .await
+            .unwrap()[0];
         t.app.poll_changes().await.unwrap();
         let before = t.get("/api/v1/stackups/django-vs-rust").await.json();
         assert_eq!(before["tools"][0]["pros"][0]["votes"], 0);
-        assert!(!t.app.cache.is_empty(), "the page is cached");
+        assert!(t.app.is_cached(&CacheKey::new(Format::Json, "/stackups/django-vs-rust")), "the page is cached");
 
         store.cast_votes(&[(reason, voter)]).await.unwrap();
         store.follow_tools(&[(voter, django)]).await.unwrap();
         store
             .push_snapshots(&[NewSnapshot {
-                stack: StackRef {
-                    owner: "voter".into(),
-                    owner_kind: "user".into(),
-                    slug: "site".into(),
-                    name: "site".into(),
-                    kind: "repository".into(),
-                },
+                stack: StackRef::repository("voter", "site"),
                 author_id: Some(voter),
-                source: "push".into(),
+                source: SnapshotSource::Push,
                 tools: vec![SnapshotTool { tool_id: django, versions: "5.1".into(), sources: "pyproject.toml".into() }],
                 created_at: 10,
             }])

@@ -26,7 +26,7 @@ pub async fn apps(demo: bool) -> Vec<TestApp> {
     for db in fresh_stores().await {
         let app = App::open(db.store.clone()).await.expect("open app");
         // Rate limits are tested on their own (they would refuse the tests' many sign-ups).
-        app.set_rate_limits(stackdex_app::sessions::RateLimits::off());
+        app.set_rate_limits(stackdex_app::rate_limits::RateLimits::off());
         if demo {
             stackdex_app::demo::build_if_missing(&app, 1, false).await.expect("demo");
             app.poll_changes().await.unwrap();

@@ -1,4 +1,5 @@
-//! Who is asking: browser sessions (an HttpOnly cookie) and their CSRF defences.
+//! Who is asking: browser sessions (an HttpOnly cookie), the pages personalised for them, and
+//! their CSRF defences; where an anonymous visitor is sent to act.
 //!
 //! Pages are cached once for everybody, rendered as an anonymous visitor sees them. For a
 //! request with a live session, [`sessions`] splices the user's part into the cached bytes:
@@ -10,19 +11,20 @@
 //! sent to). The JSON API never reads the cookie: it takes `Authorization: Bearer` only, which
 //! a cross-site page cannot send, so it needs neither check.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::request::Parts;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
 use cookie::Cookie;
-use stackdex_app::sessions::{SESSION_SECONDS, Session};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use stackdex_app::accounts::{SESSION_SECONDS, Session};
 use stackdex_app::{App, AppError};
 use subtle::ConstantTimeEq;
+use url::Url;
 
 /// The name of the session cookie.
 pub(crate) const SESSION_COOKIE: &str = "sdx_session";
@@ -31,26 +33,9 @@ const ACCOUNT_START: &[u8] = b"<!--account-->";
 const ACCOUNT_END: &[u8] = b"<!--/account-->";
 const EMPTY_CSRF: &[u8] = b"name=\"csrf\" value=\"\"";
 
-/// The session of the request, when it has a live one (put there by [`sessions`]).
-pub(crate) struct MaybeSession(pub Option<Session>);
-
-impl<S: Send + Sync> FromRequestParts<S> for MaybeSession {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(MaybeSession(parts.extensions.get::<Session>().cloned()))
-    }
-}
-
+/// The session cookie's value, if the request has one.
 pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
+    CookieJar::from_headers(headers).get(SESSION_COOKIE).map(|c| c.value().to_owned())
 }
 
 /// Middleware: finds the session, hands it to handlers, and personalises HTML answers.
@@ -134,19 +119,61 @@ fn account_menu(session: &Session) -> String {
     )
 }
 
-/// True when the request says it was sent from a page of this site.
+/// True when the request says it was sent from a page of this site: its `Origin` (or, failing
+/// that, its `Referer`) names the host the request was sent to.
 fn same_origin(headers: &HeaderMap) -> bool {
+    let from = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
+    from.and_then(|f| Url::parse(f).ok()).is_some_and(|url| names_host(&url, headers))
+}
+
+/// Whether a URL is on the host the request was sent to (its `Host` header), port included.
+fn names_host(url: &Url, headers: &HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return false };
-    let from = headers
-        .get(header::ORIGIN)
-        .or_else(|| headers.get(header::REFERER))
+    if !matches!(url.scheme(), "http" | "https") {
+        return false;
+    }
+    // The Host header read as the authority of a URL of the same scheme, so that a port left
+    // out on either side is the scheme's own.
+    let Ok(sent_to) = Url::parse(&format!("{}://{host}/", url.scheme())) else { return false };
+    sent_to.host() == url.host() && sent_to.port_or_known_default() == url.port_or_known_default()
+}
+
+/// The page of this site a request came from (its `Referer`), else the home page.
+pub(crate) fn came_from(headers: &HeaderMap) -> String {
+    headers
+        .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let authority = from
-        .strip_prefix("https://")
-        .or_else(|| from.strip_prefix("http://"))
-        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
-    authority.is_some_and(|a| a.eq_ignore_ascii_case(host))
+        .and_then(|r| Url::parse(r).ok())
+        .filter(|url| names_host(url, headers))
+        .map(|url| {
+            let path = match url.query() {
+                Some(q) => format!("{}?{q}", url.path()),
+                None => url.path().to_owned(),
+            };
+            local_path(Some(&path)).to_owned()
+        })
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+/// A redirect target taken from the client: a path on this site, nothing else.
+pub(crate) fn local_path(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() <= 500 => n,
+        _ => "/",
+    }
+}
+
+/// What is escaped in a path or query value of a link: all but unreserved characters and `/`.
+const IN_LINK: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/');
+
+/// Text made safe to put in a link's path or query.
+pub(crate) fn encode(s: &str) -> String {
+    utf8_percent_encode(s, IN_LINK).to_string()
+}
+
+/// Where an anonymous visitor goes to act: the log-in page, then back.
+pub(crate) fn to_login(next: &str) -> Response {
+    Redirect::to(&format!("/login?next={}", encode(next))).into_response()
 }
 
 /// The checks on a form post from a signed-in browser: sent from this site, with the
@@ -179,28 +206,31 @@ pub(crate) fn session_cookie_header(value: &str, headers: &HeaderMap) -> HeaderV
     HeaderValue::from_str(&cookie.to_string()).expect("a cookie of hex digits is a valid header")
 }
 
+/// The header that makes a browser drop its session cookie.
 pub(crate) fn clear_cookie() -> HeaderValue {
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
-        .expect("a valid header")
-}
-
-/// Who a rate limit counts for an anonymous request: the peer's address, or behind a trusted
-/// proxy the client's (see `App::trust_proxy`); "local" when the router is called in-process.
-pub(crate) struct ClientAddress(pub String);
-
-impl FromRequestParts<Arc<App>> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Self::Rejection> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        Ok(ClientAddress(app.client_address(peer, forwarded)))
-    }
+    let mut cookie =
+        Cookie::build((SESSION_COOKIE, "")).path("/").http_only(true).same_site(cookie::SameSite::Lax).build();
+    cookie.make_removal();
+    HeaderValue::from_str(&cookie.to_string()).expect("a valid header")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn came_from_is_a_local_path_of_this_host() {
+        let h = |r: &str| headers(&[("host", "a.test"), ("referer", r)]);
+        assert_eq!(came_from(&h("http://a.test/tools/django?tab=pros")), "/tools/django?tab=pros");
+        assert_eq!(came_from(&h("http://evil.test/tools/django")), "/");
+        assert_eq!(came_from(&headers(&[("host", "a.test")])), "/");
+    }
+
+    #[test]
+    fn links_escape_all_but_unreserved_characters_and_slashes() {
+        assert_eq!(encode("/decisions/new?tools=a b&kind=c"), "/decisions/new%3Ftools%3Da%20b%26kind%3Dc");
+        assert_eq!(encode("ünï"), "%C3%BCn%C3%AF");
+    }
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -213,11 +243,16 @@ mod tests {
     #[test]
     fn origin_must_name_the_host() {
         assert!(same_origin(&headers(&[("host", "a.test:8080"), ("origin", "http://a.test:8080")])));
+        assert!(!same_origin(&headers(&[("host", "a.test:8080"), ("origin", "http://a.test:9090")])));
+        assert!(!same_origin(&headers(&[("host", "a.test"), ("origin", "http://a.test:8080")])));
+        assert!(same_origin(&headers(&[("host", "a.test:443"), ("origin", "https://a.test")])));
         assert!(same_origin(&headers(&[("host", "a.test"), ("referer", "https://a.test/tools/x?y")])));
         assert!(!same_origin(&headers(&[("host", "a.test"), ("origin", "http://evil.test")])));
         assert!(!same_origin(&headers(&[("host", "a.test"), ("origin", "http://a.test.evil.test")])));
         assert!(!same_origin(&headers(&[("host", "a.test"), ("origin", "null")])));
         assert!(!same_origin(&headers(&[("host", "a.test")])));
+        assert!(!same_origin(&headers(&[("host", "a.test"), ("origin", "javascript://a.test")])));
+        assert!(!same_origin(&headers(&[("host", "a.test"), ("referer", "http://a.test@evil.test/")])));
         // Origin wins over a matching Referer.
         assert!(!same_origin(&headers(&[
             ("host", "a.test"),

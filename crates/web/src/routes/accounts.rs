@@ -1,0 +1,238 @@
+//! Accounts: log in, sign up, log out, the settings page with API tokens, user pages; and the
+//! API's accounts and tokens. Every form post answers with a redirect (303) on success, so
+//! reloading a page never posts twice.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
+use serde::{Deserialize, Serialize};
+use stackdex_app::accounts::{Session, UserPage};
+use stackdex_app::{App, AppError, TokenId};
+use utoipa::ToSchema;
+
+use crate::extract::{AnyForm, JsonBody, MaybeSession, Path, Query, SignedIn};
+use crate::openapi::{BadRequest, Conflict, RateLimited, TooLarge, Unauthorized};
+use crate::respond::{Error, Result, created, html, private};
+use crate::session::{check_origin, clear_cookie, local_path, session_cookie, session_cookie_header, to_login};
+
+#[derive(Template)]
+#[template(path = "accounts/login.html")]
+struct LoginHtml<'a> {
+    signup: bool,
+    error: Option<&'a str>,
+    username: &'a str,
+    next: &'a str,
+}
+
+/// A token as the settings page lists it.
+struct TokenRow {
+    id: TokenId,
+    name: String,
+    prefix: String,
+    created: String,
+    revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/settings.html")]
+struct SettingsHtml<'a> {
+    user: &'a stackdex_app::User,
+    csrf: &'a str,
+    tokens: Vec<TokenRow>,
+    new_token: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/user.html")]
+struct UserHtml<'a> {
+    page: &'a UserPage,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NextQuery {
+    next: Option<String>,
+}
+
+pub(crate) async fn login_page(session: MaybeSession, Query(q): Query<NextQuery>) -> Result {
+    credentials_page(session, q, false)
+}
+
+pub(crate) async fn signup_page(session: MaybeSession, Query(q): Query<NextQuery>) -> Result {
+    credentials_page(session, q, true)
+}
+
+/// The log-in or sign-up form; a signed-in visitor goes on to `next`.
+fn credentials_page(MaybeSession(session): MaybeSession, q: NextQuery, signup: bool) -> Result {
+    let next = local_path(q.next.as_deref());
+    if session.is_some() {
+        return Ok(Redirect::to(next).into_response());
+    }
+    html(StatusCode::OK, LoginHtml { signup, error: None, username: "", next })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Credentials {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub(crate) async fn log_in(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    AnyForm(form): AnyForm<Credentials>,
+) -> Result {
+    credentials_post(&app, &headers, form, false).await
+}
+
+pub(crate) async fn sign_up(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    AnyForm(form): AnyForm<Credentials>,
+) -> Result {
+    credentials_post(&app, &headers, form, true).await
+}
+
+/// Log in or sign up: on success a new session and a redirect to `next`; on failure the form
+/// again, with what went wrong and the username kept.
+async fn credentials_post(app: &App, headers: &HeaderMap, form: Credentials, signup: bool) -> Result {
+    check_origin(headers)?;
+    let next = local_path(form.next.as_deref()).to_owned();
+    let opened = if signup {
+        match app.sign_up(&form.username, &form.password).await {
+            Ok(user) => app.session_for(user).await,
+            Err(e) => Err(e),
+        }
+    } else {
+        app.open_session(&form.username, &form.password).await
+    };
+    let status = match opened {
+        Ok((secret, _)) => {
+            let mut response = Redirect::to(&next).into_response();
+            response.headers_mut().insert(header::SET_COOKIE, session_cookie_header(&secret, headers));
+            return Ok(response);
+        }
+        Err(AppError::Conflict(message)) => (StatusCode::CONFLICT, message),
+        Err(AppError::Unauthorized(message)) => (StatusCode::UNAUTHORIZED, message),
+        Err(AppError::BadRequest(message)) => (StatusCode::BAD_REQUEST, message),
+        Err(e) => return Err(Error(e)),
+    };
+    let username: String = form.username.chars().take(32).collect();
+    html(status.0, LoginHtml { signup, error: Some(&status.1), username: &username, next: &next })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NoFields {}
+
+pub(crate) async fn log_out(State(app): State<Arc<App>>, headers: HeaderMap, _: SignedIn<NoFields>) -> Result {
+    if let Some(cookie) = session_cookie(&headers) {
+        app.close_session(&cookie).await?;
+    }
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().insert(header::SET_COOKIE, clear_cookie());
+    Ok(response)
+}
+
+pub(crate) async fn settings(State(app): State<Arc<App>>, MaybeSession(session): MaybeSession) -> Result {
+    let Some(session) = session else { return Ok(to_login("/settings")) };
+    settings_page(&app, &session, None).await
+}
+
+async fn settings_page(app: &App, session: &Session, new_token: Option<String>) -> Result {
+    let tokens = app
+        .tokens(&session.user)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created: stackdex_app::format::date(t.created_at),
+            revoked: t.revoked_at.is_some(),
+        })
+        .collect();
+    let status = if new_token.is_some() { StatusCode::CREATED } else { StatusCode::OK };
+    Ok(private(html(status, SettingsHtml { user: &session.user, csrf: &session.csrf, tokens, new_token })?))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Creates a token and shows it once, on the page this post answers (not after a redirect:
+/// the token must not be kept anywhere it could be shown again).
+pub(crate) async fn create_token_form(
+    State(app): State<Arc<App>>,
+    SignedIn(session, form): SignedIn<TokenForm>,
+) -> Result {
+    let token = app.create_token(&session.user, &form.name).await?;
+    let mut response = settings_page(&app, &session, Some(token)).await?;
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+pub(crate) async fn revoke_token_form(
+    State(app): State<Arc<App>>,
+    Path(id): Path<TokenId>,
+    SignedIn(session, _): SignedIn<NoFields>,
+) -> Result {
+    app.revoke_token(&session.user, id).await?;
+    Ok(Redirect::to("/settings#tokens").into_response())
+}
+
+pub(crate) async fn user_page(State(app): State<Arc<App>>, Path(username): Path<String>) -> Result {
+    html(StatusCode::OK, UserHtml { page: &app.user_page(&username).await? })
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SignUp {
+    /// 3 to 32 of a-z, 0-9, '-' and '_'.
+    username: String,
+    /// 8 to 200 characters.
+    password: String,
+}
+
+/// A new account.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct NewAccount {
+    id: i64,
+    username: String,
+}
+
+/// Create an account.
+#[utoipa::path(post, path = "/api/v1/users", request_body = SignUp,
+    responses((status = 201, body = NewAccount), BadRequest, Conflict, TooLarge, RateLimited))]
+pub(crate) async fn api_sign_up(State(app): State<Arc<App>>, JsonBody(input): JsonBody<SignUp>) -> Result {
+    let user = app.sign_up(&input.username, &input.password).await?;
+    Ok(created(NewAccount { id: user.id.get(), username: user.username }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewToken {
+    username: String,
+    password: String,
+    /// 1 to 64 characters, to tell tokens apart.
+    name: String,
+}
+
+/// A token, shown this once.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TokenCreated {
+    token: String,
+}
+
+/// Create an API token from a username and password; the token is shown once.
+#[utoipa::path(post, path = "/api/v1/tokens", request_body = NewToken,
+    responses((status = 201, body = TokenCreated), BadRequest, Unauthorized, TooLarge, RateLimited))]
+pub(crate) async fn api_create_token(State(app): State<Arc<App>>, JsonBody(input): JsonBody<NewToken>) -> Result {
+    let user = app.log_in(&input.username, &input.password).await?;
+    let token = app.create_token(&user, &input.name).await?;
+    Ok(created(TokenCreated { token }))
+}

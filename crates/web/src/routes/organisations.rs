@@ -1,0 +1,168 @@
+//! Organisations: creating one, its page (members and stacks), changing its members; from the
+//! browser and from the JSON API.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde::{Deserialize, Serialize};
+use stackdex_app::organisations::{OrganisationPage, parse_role};
+use stackdex_app::{App, Role};
+use utoipa::ToSchema;
+
+use crate::extract::{Bearer, JsonBody, MaybeSession, Path, SignedIn};
+use crate::openapi::{BadRequest, Conflict, Forbidden, NoContent, NotFound, RateLimited, TooLarge, Unauthorized};
+use crate::respond::{Result, created, html, private};
+use crate::session::{encode, to_login};
+
+#[derive(Template)]
+#[template(path = "organisations/organisation.html")]
+struct OrganisationHtml<'a> {
+    page: &'a OrganisationPage,
+    /// The viewer may change members.
+    owner: bool,
+    csrf: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "organisations/new.html")]
+struct NewOrganisationHtml<'a> {
+    csrf: &'a str,
+}
+
+/// `/organisations/{slug}/members/{username}`.
+#[derive(Deserialize)]
+pub(crate) struct MemberAddress {
+    slug: String,
+    username: String,
+}
+
+pub(crate) async fn new_page(MaybeSession(session): MaybeSession) -> Result {
+    let Some(session) = session else { return Ok(to_login("/organisations/new")) };
+    Ok(private(html(StatusCode::OK, NewOrganisationHtml { csrf: &session.csrf })?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewOrganisation {
+    /// 3 to 32 of a-z, 0-9, '-' and '_'; shares the namespace of usernames.
+    slug: String,
+    name: String,
+}
+
+pub(crate) async fn create_form(
+    State(app): State<Arc<App>>,
+    SignedIn(session, form): SignedIn<NewOrganisation>,
+) -> Result {
+    let org = app.create_organisation(&session.user, &form.slug, &form.name).await?;
+    Ok(Redirect::to(&format!("/organisations/{}", org.slug)).into_response())
+}
+
+pub(crate) async fn page(
+    State(app): State<Arc<App>>,
+    MaybeSession(session): MaybeSession,
+    Path(slug): Path<String>,
+) -> Result {
+    let page = app.organisation_page(&slug).await?;
+    let owner = session.as_ref().is_some_and(|s| page.managed_by(&s.user));
+    let csrf = session.as_ref().map(|s| s.csrf.as_str()).unwrap_or("");
+    html(StatusCode::OK, OrganisationHtml { page: &page, owner, csrf })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct MemberForm {
+    username: String,
+    /// `owner` or `member` (when left empty).
+    #[serde(default)]
+    role: String,
+}
+
+pub(crate) async fn add_member_form(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    SignedIn(session, form): SignedIn<MemberForm>,
+) -> Result {
+    let role = if form.role.is_empty() { Role::Member } else { parse_role(&form.role)? };
+    app.set_member(&session.user, &slug, form.username.trim(), role).await?;
+    Ok(Redirect::to(&format!("/organisations/{}", encode(&slug))).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NoFields {}
+
+pub(crate) async fn remove_member_form(
+    State(app): State<Arc<App>>,
+    Path(at): Path<MemberAddress>,
+    SignedIn(session, _): SignedIn<NoFields>,
+) -> Result {
+    app.remove_member(&session.user, &at.slug, &at.username).await?;
+    Ok(Redirect::to(&format!("/organisations/{}", encode(&at.slug))).into_response())
+}
+
+/// Where a new organisation is.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CreatedOrganisation {
+    slug: String,
+    url: String,
+}
+
+/// Create an organisation; the caller becomes its owner.
+#[utoipa::path(post, path = "/api/v1/organisations", request_body = NewOrganisation,
+    responses((status = 201, body = CreatedOrganisation), BadRequest, Unauthorized,
+        (status = 409, description = "the slug is taken", body = crate::openapi::ErrorBody), TooLarge, RateLimited),
+    security(("bearer" = [])))]
+pub(crate) async fn api_create(
+    State(app): State<Arc<App>>,
+    Bearer(user): Bearer,
+    JsonBody(input): JsonBody<NewOrganisation>,
+) -> Result {
+    let org = app.create_organisation(&user, &input.slug, &input.name).await?;
+    Ok(created(CreatedOrganisation { url: format!("/organisations/{}", org.slug), slug: org.slug }))
+}
+
+/// An organisation with its members and stacks.
+#[utoipa::path(get, path = "/api/v1/organisations/{slug}", params(("slug" = String, Path)),
+    responses((status = 200, body = OrganisationPage), NotFound))]
+pub(crate) async fn api(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result {
+    Ok(Json(app.organisation_page(&slug).await?).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Membership {
+    #[schema(value_type = String, example = "member")]
+    role: Role,
+}
+
+/// Add a member to an organisation or change their role (owners and admins); 409 if it would
+/// leave no owner.
+#[utoipa::path(put, path = "/api/v1/organisations/{slug}/members/{username}", request_body = Membership,
+    params(("slug" = String, Path), ("username" = String, Path)),
+    responses(NoContent, BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge),
+    security(("bearer" = [])))]
+pub(crate) async fn api_set_member(
+    State(app): State<Arc<App>>,
+    Path(at): Path<MemberAddress>,
+    Bearer(user): Bearer,
+    JsonBody(input): JsonBody<Membership>,
+) -> Result {
+    app.set_member(&user, &at.slug, &at.username, input.role).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Remove a member (owners and admins; members may remove themselves); 409 if it would leave
+/// no owner.
+#[utoipa::path(delete, path = "/api/v1/organisations/{slug}/members/{username}",
+    params(("slug" = String, Path), ("username" = String, Path)),
+    responses(NoContent, Unauthorized, Forbidden, NotFound, Conflict), security(("bearer" = [])))]
+pub(crate) async fn api_remove_member(
+    State(app): State<Arc<App>>,
+    Path(at): Path<MemberAddress>,
+    Bearer(user): Bearer,
+) -> Result {
+    app.remove_member(&user, &at.slug, &at.username).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

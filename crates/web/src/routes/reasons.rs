@@ -1,0 +1,116 @@
+//! Pros and cons: adding one to a tool, voting for one and taking the vote back, deleting one;
+//! from the tool page's forms and from the JSON API.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use stackdex_app::{App, ReasonId, ReasonKind};
+use utoipa::ToSchema;
+
+use crate::extract::{Bearer, JsonBody, Path, SignedIn};
+use crate::openapi::{
+    BadRequest, Conflict, Created, Forbidden, NoContent, NotFound, RateLimited, TooLarge, Unauthorized,
+};
+use crate::respond::{Result, created};
+use crate::session::encode;
+
+/// A new pro or con.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewReason {
+    #[schema(value_type = String, example = "pro")]
+    kind: ReasonKind,
+    /// 3 to 120 characters on one line.
+    text: String,
+}
+
+/// The tool page's "add a pro / con" form.
+#[derive(Deserialize)]
+pub(crate) struct ReasonForm {
+    kind: ReasonKind,
+    text: String,
+}
+
+/// Adds a pro or con from the tool page; back to it, at the new reason.
+pub(crate) async fn add_form(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    SignedIn(session, form): SignedIn<ReasonForm>,
+) -> Result {
+    let id = app.add_reason(&session.user, &slug, form.kind, &form.text).await?;
+    Ok(Redirect::to(&format!("/tools/{}#reason-{id}", encode(&slug))).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct VoteForm {
+    /// `cast` (the default) or `retract`.
+    #[serde(default)]
+    action: VoteAction,
+}
+
+#[derive(Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum VoteAction {
+    #[default]
+    Cast,
+    Retract,
+}
+
+/// A vote from the tool page (or its retraction); back to the reason.
+pub(crate) async fn vote_form(
+    State(app): State<Arc<App>>,
+    Path(id): Path<ReasonId>,
+    SignedIn(session, form): SignedIn<VoteForm>,
+) -> Result {
+    let slug = app.reason_tool(id).await?;
+    match form.action {
+        VoteAction::Cast => app.vote(&session.user, id).await?,
+        VoteAction::Retract => app.retract_vote(&session.user, id).await?,
+    }
+    Ok(Redirect::to(&format!("/tools/{}#reason-{id}", encode(&slug))).into_response())
+}
+
+/// Add a pro or a con to a tool (near-duplicates are refused with 409).
+#[utoipa::path(post, path = "/api/v1/tools/{slug}/reasons", request_body = NewReason, params(("slug" = String, Path)),
+    responses((status = 201, body = Created), BadRequest, Unauthorized, NotFound, Conflict, TooLarge, RateLimited),
+    security(("bearer" = [])))]
+pub(crate) async fn api_add(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    Bearer(user): Bearer,
+    JsonBody(input): JsonBody<NewReason>,
+) -> Result {
+    let id = app.add_reason(&user, &slug, input.kind, &input.text).await?;
+    Ok(created(Created { id: id.get() }))
+}
+
+/// Delete a pro or con (its author, or an admin), with its votes.
+#[utoipa::path(delete, path = "/api/v1/reasons/{id}", params(("id" = i64, Path)),
+    responses(NoContent, BadRequest, Unauthorized, Forbidden, NotFound), security(("bearer" = [])))]
+pub(crate) async fn api_delete(State(app): State<Arc<App>>, Path(id): Path<ReasonId>, Bearer(user): Bearer) -> Result {
+    app.delete_reason(&user, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Vote for a pro or con (one vote per user; voting twice changes nothing).
+#[utoipa::path(post, path = "/api/v1/reasons/{id}/vote", params(("id" = i64, Path)),
+    responses(NoContent, BadRequest, Unauthorized, NotFound, RateLimited), security(("bearer" = [])))]
+pub(crate) async fn api_vote(State(app): State<Arc<App>>, Path(id): Path<ReasonId>, Bearer(user): Bearer) -> Result {
+    app.vote(&user, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Take a vote back.
+#[utoipa::path(delete, path = "/api/v1/reasons/{id}/vote", params(("id" = i64, Path)),
+    responses(NoContent, BadRequest, Unauthorized, NotFound, RateLimited), security(("bearer" = [])))]
+pub(crate) async fn api_retract_vote(
+    State(app): State<Arc<App>>,
+    Path(id): Path<ReasonId>,
+    Bearer(user): Bearer,
+) -> Result {
+    app.retract_vote(&user, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,41 @@
+//! Search: tools by name (typos forgiven), alias and description, with decisions about the
+//! best matches; and its JSON twin. Not cached: the queries are endless.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use stackdex_app::App;
+use stackdex_app::search::SearchPage;
+
+use crate::extract::Query;
+use crate::openapi::BadRequest;
+use crate::respond::{Result, html};
+
+/// `?q=`: the search text, at most 200 characters.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Template)]
+#[template(path = "search/search.html")]
+struct SearchHtml<'a> {
+    page: &'a SearchPage,
+}
+
+pub(crate) async fn page(State(app): State<Arc<App>>, Query(query): Query<SearchQuery>) -> Result {
+    html(StatusCode::OK, SearchHtml { page: &app.search_page(&query.q).await? })
+}
+
+/// Full-text tool search, tolerant of typos in names.
+#[utoipa::path(get, path = "/api/v1/search", params(SearchQuery), responses((status = 200, body = SearchPage), BadRequest))]
+pub(crate) async fn api(State(app): State<Arc<App>>, Query(query): Query<SearchQuery>) -> Result {
+    Ok(Json(app.search_page(&query.q).await?).into_response())
+}

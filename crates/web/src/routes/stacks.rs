@@ -1,0 +1,198 @@
+//! Stacks: the stack page, stacks created and edited in the browser, the diff between two
+//! snapshots, and a scan report pushed through the API (`stackdex push`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde::{Deserialize, Serialize};
+use stackdex_app::stacks::{DiffPage, PushReport, Pushed, StackDiff, StackPage};
+use stackdex_app::{App, SnapshotId};
+use utoipa::ToSchema;
+
+use crate::extract::{Bearer, JsonBody, MaybeSession, Path, Query, SignedIn};
+use crate::openapi::{BadRequest, Forbidden, NotFound, RateLimited, TooLarge, Unauthorized};
+use crate::respond::{Result, html, private};
+use crate::session::{encode, to_login};
+
+/// `/stacks/{owner}/{name}`.
+#[derive(Deserialize)]
+pub(crate) struct StackAddress {
+    owner: String,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "stacks/stack.html")]
+struct StackHtml<'a> {
+    page: &'a StackPage,
+}
+
+#[derive(Template)]
+#[template(path = "stacks/edit.html")]
+struct StackEditHtml<'a> {
+    csrf: &'a str,
+    /// None for a new stack.
+    stack: Option<&'a StackPage>,
+    /// Where the new stack may go: the user and their organisations.
+    owners: Vec<String>,
+    chosen_owner: &'a str,
+    tool_names: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "stacks/diff.html")]
+struct DiffHtml<'a> {
+    page: &'a DiffPage,
+}
+
+pub(crate) async fn page(State(app): State<Arc<App>>, Path(at): Path<StackAddress>) -> Result {
+    html(StatusCode::OK, StackHtml { page: &app.stack_page(&at.owner, &at.name).await? })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NewStackQuery {
+    /// The owner picked when the form opens (an organisation's "New stack").
+    owner: Option<String>,
+}
+
+/// The form for a new stack.
+pub(crate) async fn new_page(
+    State(app): State<Arc<App>>,
+    MaybeSession(session): MaybeSession,
+    Query(q): Query<NewStackQuery>,
+) -> Result {
+    let Some(session) = session else { return Ok(to_login("/stacks/new")) };
+    let owners = app.stack_owners_for(&session.user).await?;
+    let chosen = q.owner.filter(|o| owners.contains(o)).unwrap_or_else(|| owners[0].clone());
+    let form =
+        StackEditHtml { csrf: &session.csrf, stack: None, owners, chosen_owner: &chosen, tool_names: app.tool_names() };
+    Ok(private(html(StatusCode::OK, form)?))
+}
+
+/// A stack form's fields: the owner and name (new stacks), the kept tools (a `keep:SLUG` box
+/// each) and those typed in `add` (comma-separated names, slugs or aliases).
+#[derive(Deserialize)]
+pub(crate) struct StackForm {
+    owner: Option<String>,
+    name: Option<String>,
+    #[serde(default)]
+    add: String,
+    #[serde(flatten)]
+    boxes: HashMap<String, String>,
+}
+
+impl StackForm {
+    fn tools(&self) -> Vec<String> {
+        let mut tools: Vec<String> =
+            self.boxes.keys().filter_map(|k| k.strip_prefix("keep:")).map(str::to_owned).collect();
+        tools.sort();
+        tools.extend(self.add.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned));
+        tools
+    }
+}
+
+/// Creates a stack from the form; to its page.
+pub(crate) async fn create_form(State(app): State<Arc<App>>, SignedIn(session, form): SignedIn<StackForm>) -> Result {
+    let owner = form.owner.as_deref().map(str::trim).unwrap_or(&session.user.username);
+    let name = form.name.as_deref().map(str::trim).unwrap_or("");
+    app.create_stack(&session.user, owner, name, &form.tools()).await?;
+    Ok(Redirect::to(&format!("/stacks/{}/{}", encode(owner), encode(name))).into_response())
+}
+
+/// The form to edit a stack, for those who may.
+pub(crate) async fn edit_page(
+    State(app): State<Arc<App>>,
+    MaybeSession(session): MaybeSession,
+    Path(at): Path<StackAddress>,
+) -> Result {
+    let Some(session) = session else {
+        return Ok(to_login(&format!("/stacks/{}/{}/edit", encode(&at.owner), encode(&at.name))));
+    };
+    let stack = app.stack_for_editing(&session.user, &at.owner, &at.name).await?;
+    let form = StackEditHtml {
+        csrf: &session.csrf,
+        stack: Some(&stack),
+        owners: vec![at.owner.clone()],
+        chosen_owner: &at.owner,
+        tool_names: app.tool_names(),
+    };
+    Ok(private(html(StatusCode::OK, form)?))
+}
+
+/// Saves an edited stack as a new snapshot; to its page.
+pub(crate) async fn edit_form(
+    State(app): State<Arc<App>>,
+    Path(at): Path<StackAddress>,
+    SignedIn(session, form): SignedIn<StackForm>,
+) -> Result {
+    app.edit_stack(&session.user, &at.owner, &at.name, &form.tools()).await?;
+    Ok(Redirect::to(&format!("/stacks/{}/{}", encode(&at.owner), encode(&at.name))).into_response())
+}
+
+/// `?from=&to=` of a diff: snapshot ids.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct DiffQuery {
+    /// The older snapshot (default: the one before `to`).
+    #[param(value_type = Option<i64>, minimum = 1)]
+    from: Option<SnapshotId>,
+    /// The newer snapshot (default: the latest).
+    #[param(value_type = Option<i64>, minimum = 1)]
+    to: Option<SnapshotId>,
+}
+
+pub(crate) async fn diff_page(
+    State(app): State<Arc<App>>,
+    Path(at): Path<StackAddress>,
+    Query(q): Query<DiffQuery>,
+) -> Result {
+    html(StatusCode::OK, DiffHtml { page: &app.stack_diff_page(&at.owner, &at.name, q.from, q.to).await? })
+}
+
+/// A stack with its current tools grouped by layer, and its history (newest first).
+#[utoipa::path(get, path = "/api/v1/stacks/{owner}/{name}", params(("owner" = String, Path), ("name" = String, Path)),
+    responses((status = 200, body = StackPage), NotFound))]
+pub(crate) async fn api(State(app): State<Arc<App>>, Path(at): Path<StackAddress>) -> Result {
+    Ok(Json(app.stack_page(&at.owner, &at.name).await?).into_response())
+}
+
+/// What a push answers: the snapshot recorded, and the stack as it now is.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PushAnswer {
+    snapshot: Pushed,
+    stack: StackPage,
+}
+
+/// Push a scan report (`stackdex scan --format json`) as a new snapshot of a stack; the stack
+/// is created on first push. Its owner, an organisation's members, or an admin.
+#[utoipa::path(put, path = "/api/v1/stacks/{owner}/{name}", request_body = PushReport,
+    params(("owner" = String, Path), ("name" = String, Path)),
+    responses((status = 200, body = PushAnswer), BadRequest, Unauthorized, Forbidden, TooLarge, RateLimited),
+    security(("bearer" = [])))]
+pub(crate) async fn api_push(
+    State(app): State<Arc<App>>,
+    Path(at): Path<StackAddress>,
+    Bearer(user): Bearer,
+    JsonBody(report): JsonBody<PushReport>,
+) -> Result {
+    let snapshot = app.push_report(&user, &at.owner, &at.name, &report).await?;
+    let stack = app.stack_page(&at.owner, &at.name).await?;
+    Ok(Json(PushAnswer { snapshot, stack }).into_response())
+}
+
+/// What changed in a stack between two snapshots: tools added, removed, versions changed.
+#[utoipa::path(get, path = "/api/v1/stacks/{owner}/{name}/diff",
+    params(("owner" = String, Path), ("name" = String, Path), DiffQuery),
+    responses((status = 200, body = StackDiff), BadRequest, NotFound))]
+pub(crate) async fn api_diff(
+    State(app): State<Arc<App>>,
+    Path(at): Path<StackAddress>,
+    Query(q): Query<DiffQuery>,
+) -> Result {
+    Ok(Json(app.stack_diff(&at.owner, &at.name, q.from, q.to).await?).into_response())
+}

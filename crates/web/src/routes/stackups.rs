@@ -1,0 +1,63 @@
+//! Stackups: the comparison page of 2 to 4 tools (the seed page) and its JSON twin, and the
+//! "compare" box that leads to one.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use stackdex_app::stackups::StackupPage;
+use stackdex_app::{App, CacheKey, Format};
+
+use crate::extract::{Path, Query};
+use crate::openapi::{BadRequest, Moved, NotFound};
+use crate::respond::{Result, cached_html, cached_json};
+
+/// Related comparisons move with views: a stackup page is kept a minute at most.
+const KEPT: Option<Duration> = Some(Duration::from_secs(60));
+
+fn key(format: Format, slug: &str) -> CacheKey {
+    CacheKey::new(format, format_args!("/stackups/{slug}"))
+}
+
+#[derive(Template)]
+#[template(path = "stackups/stackup.html")]
+struct StackupHtml<'a> {
+    page: &'a StackupPage,
+}
+
+/// The page; a successful answer counts a view.
+pub(crate) async fn page(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result {
+    let response = cached_html(&app, key(Format::Html, &slug), KEPT, app.stackup_page(&slug), |page| {
+        StackupHtml { page }.render()
+    })
+    .await?;
+    app.count_stackup_view(&slug);
+    Ok(response)
+}
+
+/// The tool page's "compare with" box: `?a=django&b=rust` (up to `d`).
+#[derive(Deserialize)]
+pub(crate) struct CompareQuery {
+    a: Option<String>,
+    b: Option<String>,
+    c: Option<String>,
+    d: Option<String>,
+}
+
+/// Sends the box to the canonical stackup of the tools named.
+pub(crate) async fn compare(State(app): State<Arc<App>>, Query(q): Query<CompareQuery>) -> Result {
+    let names: Vec<&str> =
+        [&q.a, &q.b, &q.c, &q.d].into_iter().flatten().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    let link = app.compare(&names)?;
+    Ok(Redirect::to(&format!("/stackups/{}", link.slug)).into_response())
+}
+
+/// A stackup (2 to 4 tools, canonical order); another order redirects (301).
+#[utoipa::path(get, path = "/api/v1/stackups/{slug}", params(("slug" = String, Path, example = "django-vs-rust")),
+    responses((status = 200, body = StackupPage), Moved, BadRequest, NotFound))]
+pub(crate) async fn api(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result {
+    cached_json(&app, key(Format::Json, &slug), KEPT, app.stackup_page(&slug)).await
+}
