@@ -122,6 +122,8 @@ pub struct DiffPage {
 /// are read, other fields are ignored.
 #[derive(Debug, Clone, serde::Deserialize, ToSchema)]
 pub struct PushReport {
+    /// At most 5,000.
+    #[schema(max_items = 5000)]
     pub tools: Vec<PushTool>,
 }
 

@@ -273,35 +273,28 @@ impl Store {
     /// for checks, never for pages. (Tools: see [`Store::recount_tool_stats`].)
     pub async fn recount_followers(&self) -> Result<Vec<FollowerCount>> {
         let mut out = Vec::new();
-        let stack = TargetKind::Stack;
-        let rows: Vec<CountRow> = self
-            .all(raw_sql!(
-                Postgres,
-                "SELECT x.id, x.followers AS kept,
-                        (SELECT COUNT(*) FROM follows f WHERE f.target_kind = {stack} AND f.target_id = x.id) AS counted
-                 FROM stacks x ORDER BY x.id"
-            ))
-            .await?;
-        out.extend(rows.into_iter().map(|r| FollowerCount {
-            target: Target::stack(StackId(r.id)),
-            kept: r.kept,
-            counted: r.counted,
-        }));
-        let organisation = TargetKind::Organisation;
-        let rows: Vec<CountRow> = self
-            .all(raw_sql!(
-                Postgres,
-                "SELECT x.id, x.followers AS kept,
-                        (SELECT COUNT(*) FROM follows f WHERE f.target_kind = {organisation} AND f.target_id = x.id)
-                            AS counted
-                 FROM organisations x ORDER BY x.id"
-            ))
-            .await?;
-        out.extend(rows.into_iter().map(|r| FollowerCount {
-            target: Target::organisation(OrganisationId(r.id)),
-            kept: r.kept,
-            counted: r.counted,
-        }));
+        for kind in [TargetKind::Stack, TargetKind::Organisation] {
+            let statement = match kind {
+                TargetKind::Stack => raw_sql!(
+                    Postgres,
+                    "SELECT x.id, x.followers AS kept,
+                            (SELECT COUNT(*) FROM follows f WHERE f.target_kind = {kind} AND f.target_id = x.id) AS counted
+                     FROM stacks x ORDER BY x.id"
+                ),
+                _ => raw_sql!(
+                    Postgres,
+                    "SELECT x.id, x.followers AS kept,
+                            (SELECT COUNT(*) FROM follows f WHERE f.target_kind = {kind} AND f.target_id = x.id) AS counted
+                     FROM organisations x ORDER BY x.id"
+                ),
+            };
+            let rows: Vec<CountRow> = self.all(statement).await?;
+            out.extend(rows.into_iter().map(|r| FollowerCount {
+                target: Target { kind, id: r.id },
+                kept: r.kept,
+                counted: r.counted,
+            }));
+        }
         Ok(out)
     }
 

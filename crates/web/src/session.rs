@@ -96,27 +96,17 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(haystack, needle)
 }
 
-/// The signed-in user's part of the header. Usernames are `[a-z0-9_-]`, but escape anyway.
+/// The signed-in user's part of the header.
+#[derive(askama::Template)]
+#[template(path = "accounts/menu.html")]
+struct AccountMenu<'a> {
+    username: &'a str,
+    csrf: &'a str,
+}
+
 fn account_menu(session: &Session) -> String {
-    let name: String = session
-        .user
-        .username
-        .chars()
-        .map(|c| match c {
-            '&' => "&amp;".to_owned(),
-            '<' => "&lt;".to_owned(),
-            '>' => "&gt;".to_owned(),
-            '"' => "&quot;".to_owned(),
-            '\'' => "&#39;".to_owned(),
-            c => c.to_string(),
-        })
-        .collect();
-    format!(
-        "<a href=\"/feed\">Feed</a><a href=\"/settings\">{name}</a>\
-         <form class=\"inline\" method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <button class=\"linklike\" type=\"submit\">Log out</button></form>",
-        session.csrf
-    )
+    let menu = AccountMenu { username: &session.user.username, csrf: &session.csrf };
+    askama::Template::render(&menu).unwrap_or_default()
 }
 
 /// True when the request says it was sent from a page of this site: its `Origin` (or, failing

@@ -192,9 +192,11 @@ pub(crate) async fn user_page(State(app): State<Arc<App>>, Path(username): Path<
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SignUp {
-    /// 3 to 32 of a-z, 0-9, '-' and '_'.
+    /// 3 to 32 of a-z, 0-9, '-' and '_', starting with a letter or a digit.
+    #[schema(pattern = "^[a-z0-9][a-z0-9_-]{2,31}$")]
     username: String,
     /// 8 to 200 characters.
+    #[schema(min_length = 8, max_length = 200)]
     password: String,
 }
 
@@ -219,6 +221,7 @@ pub(crate) struct NewToken {
     username: String,
     password: String,
     /// 1 to 64 characters, to tell tokens apart.
+    #[schema(min_length = 1, max_length = 64)]
     name: String,
 }
 

@@ -212,8 +212,10 @@ pub(crate) struct NewDecision {
     #[schema(value_type = String, example = "decided")]
     kind: DecisionKind,
     /// Markdown, 1 to 20,000 characters.
+    #[schema(min_length = 1, max_length = 20000)]
     body: String,
     /// 1 to 10 tool slugs (or aliases).
+    #[schema(min_items = 1, max_items = 10)]
     tools: Vec<String>,
     /// Post for this organisation (its slug); you must be a member.
     #[serde(default)]
@@ -235,14 +237,14 @@ pub(crate) async fn api_post(
 }
 
 /// A decision with its comments (oldest first). Reading it here does not count a view.
-#[utoipa::path(get, path = "/api/v1/decisions/{id}", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/decisions/{id}", params(("id" = i64, Path, minimum = 1)),
     responses((status = 200, body = DecisionPage), BadRequest, NotFound))]
 pub(crate) async fn api(State(app): State<Arc<App>>, Path(id): Path<DecisionId>) -> Result {
     cached_json(&app, decision_key(Format::Json, id), KEPT, app.decision_page(id)).await
 }
 
 /// Upvote a decision (one upvote per user; upvoting twice changes nothing).
-#[utoipa::path(post, path = "/api/v1/decisions/{id}/upvote", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/decisions/{id}/upvote", params(("id" = i64, Path, minimum = 1)),
     responses(NoContent, BadRequest, Unauthorized, NotFound, RateLimited), security(("bearer" = [])))]
 pub(crate) async fn api_upvote(
     State(app): State<Arc<App>>,
@@ -254,7 +256,7 @@ pub(crate) async fn api_upvote(
 }
 
 /// Take an upvote back.
-#[utoipa::path(delete, path = "/api/v1/decisions/{id}/upvote", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/decisions/{id}/upvote", params(("id" = i64, Path, minimum = 1)),
     responses(NoContent, BadRequest, Unauthorized, NotFound, RateLimited), security(("bearer" = [])))]
 pub(crate) async fn api_retract_upvote(
     State(app): State<Arc<App>>,
@@ -269,11 +271,12 @@ pub(crate) async fn api_retract_upvote(
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewComment {
     /// Markdown, 1 to 5,000 characters.
+    #[schema(min_length = 1, max_length = 5000)]
     body: String,
 }
 
 /// Comment on a decision.
-#[utoipa::path(post, path = "/api/v1/decisions/{id}/comments", params(("id" = i64, Path)), request_body = NewComment,
+#[utoipa::path(post, path = "/api/v1/decisions/{id}/comments", params(("id" = i64, Path, minimum = 1)), request_body = NewComment,
     responses((status = 201, body = Created), BadRequest, Unauthorized, NotFound, TooLarge, RateLimited),
     security(("bearer" = [])))]
 pub(crate) async fn api_comment(

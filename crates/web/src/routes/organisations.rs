@@ -49,7 +49,10 @@ pub(crate) async fn new_page(MaybeSession(session): MaybeSession) -> Result {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewOrganisation {
     /// 3 to 32 of a-z, 0-9, '-' and '_'; shares the namespace of usernames.
+    #[schema(pattern = "^[a-z0-9][a-z0-9_-]{2,31}$")]
     slug: String,
+    /// 1 to 100 characters.
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
 }
 

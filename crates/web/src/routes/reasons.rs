@@ -24,6 +24,7 @@ pub(crate) struct NewReason {
     #[schema(value_type = String, example = "pro")]
     kind: ReasonKind,
     /// 3 to 120 characters on one line.
+    #[schema(min_length = 3, max_length = 120)]
     text: String,
 }
 
@@ -88,7 +89,7 @@ pub(crate) async fn api_add(
 }
 
 /// Delete a pro or con (its author, or an admin), with its votes.
-#[utoipa::path(delete, path = "/api/v1/reasons/{id}", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/reasons/{id}", params(("id" = i64, Path, minimum = 1)),
     responses(NoContent, BadRequest, Unauthorized, Forbidden, NotFound), security(("bearer" = [])))]
 pub(crate) async fn api_delete(State(app): State<Arc<App>>, Path(id): Path<ReasonId>, Bearer(user): Bearer) -> Result {
     app.delete_reason(&user, id).await?;
@@ -96,7 +97,7 @@ pub(crate) async fn api_delete(State(app): State<Arc<App>>, Path(id): Path<Reaso
 }
 
 /// Vote for a pro or con (one vote per user; voting twice changes nothing).
-#[utoipa::path(post, path = "/api/v1/reasons/{id}/vote", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/reasons/{id}/vote", params(("id" = i64, Path, minimum = 1)),
     responses(NoContent, BadRequest, Unauthorized, NotFound, RateLimited), security(("bearer" = [])))]
 pub(crate) async fn api_vote(State(app): State<Arc<App>>, Path(id): Path<ReasonId>, Bearer(user): Bearer) -> Result {
     app.vote(&user, id).await?;
@@ -104,7 +105,7 @@ pub(crate) async fn api_vote(State(app): State<Arc<App>>, Path(id): Path<ReasonI
 }
 
 /// Take a vote back.
-#[utoipa::path(delete, path = "/api/v1/reasons/{id}/vote", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/reasons/{id}/vote", params(("id" = i64, Path, minimum = 1)),
     responses(NoContent, BadRequest, Unauthorized, NotFound, RateLimited), security(("bearer" = [])))]
 pub(crate) async fn api_retract_vote(
     State(app): State<Arc<App>>,

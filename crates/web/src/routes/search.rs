@@ -21,6 +21,7 @@ use crate::respond::{Result, html};
 #[into_params(parameter_in = Query)]
 pub(crate) struct SearchQuery {
     #[serde(default)]
+    #[param(max_length = 200)]
     q: String,
 }
 
