@@ -95,5 +95,5 @@ async fn every_text_field_escapes_every_vector() {
 }
 
 fn urlencode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -44,13 +44,9 @@ pub struct Reply {
     pub body: String,
 }
 
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// A form body, `application/x-www-form-urlencoded`.
+fn form_body(form: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish()
 }
 
 /// The session cookie a response sets, if any.
@@ -127,14 +123,14 @@ impl TestApp {
             String::new()
         } else {
             request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-            form.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+            form_body(form)
         };
         self.finish(request.body(Body::from(body)).unwrap()).await
     }
 
     /// A form post from this site, anonymous, with one extra header.
     pub async fn finish_with_header(&self, uri: &str, form: &[(&str, &str)], extra: (&str, &str)) -> Reply {
-        let body = form.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
+        let body = form_body(form);
         let request = Request::builder()
             .method("POST")
             .uri(uri)
