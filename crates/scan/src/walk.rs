@@ -10,11 +10,29 @@ use std::sync::Mutex;
 
 use stackdex_catalog::RuleSet;
 
-use crate::ScanOptions;
 use crate::evidence::FileFindings;
 use crate::language::{SHEBANG_BYTES, shebang_interpreter};
 use crate::parsers::{self, FileKind};
-use crate::report::Warning;
+use crate::warning::Warning;
+
+/// How a scan walks the tree.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Walk node_modules, vendor, target, dist and the like too.
+    pub include_vendored: bool,
+    /// Follow symbolic links to folders (loops are detected and reported).
+    pub follow_links: bool,
+    /// Manifests larger than this are skipped with a warning.
+    pub max_file_bytes: u64,
+    /// Walker threads; 0 picks one per core.
+    pub threads: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions { include_vendored: false, follow_links: false, max_file_bytes: 32 * 1024 * 1024, threads: 0 }
+    }
+}
 
 /// Folders of other people's code or of build output, skipped unless asked.
 pub const SKIPPED_FOLDERS: [&str; 15] = [
@@ -130,7 +148,7 @@ impl Drop for Local<'_> {
     }
 }
 
-pub fn walk(root: &Path, rules: &RuleSet, options: &ScanOptions) -> WalkResult {
+pub(crate) fn walk(root: &Path, rules: &RuleSet, options: &ScanOptions) -> WalkResult {
     let include_vendored = options.include_vendored;
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
@@ -150,14 +168,8 @@ pub fn walk(root: &Path, rules: &RuleSet, options: &ScanOptions) -> WalkResult {
         .build_parallel();
     let shared = Mutex::new(WalkResult::default());
     walker.run(|| {
-        let mut local = Local {
-            found: WalkResult::default(),
-            shared: &shared,
-            rules,
-            buffer: Vec::new(),
-            root,
-            options,
-        };
+        let mut local =
+            Local { found: WalkResult::default(), shared: &shared, rules, buffer: Vec::new(), root, options };
         Box::new(move |entry| {
             local.visit(entry);
             ignore::WalkState::Continue
@@ -329,7 +341,7 @@ fn read_and_parse_into(
 }
 
 /// Parses text, turning a parser panic (a bug) into an error rather than a crash.
-pub fn parse_text(kind: FileKind, text: &str) -> Result<FileFindings, String> {
+fn parse_text(kind: FileKind, text: &str) -> Result<FileFindings, String> {
     match catch_unwind(AssertUnwindSafe(|| parsers::parse(kind, text))) {
         Ok(result) => result.map_err(|e| format!("cannot parse as {}: {e}", kind.label())),
         Err(_) => Err(format!("the {} parser failed on this file (please report it)", kind.label())),
@@ -337,7 +349,7 @@ pub fn parse_text(kind: FileKind, text: &str) -> Result<FileFindings, String> {
 }
 
 /// `/`-separated path relative to the root; non-UTF-8 names are shown lossily.
-pub fn relative(root: &Path, path: &Path) -> String {
+fn relative(root: &Path, path: &Path) -> String {
     // The walk's paths are the root joined with names: as text, the root is a prefix.
     if let (Some(root_text), Some(path_text)) = (root.to_str(), path.to_str())
         && let Some(rest) = path_text.strip_prefix(root_text)

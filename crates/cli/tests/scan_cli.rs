@@ -1,33 +1,26 @@
-//! The `stackdex scan` command (crates/cli/src/scan_cmd.rs), driven through its clap arguments.
+//! `stackdex scan` run as a process: its output formats, several repositories at once, and
+//! `--strict`. The repositories are the scanner's fixtures (crates/scan/tests/fixtures).
 
-#[path = "../../cli/src/scan_cmd.rs"]
-#[allow(dead_code)]
-mod scan_cmd;
+use std::path::{Path, PathBuf};
 
-mod common;
+use assert_cmd::Command;
+use stackdex_catalog::Catalog;
+use stackdex_scan::{MultiReport, ScanOptions, render, techstack};
 
-use clap::Parser;
-use common::fixture;
-use std::process::ExitCode;
-
-#[derive(Parser)]
-struct Cli {
-    #[command(flatten)]
-    args: scan_cmd::ScanArgs,
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scan/tests/fixtures").join(name)
 }
 
-fn run(args: &[&str]) -> ExitCode {
-    let mut argv = vec!["stackdex-scan"];
-    argv.extend_from_slice(args);
-    scan_cmd::run(&Cli::parse_from(argv).args).expect("command runs")
+/// `stackdex scan ARGS...`, run to its end.
+fn stackdex_scan(args: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("stackdex").expect("the stackdex binary is built").arg("scan").args(args).assert()
 }
 
 #[test]
 fn json_output_has_the_documented_shape() {
     let out = tempfile::tempdir().unwrap();
     let path = fixture("node-monorepo");
-    let code = run(&[path.to_str().unwrap(), "--format", "json", "--output", out.path().to_str().unwrap()]);
-    assert_eq!(code, ExitCode::SUCCESS);
+    stackdex_scan(&[path.to_str().unwrap(), "--format", "json", "--output", out.path().to_str().unwrap()]).success();
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("stack.json")).unwrap()).unwrap();
     let react = json["tools"].as_array().unwrap().iter().find(|t| t["slug"] == "react").unwrap();
@@ -47,11 +40,13 @@ fn yaml_and_markdown_outputs() {
     let out = tempfile::tempdir().unwrap();
     let path = fixture("ruby-app");
     let dir = out.path().to_str().unwrap();
-    run(&[path.to_str().unwrap(), "-f", "yaml", "-o", dir]);
-    run(&[path.to_str().unwrap(), "-f", "markdown", "-o", dir]);
-    let yaml: stackdex_scan::Report =
-        serde_norway::from_str(&std::fs::read_to_string(out.path().join("stack.yaml")).unwrap()).unwrap();
-    assert!(yaml.tools.iter().any(|t| t.slug == "rails" && t.versions == ["7.1.3"]));
+    stackdex_scan(&[path.to_str().unwrap(), "-f", "yaml", "-o", dir]).success();
+    stackdex_scan(&[path.to_str().unwrap(), "-f", "markdown", "-o", dir]).success();
+    // The YAML is the report the library gives, field for field.
+    let report = stackdex_scan::scan(Catalog::builtin(), &path, &ScanOptions::default()).unwrap();
+    let yaml = std::fs::read_to_string(out.path().join("stack.yaml")).unwrap();
+    assert_eq!(yaml, render::yaml(&report));
+    assert!(report.tools.iter().any(|t| t.slug == "rails" && t.versions == ["7.1.3"]));
     let md = std::fs::read_to_string(out.path().join("stack.md")).unwrap();
     assert!(md.contains("## Application & Data"), "{md}");
     assert!(md.contains("| Rails | Languages & Frameworks > Frameworks | 7.1.3 | Gemfile |"), "{md}");
@@ -61,10 +56,11 @@ fn yaml_and_markdown_outputs() {
 fn techstack_pair_round_trips_through_import() {
     let out = tempfile::tempdir().unwrap();
     let path = fixture("php-app");
-    run(&[path.to_str().unwrap(), "--format", "techstack", "--output", out.path().to_str().unwrap()]);
+    stackdex_scan(&[path.to_str().unwrap(), "--format", "techstack", "--output", out.path().to_str().unwrap()])
+        .success();
     let yml = std::fs::read_to_string(out.path().join("techstack.yml")).unwrap();
     let md = std::fs::read_to_string(out.path().join("techstack.md")).unwrap();
-    let file = stackdex_scan::techstack::parse(&yml).unwrap();
+    let file = techstack::parse(&yml).unwrap();
     assert_eq!(file.repo_name, "php-app");
     assert_eq!(file.detected_tools_count, file.tools.len());
     let laravel = file.tools.iter().find(|t| t.name == "Laravel").unwrap();
@@ -72,7 +68,7 @@ fn techstack_pair_round_trips_through_import() {
     assert_eq!(laravel.detection_source.as_deref(), Some("composer.json"));
     assert_eq!(laravel.category.as_deref(), Some("Languages & Frameworks"));
     assert!(md.contains("Laravel"));
-    let stack = stackdex_scan::techstack::import(stackdex_catalog::Catalog::builtin(), &file);
+    let stack = techstack::import(Catalog::builtin(), &file);
     assert!(stack.tools.iter().any(|t| t.slug.as_deref() == Some("laravel")));
     assert_eq!(stack.unmatched().count(), 0);
 }
@@ -93,15 +89,15 @@ fn several_repositories_and_recursive_discovery() {
     let found = stackdex_scan::find_repositories(tree.path()).unwrap();
     assert_eq!(found.len(), 2);
     let out = tempfile::tempdir().unwrap();
-    let code = run(&["--recursive", tree.path().to_str().unwrap(), "-f", "json", "-o", out.path().to_str().unwrap()]);
-    assert_eq!(code, ExitCode::SUCCESS);
-    let multi: stackdex_scan::MultiReport =
+    stackdex_scan(&["--recursive", tree.path().to_str().unwrap(), "-f", "json", "-o", out.path().to_str().unwrap()])
+        .success();
+    let multi: MultiReport =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("stack.json")).unwrap()).unwrap();
     assert_eq!(multi.repositories.len(), 2);
     // the Gemfile has `gem 'pg'`, composer.json no database: one repository uses PostgreSQL
     let postgres = multi.aggregate.iter().find(|a| a.slug == "postgresql").unwrap();
     assert_eq!(postgres.repository_count, 1);
-    let text = stackdex_scan::render::table_multi(&multi);
+    let text = render::table_multi(&multi);
     assert!(text.contains("Across 2 repositories"), "{text}");
     assert!(text.contains("Rails: 1 repository, versions 7.1.3"), "{text}");
 }
@@ -113,6 +109,6 @@ fn strict_turns_warnings_into_a_failure() {
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().to_str().unwrap();
     let path = repo.path().to_str().unwrap();
-    assert_eq!(run(&[path, "-f", "json", "-o", dir]), ExitCode::SUCCESS);
-    assert_eq!(run(&[path, "-f", "json", "-o", dir, "--strict"]), ExitCode::from(1));
+    stackdex_scan(&[path, "-f", "json", "-o", dir]).success();
+    stackdex_scan(&[path, "-f", "json", "-o", dir, "--strict"]).code(1);
 }
