@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use stackdex_scan::parsers::{FileKind, parse};
+use stackdex_scan::{FileKind, parse_manifest};
 
 const KINDS: &[FileKind] = &[
     FileKind::Dockerfile,
@@ -15,6 +15,6 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else { return };
     let kind = KINDS[usize::from(selector) % KINDS.len()];
     if let Ok(text) = std::str::from_utf8(rest) {
-        let _ = parse(kind, text);
+        let _ = parse_manifest(kind, text);
     }
 });

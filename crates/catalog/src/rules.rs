@@ -16,8 +16,12 @@
 //! Patterns are matched case-insensitively; PyPI and crates names are also normalised
 //! (`_`, `.` and `-` are one separator), Go module major-version suffixes (`/v2`) are ignored.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
 
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use crate::{Catalog, CatalogError};
@@ -123,7 +127,9 @@ fn strip_go_major(path: &str) -> &str {
     path
 }
 
-/// A name pattern: literal text with `*` wildcards, compared case-insensitively.
+/// A name pattern: literal text with `*` wildcards, compared case-insensitively (it is kept in
+/// lower case, and names are lowered before matching). Wildcard patterns are matched through
+/// `globset` (see [`RuleSet`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
     text: String,
@@ -142,32 +148,117 @@ impl Pattern {
         !self.text.contains('*')
     }
 
-    /// Whether `name` (already lower-case) matches the whole pattern.
-    pub fn matches(&self, name: &str) -> bool {
-        glob_match(self.text.as_bytes(), name.as_bytes())
+    /// The pattern in glob syntax, after `prefix` (glob syntax): `*` (or a run of it) stays a
+    /// wildcard; every other character stands for itself (globset's syntax is escaped).
+    fn glob(&self, prefix: &str) -> String {
+        let mut glob = String::from(prefix);
+        for (i, piece) in self.text.split('*').enumerate() {
+            if i > 0 && !glob.ends_with('*') {
+                glob.push('*');
+            }
+            glob.push_str(&globset::escape(piece));
+        }
+        glob
     }
 }
 
-fn glob_match(pattern: &[u8], name: &[u8]) -> bool {
-    let (mut p, mut n) = (0, 0);
-    let (mut star, mut star_n) = (None, 0);
-    while n < name.len() {
-        if p < pattern.len() && pattern[p] == b'*' {
-            star = Some(p);
-            star_n = n;
-            p += 1;
-        } else if p < pattern.len() && pattern[p] == name[n] {
-            p += 1;
-            n += 1;
-        } else if let Some(s) = star {
-            p = s + 1;
-            star_n += 1;
-            n = star_n;
-        } else {
-            return false;
+/// Wildcard patterns as globs, each with the (rule, matcher) it came from, added in rule order so
+/// that matches come out in rule order. The `GlobSet` is compiled on first use: compiling all of
+/// them would cost more than loading the rest of the catalog, and a scan needs only the sets of
+/// the ecosystems its repository uses.
+#[derive(Debug, Default)]
+struct Globs {
+    globs: Vec<RuleGlob>,
+    set: OnceLock<GlobSet>,
+}
+
+#[derive(Debug)]
+struct RuleGlob {
+    glob: String,
+    /// Whether `*` stops at `/`.
+    literal_separator: bool,
+    owner: (usize, usize),
+}
+
+impl Globs {
+    fn add(&mut self, glob: String, literal_separator: bool, owner: (usize, usize)) {
+        self.globs.push(RuleGlob { glob, literal_separator, owner });
+    }
+
+    /// The (rule, matcher) of every glob matching `text`, in rule order, each once.
+    fn matches(&self, text: &str) -> Vec<(usize, usize)> {
+        if self.globs.is_empty() {
+            return Vec::new();
+        }
+        let set = self.set.get_or_init(|| {
+            let mut builder = GlobSetBuilder::new();
+            for RuleGlob { glob, literal_separator, .. } in &self.globs {
+                let glob = GlobBuilder::new(glob)
+                    .literal_separator(*literal_separator)
+                    .backslash_escape(false)
+                    .build()
+                    .unwrap_or_else(|e| panic!("an escaped pattern is a valid glob: {e}"));
+                builder.add(glob);
+            }
+            builder.build().unwrap_or_else(|e| panic!("rule globs compile: {e}"))
+        });
+        let mut owners: Vec<(usize, usize)> =
+            set.matches(Path::new(text)).into_iter().map(|i| self.globs[i].owner).collect();
+        owners.dedup();
+        owners
+    }
+}
+
+/// The literal head and tail of the last segment of wildcard file patterns, filed by byte: a quick
+/// test that keeps the glob set from running for the names of a walk that no pattern could match
+/// (nearly all of them). It only ever answers "maybe": the glob set decides.
+#[derive(Debug)]
+struct NameEnds {
+    /// (head, tail) of patterns with a literal tail, filed by the tail's last byte.
+    by_last: Vec<Vec<(String, String)>>,
+    /// (head, "") of patterns ending in `*`, filed by the head's first byte.
+    by_first: Vec<Vec<(String, String)>>,
+    /// A pattern whose last segment says nothing (`*` alone): every name may match.
+    any: bool,
+}
+
+impl Default for NameEnds {
+    fn default() -> Self {
+        NameEnds { by_last: vec![Vec::new(); 256], by_first: vec![Vec::new(); 256], any: false }
+    }
+}
+
+impl NameEnds {
+    /// Files a lower-case pattern. A name matching it ends with the literal tail of its last
+    /// segment and, without a `/` (whose `*` could span folders), starts with its literal head.
+    fn add(&mut self, pattern: &str) {
+        let (segment, spans_folders) = match pattern.rsplit_once('/') {
+            Some((_, last)) => (last, true),
+            None => (pattern, false),
+        };
+        let head = if spans_folders { "" } else { segment.split('*').next().unwrap_or_default() };
+        let tail = segment.rsplit('*').next().unwrap_or_default();
+        let entry = (head.to_owned(), tail.to_owned());
+        match (tail.as_bytes().last(), head.as_bytes().first()) {
+            (Some(&last), _) => self.by_last[usize::from(last)].push(entry),
+            (None, Some(&first)) => self.by_first[usize::from(first)].push(entry),
+            (None, None) => self.any = true,
         }
     }
-    pattern[p..].iter().all(|&b| b == b'*')
+
+    /// Whether some filed pattern may match this lower-case name (`false`: none does).
+    fn may_match(&self, name: &str) -> bool {
+        if self.any {
+            return true;
+        }
+        let (Some(&first), Some(&last)) = (name.as_bytes().first(), name.as_bytes().last()) else {
+            return false;
+        };
+        let fits = |(head, tail): &(String, String)| {
+            name.len() >= head.len() + tail.len() && name.starts_with(head.as_str()) && name.ends_with(tail.as_str())
+        };
+        self.by_last[usize::from(last)].iter().any(fits) || self.by_first[usize::from(first)].iter().any(fits)
+    }
 }
 
 /// One technology's matchers.
@@ -202,9 +293,14 @@ impl Match<'_> {
 pub struct RuleSet {
     rules: Vec<Rule>,
     literal_deps: HashMap<(Ecosystem, String), Vec<(usize, usize)>>,
-    wildcard_deps: HashMap<Ecosystem, Vec<(usize, usize)>>,
+    /// Wildcard dependency names, one glob set per ecosystem, matched against normalised names.
+    wildcard_deps: HashMap<Ecosystem, Globs>,
+    /// File names without wildcard or `/`, by name.
     literal_files: HashMap<String, Vec<(usize, usize)>>,
-    wildcard_files: Vec<(usize, usize)>,
+    /// The other file patterns, one glob set matched against the lower-case relative path.
+    wildcard_files: Globs,
+    /// The literal ends of those patterns: the glob set runs only for names that fit one.
+    wildcard_file_ends: NameEnds,
     extensions: HashMap<String, usize>,
     dotenv: Vec<(usize, usize)>,
 }
@@ -221,12 +317,8 @@ impl RuleSet {
         if let Some(hits) = self.literal_deps.get(&(ecosystem, name.clone())) {
             out.extend(hits.iter().map(|&(r, m)| self.dep_match(r, m)));
         }
-        if let Some(hits) = self.wildcard_deps.get(&ecosystem) {
-            for &(r, m) in hits {
-                if self.rules[r].dependencies[m].1.matches(&name) {
-                    out.push(self.dep_match(r, m));
-                }
-            }
+        if let Some(globs) = self.wildcard_deps.get(&ecosystem) {
+            out.extend(globs.matches(&name).into_iter().map(|(r, m)| self.dep_match(r, m)));
         }
         dedup_by_tool(out)
     }
@@ -270,22 +362,25 @@ impl RuleSet {
 
     /// Rules matching a file or folder name, or (for patterns with a `/`) a relative path.
     pub fn match_file(&self, rel_path: &str) -> Vec<Match<'_>> {
-        let lower = rel_path.to_ascii_lowercase();
-        let name = lower.rsplit('/').next().unwrap_or(&lower);
+        // Called for every file and folder of a walk: short paths are lowered on the stack.
+        let mut buffer = [0u8; 256];
+        let lower: Cow<'_, str> = match buffer.get_mut(..rel_path.len()) {
+            Some(bytes) => {
+                bytes.copy_from_slice(rel_path.as_bytes());
+                bytes.make_ascii_lowercase();
+                // Lowering ASCII letters keeps UTF-8 valid.
+                Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default())
+            }
+            None => Cow::Owned(rel_path.to_ascii_lowercase()),
+        };
+        let lower = lower.as_ref();
+        let name = lower.rsplit('/').next().unwrap_or(lower);
         let mut out = Vec::new();
         if let Some(hits) = self.literal_files.get(name) {
             out.extend(hits.iter().map(|&(r, m)| self.file_match(r, m)));
         }
-        for &(r, m) in &self.wildcard_files {
-            let pattern = &self.rules[r].files[m];
-            let hit = if pattern.as_str().contains('/') {
-                pattern.matches(&lower) || lower.match_indices('/').any(|(i, _)| pattern.matches(&lower[i + 1..]))
-            } else {
-                pattern.matches(name)
-            };
-            if hit {
-                out.push(self.file_match(r, m));
-            }
+        if self.wildcard_file_ends.may_match(name) {
+            out.extend(self.wildcard_files.matches(lower).into_iter().map(|(r, m)| self.file_match(r, m)));
         }
         dedup_by_tool(out)
     }
@@ -560,6 +655,7 @@ pub(crate) fn load(
             set.push(rule);
         }
     }
+    set.index_globs();
     set
 }
 
@@ -577,15 +673,11 @@ impl RuleSet {
         for (m, (eco, pattern)) in rule.dependencies.iter().enumerate() {
             if pattern.is_literal() {
                 self.literal_deps.entry((*eco, pattern.as_str().to_owned())).or_default().push((r, m));
-            } else {
-                self.wildcard_deps.entry(*eco).or_default().push((r, m));
             }
         }
         for (m, pattern) in rule.files.iter().enumerate() {
             if pattern.is_literal() && !pattern.as_str().contains('/') {
                 self.literal_files.entry(pattern.as_str().to_owned()).or_default().push((r, m));
-            } else {
-                self.wildcard_files.push((r, m));
             }
         }
         for ext in &rule.extensions {
@@ -595,6 +687,29 @@ impl RuleSet {
             self.dotenv.push((r, m));
         }
         self.rules.push(rule);
+    }
+
+    /// Files the wildcard patterns of all rules, once they are all pushed.
+    fn index_globs(&mut self) {
+        for (r, rule) in self.rules.iter().enumerate() {
+            for (m, (eco, pattern)) in rule.dependencies.iter().enumerate() {
+                if !pattern.is_literal() {
+                    self.wildcard_deps.entry(*eco).or_default().add(pattern.glob(""), false, (r, m));
+                }
+            }
+            for (m, pattern) in rule.files.iter().enumerate() {
+                if pattern.as_str().contains('/') {
+                    // A path suffix: the whole path, or what follows any `/` of it.
+                    self.wildcard_files.add(pattern.glob(""), false, (r, m));
+                    self.wildcard_files.add(pattern.glob("*/"), false, (r, m));
+                    self.wildcard_file_ends.add(pattern.as_str());
+                } else if !pattern.is_literal() {
+                    // A file or folder name: the path's last segment (a `*` stays within it).
+                    self.wildcard_files.add(pattern.glob("**/"), true, (r, m));
+                    self.wildcard_file_ends.add(pattern.as_str());
+                }
+            }
+        }
     }
 }
 
@@ -673,10 +788,125 @@ mod tests {
 
     #[test]
     fn glob_patterns() {
-        let p = Pattern::new("tsconfig*.json");
-        assert!(p.matches("tsconfig.json"));
-        assert!(p.matches("tsconfig.build.json"));
-        assert!(!p.matches("tsconfig.json5"));
-        assert!(Pattern::new("@aws-sdk/*").matches("@aws-sdk/client-s3"));
+        let rules = catalog_with(
+            "[[rule]]\ntool = \"typescript\"\nfiles = [\"tsconfig*.json\", \".ci/*.[yml]\"]\nnpm = [\"@types/*\"]\n",
+        )
+        .unwrap();
+        let tools = |path| rules.rules().match_file(path).iter().map(|m| m.tool.to_owned()).collect::<Vec<_>>();
+        assert_eq!(tools("tsconfig.json"), ["typescript"]);
+        assert_eq!(tools("web/TSConfig.Build.json"), ["typescript"]);
+        assert!(tools("tsconfig.json5").is_empty());
+        assert!(tools("tsconfig/x.json").is_empty(), "a name pattern's `*` stays in the name");
+        assert_eq!(tools("a/.ci/deep/x.[yml]"), ["typescript"], "a path pattern's `*` spans folders");
+        assert!(tools("a/.ci/x.y").is_empty(), "globset's own syntax is literal text");
+        let npm = rules.rules().match_dependency(Ecosystem::Npm, "@types/node");
+        assert_eq!(npm.first().map(|m| m.rule_id()).as_deref(), Some("npm:@types/*"));
+    }
+
+    /// The matcher before globset, kept as the reference: `*` matches any text.
+    fn reference_match(pattern: &[u8], name: &[u8]) -> bool {
+        let (mut p, mut n) = (0, 0);
+        let (mut star, mut star_n) = (None, 0);
+        while n < name.len() {
+            if p < pattern.len() && pattern[p] == b'*' {
+                star = Some(p);
+                star_n = n;
+                p += 1;
+            } else if p < pattern.len() && pattern[p] == name[n] {
+                p += 1;
+                n += 1;
+            } else if let Some(s) = star {
+                p = s + 1;
+                star_n += 1;
+                n = star_n;
+            } else {
+                return false;
+            }
+        }
+        pattern[p..].iter().all(|&b| b == b'*')
+    }
+
+    /// `match_file` and `match_dependency` as they were before globset: literal hits, then every
+    /// wildcard pattern tried in rule order.
+    fn reference_file_matches<'r>(rules: &'r RuleSet, rel_path: &str) -> Vec<Match<'r>> {
+        let lower = rel_path.to_ascii_lowercase();
+        let name = lower.rsplit('/').next().unwrap_or(&lower);
+        let mut out: Vec<Match<'r>> =
+            rules.literal_files.get(name).into_iter().flatten().map(|&(r, m)| rules.file_match(r, m)).collect();
+        for (r, rule) in rules.rules.iter().enumerate() {
+            for (m, pattern) in rule.files.iter().enumerate() {
+                let text = pattern.as_str().as_bytes();
+                let hit = if pattern.as_str().contains('/') {
+                    reference_match(text, lower.as_bytes())
+                        || lower.match_indices('/').any(|(i, _)| reference_match(text, &lower.as_bytes()[i + 1..]))
+                } else {
+                    !pattern.is_literal() && reference_match(text, name.as_bytes())
+                };
+                if hit {
+                    out.push(rules.file_match(r, m));
+                }
+            }
+        }
+        dedup_by_tool(out)
+    }
+
+    fn reference_dependency_matches<'r>(rules: &'r RuleSet, ecosystem: Ecosystem, name: &str) -> Vec<Match<'r>> {
+        let name = ecosystem.normalize(name);
+        let mut out: Vec<Match<'r>> = rules
+            .literal_deps
+            .get(&(ecosystem, name.clone()))
+            .into_iter()
+            .flatten()
+            .map(|&(r, m)| rules.dep_match(r, m))
+            .collect();
+        for (r, rule) in rules.rules.iter().enumerate() {
+            for (m, (eco, pattern)) in rule.dependencies.iter().enumerate() {
+                if *eco == ecosystem
+                    && !pattern.is_literal()
+                    && reference_match(pattern.as_str().as_bytes(), name.as_bytes())
+                {
+                    out.push(rules.dep_match(r, m));
+                }
+            }
+        }
+        dedup_by_tool(out)
+    }
+
+    /// Names made from every pattern of the built-in rules (its stars filled in several ways,
+    /// cut short, run on, in upper case, at several depths) get exactly the matches, in the same
+    /// order, that the matcher before globset gave them.
+    #[test]
+    fn glob_sets_match_like_the_reference_matcher() {
+        let rules = Catalog::builtin().rules();
+        let fills = ["", "x", "a.b", "deep/er", "*", "\n", "é", ".", "[x]"];
+        let mut checked = 0;
+        for rule in rules.rules() {
+            let patterns =
+                rule.files.iter().map(|p| (None, p)).chain(rule.dependencies.iter().map(|(e, p)| (Some(*e), p)));
+            for (eco, pattern) in patterns {
+                let mut names = std::collections::BTreeSet::new();
+                for fill in fills {
+                    let name = pattern.as_str().replace('*', fill);
+                    let short = name.char_indices().last().map_or("", |(i, _)| &name[..i]).to_owned();
+                    names.extend([format!("{name}x"), format!("x{name}"), format!("{name}."), short]);
+                    names.extend([format!("a/{name}"), format!("a/b/{}", name.to_uppercase()), format!("{name}/c")]);
+                    names.insert(name);
+                }
+                for name in &names {
+                    match eco {
+                        None => {
+                            assert_eq!(rules.match_file(name), reference_file_matches(rules, name), "file {name:?}")
+                        }
+                        Some(eco) => assert_eq!(
+                            rules.match_dependency(eco, name),
+                            reference_dependency_matches(rules, eco, name),
+                            "{eco:?} {name:?}"
+                        ),
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 20_000, "{checked}");
     }
 }

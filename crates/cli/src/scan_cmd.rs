@@ -8,8 +8,7 @@ use std::time::SystemTime;
 
 use anyhow::Context;
 use stackdex_catalog::Catalog;
-use stackdex_scan::report::Report;
-use stackdex_scan::{MultiReport, ScanOptions, render, techstack};
+use stackdex_scan::{MultiReport, Report, ScanOptions, render, techstack};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -7,21 +7,23 @@ use std::path::Path;
 use stackdex_catalog::Catalog;
 use stackdex_catalog::rules::{Ecosystem, Match, image_tag};
 
-use crate::ScanOptions;
 use crate::evidence::{Evidence, version_of_constraint};
 use crate::language::LanguageKind;
 use crate::parsers::FileKind;
-use crate::report::{Component, LanguageShare, Report, SCHEMA_VERSION, ScanStats, Source, ToolDetection, Warning};
-use crate::walk::{self, LanguageTotals, ParsedFile, WalkResult};
+use crate::report::{
+    Component, LanguageShare, Report, SCHEMA_VERSION, ScanStats, Source, ToolDetection, sort_versions,
+};
+use crate::walk::{self, LanguageTotals, ParsedFile, ScanOptions, WalkResult};
+use crate::warning::Warning;
 
-pub const CONFIDENCE_DEPENDENCY: f32 = 1.0;
-pub const CONFIDENCE_FILE: f32 = 0.8;
-pub const CONFIDENCE_ENV: f32 = 0.5;
+const CONFIDENCE_DEPENDENCY: f32 = 1.0;
+const CONFIDENCE_FILE: f32 = 0.8;
+const CONFIDENCE_ENV: f32 = 0.5;
 
 /// How deep `-r other.txt` includes are followed.
 const MAX_INCLUDE_DEPTH: usize = 8;
 
-pub fn build_report(
+pub(crate) fn build_report(
     catalog: &Catalog,
     root: &Path,
     root_label: &str,
@@ -208,7 +210,7 @@ fn join_rel(dir: &str, relative: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
-pub fn parent_dir(rel: &str) -> &str {
+fn parent_dir(rel: &str) -> &str {
     rel.rsplit_once('/').map(|(d, _)| d).unwrap_or(".")
 }
 
@@ -559,20 +561,6 @@ fn is_major_suffix(part: &str) -> bool {
     part.strip_prefix('v').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Sorts versions numerically where they are numbers (`9` before `10`), and dedups.
-pub fn sort_versions(versions: &mut Vec<String>) {
-    fn key(v: &str) -> Vec<(u64, String)> {
-        v.split(['.', '-', '+'])
-            .map(|part| {
-                let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
-                (digits.parse().unwrap_or(0), part[digits.len()..].to_owned())
-            })
-            .collect()
-    }
-    versions.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.cmp(b)));
-    versions.dedup();
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -601,12 +589,5 @@ mod tests {
         assert!(!is_own_version(catalog, "redis", "redis.clients:jedis"));
         assert!(is_own_version(catalog, "laravel", "laravel/framework"));
         assert!(is_own_version(catalog, "spring-boot", "org.springframework.boot:spring-boot-starter-web"));
-    }
-
-    #[test]
-    fn versions_sort_as_numbers() {
-        let mut v = vec!["10".to_owned(), "9.1".into(), "9.1".into(), "14.2".into()];
-        sort_versions(&mut v);
-        assert_eq!(v, ["9.1", "10", "14.2"]);
     }
 }

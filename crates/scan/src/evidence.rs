@@ -7,11 +7,26 @@ use stackdex_catalog::rules::Ecosystem;
 pub enum Evidence {
     /// A declared dependency (from a manifest) with its constraint, or a resolved one (from a
     /// lockfile) with its exact version.
-    Dependency { ecosystem: Ecosystem, name: String, version: Option<String>, locked: bool },
+    Dependency {
+        /// Where the name comes from.
+        ecosystem: Ecosystem,
+        /// The package name as written.
+        name: String,
+        /// The version a constraint points at, or the locked version.
+        version: Option<String>,
+        /// Whether this is a lockfile's resolved entry rather than a declaration.
+        locked: bool,
+    },
     /// A container image reference (Dockerfile, compose, CI services, Kubernetes, Helm values).
-    Image { image: String },
+    Image {
+        /// The reference as written (`postgres:16-alpine`).
+        image: String,
+    },
     /// An env-var name from a `.env.example`-style file.
-    EnvVar { name: String },
+    EnvVar {
+        /// The variable's name.
+        name: String,
+    },
 }
 
 /// What one file says about its folder as a component of a monorepo.
@@ -26,7 +41,9 @@ pub struct ComponentDecl {
 /// Everything one parser run produced.
 #[derive(Debug, Default)]
 pub struct FileFindings {
+    /// The facts, in file order.
     pub evidence: Vec<Evidence>,
+    /// What the file says about its folder as a component, if it is a manifest that does.
     pub component: Option<ComponentDecl>,
     /// Other files this one pulls in (`-r base.txt`), relative to its folder.
     pub includes: Vec<String>,
@@ -35,7 +52,7 @@ pub struct FileFindings {
 }
 
 impl FileFindings {
-    pub fn dependency(&mut self, ecosystem: Ecosystem, name: &str, version: Option<String>, locked: bool) {
+    pub(crate) fn dependency(&mut self, ecosystem: Ecosystem, name: &str, version: Option<String>, locked: bool) {
         let name = name.trim();
         if name.is_empty() {
             return;
@@ -43,24 +60,24 @@ impl FileFindings {
         self.evidence.push(Evidence::Dependency { ecosystem, name: name.to_owned(), version, locked });
     }
 
-    pub fn declared(&mut self, ecosystem: Ecosystem, name: &str, constraint: Option<&str>) {
+    pub(crate) fn declared(&mut self, ecosystem: Ecosystem, name: &str, constraint: Option<&str>) {
         let version = constraint.and_then(version_of_constraint);
         self.dependency(ecosystem, name, version, false);
     }
 
-    pub fn locked(&mut self, ecosystem: Ecosystem, name: &str, version: &str) {
+    pub(crate) fn locked(&mut self, ecosystem: Ecosystem, name: &str, version: &str) {
         let version = version_of_constraint(version);
         self.dependency(ecosystem, name, version, true);
     }
 
-    pub fn image(&mut self, image: &str) {
+    pub(crate) fn image(&mut self, image: &str) {
         let image = image.trim().trim_matches(|c| c == '"' || c == '\'');
         if !image.is_empty() && !image.contains(char::is_whitespace) {
             self.evidence.push(Evidence::Image { image: image.to_owned() });
         }
     }
 
-    pub fn component(&mut self, name: Option<&str>) -> &mut ComponentDecl {
+    pub(crate) fn component(&mut self, name: Option<&str>) -> &mut ComponentDecl {
         let decl = self.component.get_or_insert_with(ComponentDecl::default);
         if decl.name.is_none() {
             decl.name = name.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
@@ -72,7 +89,7 @@ impl FileFindings {
 /// The version a constraint points at: its first version number (`~=4.2` -> `4.2`,
 /// `^18.2.0` -> `18.2.0`, `>= 1.0, < 2` -> `1.0`, `v1.2.3` -> `1.2.3`); `None` for `*`,
 /// `latest`, paths, URLs and git references.
-pub fn version_of_constraint(constraint: &str) -> Option<String> {
+pub(crate) fn version_of_constraint(constraint: &str) -> Option<String> {
     let c = constraint.trim();
     // (`contains(':')` first: a substring search costs more than a byte search, per lockfile entry)
     if c.is_empty()

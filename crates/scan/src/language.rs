@@ -11,16 +11,20 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LanguageKind {
+    /// A programming language (Rust, Python, shell).
     #[default]
     Programming,
+    /// Markup and styles that are part of the code (HTML, CSS, Vue, Svelte).
     Markup,
+    /// A data format (JSON, YAML, XML, GraphQL, Protocol Buffers).
     Data,
+    /// Prose (Markdown).
     Prose,
 }
 
 impl LanguageKind {
     /// The kind of a language, by its catalog slug; a language not named here is programming.
-    pub fn of(slug: &str) -> LanguageKind {
+    pub(crate) fn of(slug: &str) -> LanguageKind {
         match slug {
             "html5" | "css-3" | "scss" | "sass" | "less" | "vuejs" | "svelte" => LanguageKind::Markup,
             "json" | "yaml" | "xml-format" | "graphql" | "protobuf" => LanguageKind::Data,
@@ -46,12 +50,12 @@ impl LanguageKind {
 }
 
 /// Bytes read from an extension-less executable file to find its `#!` line.
-pub const SHEBANG_BYTES: usize = 256;
+pub(crate) const SHEBANG_BYTES: usize = 256;
 
 /// The interpreter a `#!` line names and the extension its scripts conventionally have
 /// (`#!/usr/bin/env bash` -> `("bash", ".bash")`), so the catalog's extension rules name the
 /// language. `None` when `head` is no shebang or names an interpreter not listed here.
-pub fn shebang_interpreter(head: &[u8]) -> Option<(String, &'static str)> {
+pub(crate) fn shebang_interpreter(head: &[u8]) -> Option<(String, &'static str)> {
     let rest = head.strip_prefix(b"#!")?;
     let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
     let line = std::str::from_utf8(line).ok()?;

@@ -1,54 +1,82 @@
-//! stackdex-scan: detects a repository's stack offline, from its files, with the catalog's
-//! rules. The flow: walk ([`walk`]) -> parse manifests ([`parsers`]) -> match rules and resolve
-//! versions ([`detect`]) -> [`Report`] -> render ([`render`]).
+//! stackdex-scan detects a repository's stack offline, from its files, with the catalog's rules:
+//! no database, no network.
+//!
+//! A scan walks the folder in parallel (honouring `.gitignore`, skipping vendored and build
+//! folders), parses the manifests it knows ([`FileKind`]), matches dependencies, images, file
+//! names, extensions and env-var names against the catalog's rules, resolves versions (a
+//! lockfile over a manifest's constraint) and returns a [`Report`]. [`render`] turns a report into
+//! a table, JSON, YAML or Markdown; [`techstack`] writes and reads StackShare's Stack Files.
+//!
+//! ```
+//! use stackdex_catalog::Catalog;
+//! use stackdex_scan::{ScanOptions, render, scan};
+//!
+//! let repo = tempfile::tempdir()?;
+//! std::fs::write(repo.path().join("package.json"), r#"{"dependencies": {"react": "^18.2.0"}}"#)?;
+//! std::fs::write(repo.path().join("package-lock.json"), r#"{"lockfileVersion": 3, "packages": {
+//!     "node_modules/react": {"version": "18.2.0"}}}"#)?;
+//!
+//! let report = scan(Catalog::builtin(), repo.path(), &ScanOptions::default())?;
+//! let react = report.tools.iter().find(|tool| tool.slug == "react").expect("react is detected");
+//! assert_eq!(react.versions, ["18.2.0"]);
+//! print!("{}", render::json(&report));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
 
-pub mod detect;
-pub mod evidence;
-pub mod language;
-pub mod parsers;
+// The modules' dependencies form a chain, in the order of a scan's data flow: `language`,
+// `evidence` and `warning` use no other module; `parsers` uses `evidence`; `report` uses
+// `language` and `warning`; `walk` uses `evidence`, `language`, `parsers` and `warning`;
+// `detect` uses all of those; `render` and `techstack` use `report` only.
+mod detect;
+mod evidence;
+mod language;
+mod parsers;
 pub mod render;
-pub mod report;
+mod report;
 pub mod techstack;
-pub mod walk;
+mod walk;
+mod warning;
 
 use std::path::{Path, PathBuf};
 
-pub use report::{MultiReport, Report};
 use stackdex_catalog::Catalog;
+
+pub use evidence::{ComponentDecl, Evidence, FileFindings};
+pub use language::LanguageKind;
+pub use parsers::FileKind;
+pub use report::{
+    AggregateTool, Component, LanguageShare, MultiReport, Report, SCHEMA_VERSION, ScanStats, Source, ToolDetection,
+};
+pub use walk::ScanOptions;
+pub use warning::Warning;
 
 /// Why a scan could not start. Problems inside the tree are warnings in the report instead.
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
+    /// The folder to scan does not exist.
     #[error("{0}: no such folder")]
     NotFound(PathBuf),
+    /// The path to scan is a file, not a folder.
     #[error("{0}: not a folder")]
     NotADirectory(PathBuf),
+    /// The folder to scan could not be read.
     #[error("{path}: {source}")]
     Io {
+        /// The folder.
         path: PathBuf,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
+    /// A Stack File that could not be read.
     #[error("{path}: invalid Stack File: {message}")]
-    StackFile { path: PathBuf, message: String },
-}
-
-#[derive(Debug, Clone)]
-pub struct ScanOptions {
-    /// Walk node_modules, vendor, target, dist and the like too.
-    pub include_vendored: bool,
-    /// Follow symbolic links to folders (loops are detected and reported).
-    pub follow_links: bool,
-    /// Manifests larger than this are skipped with a warning.
-    pub max_file_bytes: u64,
-    /// Walker threads; 0 picks one per core.
-    pub threads: usize,
-}
-
-impl Default for ScanOptions {
-    fn default() -> Self {
-        ScanOptions { include_vendored: false, follow_links: false, max_file_bytes: 32 * 1024 * 1024, threads: 0 }
-    }
+    StackFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 /// Scans one repository (or any folder).
@@ -91,4 +119,12 @@ pub fn find_repositories(folder: &Path) -> Result<Vec<PathBuf>, ScanError> {
     }
     found.sort();
     Ok(found)
+}
+
+/// Parses the text of one manifest of a known kind, as the scan does for each file it opens
+/// (the kind of a path: [`FileKind::of`]). An `Err` is a message saying why the text cannot be
+/// read as that kind. Parsers do not panic on any input (each has a fuzz target); the scan also
+/// turns a parser's panic into a warning.
+pub fn parse_manifest(kind: FileKind, text: &str) -> Result<FileFindings, String> {
+    parsers::parse(kind, text)
 }

@@ -3,14 +3,17 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::language::LanguageKind;
+use crate::language::LanguageKind;
+use crate::warning::Warning;
 
-/// Bumped only when a field changes meaning or disappears.
+/// The version of the report's JSON shape (`schema_version`), bumped only when a field changes
+/// meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The stack of one repository.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// [`SCHEMA_VERSION`] of the code that wrote the report.
     pub schema_version: u32,
     /// The scanned folder, as given.
     pub root: String,
@@ -23,16 +26,22 @@ pub struct Report {
     pub languages: Vec<LanguageShare>,
     /// Files that could not be read or parsed; the scan went on without them.
     pub warnings: Vec<Warning>,
+    /// How much the scan looked at.
     pub stats: ScanStats,
 }
 
+/// A tool found in the repository, with where and how.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolDetection {
+    /// The tool's catalog slug.
     pub slug: String,
+    /// The tool's display name.
     pub name: String,
-    /// Display names of the tool's place in the taxonomy.
+    /// Display name of the tool's layer in the taxonomy.
     pub layer: String,
+    /// Display name of the tool's category (within its layer).
     pub category: String,
+    /// Display name of the tool's subcategory (within its category).
     pub subcategory: String,
     /// The tool's own versions (resolved from a lockfile where there is one, otherwise the
     /// manifest's constraint; image tags), sorted, without duplicates. Versions of client
@@ -47,6 +56,7 @@ pub struct ToolDetection {
     pub sources: Vec<Source>,
 }
 
+/// One piece of evidence for a tool: a file and the rule that matched in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Source {
     /// Relative to the scanned root, `/`-separated (`**/*.rs` for languages).
@@ -59,12 +69,16 @@ pub struct Source {
     /// The version this source gave (resolved or constraint), when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// How strong this evidence is (see [`ToolDetection::confidence`]).
     pub confidence: f32,
 }
 
+/// A folder with its own manifest: a project of its own inside the repository.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Component {
+    /// Relative to the scanned root, `/`-separated; `.` for the root.
     pub path: String,
+    /// The name its manifest gives, else the folder's name.
     pub name: String,
     /// The manifest files that make the folder a component.
     pub manifests: Vec<String>,
@@ -75,11 +89,16 @@ pub struct Component {
     pub tools: Vec<String>,
 }
 
+/// A language of the repository and how much of it there is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LanguageShare {
+    /// The language's catalog slug.
     pub slug: String,
+    /// The language's display name.
     pub name: String,
+    /// Bytes of its files.
     pub bytes: u64,
+    /// Number of its files (by extension, or by `#!` line for extension-less scripts).
     pub files: u64,
     /// `bytes` over the bytes of all code (languages of kind `programming` or `markup`), 0 to
     /// 1; 0 for data and prose formats, which are listed but are not code.
@@ -89,12 +108,7 @@ pub struct LanguageShare {
     pub kind: LanguageKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Warning {
-    pub file: String,
-    pub message: String,
-}
-
+/// How much a scan looked at.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanStats {
     /// Files the walk visited.
@@ -106,24 +120,35 @@ pub struct ScanStats {
 /// Several repositories, and what they have in common.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultiReport {
+    /// [`SCHEMA_VERSION`] of the code that wrote the report.
     pub schema_version: u32,
+    /// Each repository's own report, in the order scanned.
     pub repositories: Vec<Report>,
+    /// The tools across repositories, the most used first, then by name.
     pub aggregate: Vec<AggregateTool>,
 }
 
+/// A tool across several repositories.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AggregateTool {
+    /// The tool's catalog slug.
     pub slug: String,
+    /// The tool's display name.
     pub name: String,
+    /// Display name of the tool's layer.
     pub layer: String,
+    /// Display name of the tool's category.
     pub category: String,
-    /// How many repositories use the tool, and which (their roots).
+    /// How many repositories use the tool.
     pub repository_count: usize,
+    /// Which repositories use the tool (their roots).
     pub repositories: Vec<String>,
+    /// The tool's versions across them, sorted, without duplicates.
     pub versions: Vec<String>,
 }
 
 impl MultiReport {
+    /// Gathers reports and computes what they have in common.
     pub fn new(repositories: Vec<Report>) -> MultiReport {
         let mut aggregate: Vec<AggregateTool> = Vec::new();
         for report in &repositories {
@@ -149,7 +174,7 @@ impl MultiReport {
             }
         }
         for entry in &mut aggregate {
-            crate::detect::sort_versions(&mut entry.versions);
+            sort_versions(&mut entry.versions);
         }
         aggregate.sort_by(|a, b| {
             b.repository_count.cmp(&a.repository_count).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
@@ -157,7 +182,34 @@ impl MultiReport {
         MultiReport { schema_version: SCHEMA_VERSION, repositories, aggregate }
     }
 
+    /// Warnings of all repositories together.
     pub fn warning_count(&self) -> usize {
         self.repositories.iter().map(|r| r.warnings.len()).sum()
+    }
+}
+
+/// Sorts versions numerically where they are numbers (`9` before `10`), and dedups.
+pub(crate) fn sort_versions(versions: &mut Vec<String>) {
+    fn key(v: &str) -> Vec<(u64, String)> {
+        v.split(['.', '-', '+'])
+            .map(|part| {
+                let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+                (digits.parse().unwrap_or(0), part[digits.len()..].to_owned())
+            })
+            .collect()
+    }
+    versions.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.cmp(b)));
+    versions.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_sort_as_numbers() {
+        let mut v = vec!["10".to_owned(), "9.1".into(), "9.1".into(), "14.2".into()];
+        sort_versions(&mut v);
+        assert_eq!(v, ["9.1", "10", "14.2"]);
     }
 }

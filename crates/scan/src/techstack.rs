@@ -1,5 +1,6 @@
-//! StackShare's Stack File format: writing `techstack.yml` + `techstack.md` from a report, and
-//! reading a `techstack.yml` back (for `stackdex import`).
+//! StackShare's Stack File format: writing `techstack.yml` + `techstack.md` from a report
+//! ([`stack_file`], [`to_yaml`], [`to_markdown`]), and reading a `techstack.yml` back and matching
+//! its tools to the catalog ([`parse`], [`import`]), as `stackdex import` does.
 
 use std::fmt::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -12,23 +13,33 @@ use crate::report::Report;
 /// A Stack File. Unknown keys are ignored on reading; absent ones are left out on writing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StackFile {
+    /// `owner/repo`, or the folder's name.
     pub repo_name: String,
+    /// Stable for the same repository and stack.
     #[serde(default)]
     pub report_id: String,
+    /// The format's version (`0.1`).
     #[serde(default = "default_version")]
     pub version: serde_norway::Value,
+    /// `private` or `public`, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_type: Option<String>,
+    /// When the stack was detected, RFC 3339.
     #[serde(default)]
     pub timestamp: String,
+    /// Who asked for the detection, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_by: Option<String>,
+    /// The code host, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// The branch scanned, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
+    /// The number of `tools`.
     #[serde(default)]
     pub detected_tools_count: usize,
+    /// The tools, as detected.
     #[serde(default)]
     pub tools: Vec<StackFileTool>,
 }
@@ -37,35 +48,51 @@ fn default_version() -> serde_norway::Value {
     serde_norway::Value::Number(serde_norway::Number::from(0.1))
 }
 
+/// One tool of a Stack File.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StackFileTool {
+    /// The tool's display name.
     pub name: String,
+    /// What the tool is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The tool's website.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website_url: Option<String>,
+    /// The package's page in its registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_url: Option<String>,
+    /// The version in use (the highest found).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "scalar")]
     pub version: Option<String>,
+    /// The tool's licence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
+    /// Whether the tool is open source.
     #[serde(default)]
     pub open_source: bool,
+    /// Whether the tool is a hosted service.
     #[serde(default)]
     pub hosted_saas: bool,
+    /// Display name of the tool's category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// Display name of the tool's subcategory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_category: Option<String>,
+    /// The tool's logo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
+    /// A link to the file the tool was detected in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detection_source_url: Option<String>,
+    /// The file of the strongest evidence, relative to the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detection_source: Option<String>,
+    /// Who last changed the detection source, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_by: Option<String>,
+    /// When the detection source last changed, when known.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "scalar")]
     pub last_updated_on: Option<String>,
 }
@@ -139,6 +166,7 @@ pub fn stack_file(catalog: &Catalog, report: &Report, repo_name: &str, timestamp
     }
 }
 
+/// techstack.yml: the Stack File as YAML.
 pub fn to_yaml(file: &StackFile) -> String {
     serde_norway::to_string(file).unwrap_or_default()
 }
@@ -187,7 +215,7 @@ pub fn to_markdown(file: &StackFile) -> String {
     out
 }
 
-/// Reads a techstack.yml.
+/// Reads a techstack.yml; an `Err` says why it is no Stack File.
 pub fn parse(text: &str) -> Result<StackFile, String> {
     let file: StackFile = serde_norway::from_str(text).map_err(|e| e.to_string())?;
     if file.repo_name.trim().is_empty() {
@@ -199,26 +227,35 @@ pub fn parse(text: &str) -> Result<StackFile, String> {
 /// One tool of an imported Stack File, with the catalog tool it names (if the catalog has it).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportedTool {
+    /// The name the Stack File gives.
     pub name: String,
+    /// The catalog slug of the tool it names, if the catalog has it.
     pub slug: Option<String>,
+    /// The version the Stack File gives.
     pub version: Option<String>,
+    /// The file the tool was detected in, as the Stack File says.
     pub detection_source: Option<String>,
 }
 
 /// The stack a Stack File describes: its tools, matched to the catalog by slug, alias or name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportedStack {
+    /// The Stack File's `repo_name`.
     pub repo_name: String,
+    /// The Stack File's `timestamp`.
     pub timestamp: String,
+    /// Its tools, in the file's order.
     pub tools: Vec<ImportedTool>,
 }
 
 impl ImportedStack {
+    /// The tools the catalog does not know.
     pub fn unmatched(&self) -> impl Iterator<Item = &ImportedTool> {
         self.tools.iter().filter(|t| t.slug.is_none())
     }
 }
 
+/// Matches a Stack File's tools to the catalog by slug, alias or name.
 pub fn import(catalog: &Catalog, file: &StackFile) -> ImportedStack {
     let tools = file
         .tools

@@ -1,7 +1,7 @@
 //! The parallel walk: honours .gitignore, skips vendored and build folders, counts language
 //! bytes from metadata alone, and opens only files a parser needs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -10,11 +10,29 @@ use std::sync::Mutex;
 
 use stackdex_catalog::RuleSet;
 
-use crate::ScanOptions;
 use crate::evidence::FileFindings;
 use crate::language::{SHEBANG_BYTES, shebang_interpreter};
 use crate::parsers::{self, FileKind};
-use crate::report::Warning;
+use crate::warning::Warning;
+
+/// How a scan walks the tree.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Walk node_modules, vendor, target, dist and the like too.
+    pub include_vendored: bool,
+    /// Follow symbolic links to folders (loops are detected and reported).
+    pub follow_links: bool,
+    /// Manifests larger than this are skipped with a warning.
+    pub max_file_bytes: u64,
+    /// Walker threads; 0 picks one per core.
+    pub threads: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions { include_vendored: false, follow_links: false, max_file_bytes: 32 * 1024 * 1024, threads: 0 }
+    }
+}
 
 /// Folders of other people's code or of build output, skipped unless asked.
 pub const SKIPPED_FOLDERS: [&str; 15] = [
@@ -113,7 +131,6 @@ struct Local<'a> {
     found: WalkResult,
     shared: &'a Mutex<WalkResult>,
     rules: &'a RuleSet,
-    names: &'a NameFilter,
     /// The thread's read buffer, reused from file to file (lockfiles run to megabytes: a
     /// fresh buffer each time costs page faults and mmap/munmap calls).
     buffer: Vec<u8>,
@@ -131,7 +148,7 @@ impl Drop for Local<'_> {
     }
 }
 
-pub fn walk(root: &Path, rules: &RuleSet, options: &ScanOptions) -> WalkResult {
+pub(crate) fn walk(root: &Path, rules: &RuleSet, options: &ScanOptions) -> WalkResult {
     let include_vendored = options.include_vendored;
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
@@ -149,18 +166,10 @@ pub fn walk(root: &Path, rules: &RuleSet, options: &ScanOptions) -> WalkResult {
                 || !SKIPPED_FOLDERS.contains(&entry.file_name().to_string_lossy().as_ref())
         })
         .build_parallel();
-    let names = NameFilter::new(rules);
     let shared = Mutex::new(WalkResult::default());
     walker.run(|| {
-        let mut local = Local {
-            found: WalkResult::default(),
-            shared: &shared,
-            rules,
-            names: &names,
-            buffer: Vec::new(),
-            root,
-            options,
-        };
+        let mut local =
+            Local { found: WalkResult::default(), shared: &shared, rules, buffer: Vec::new(), root, options };
         Box::new(move |entry| {
             local.visit(entry);
             ignore::WalkState::Continue
@@ -200,8 +209,7 @@ impl Local<'_> {
                 }
             }
         }
-        let named = if self.names.candidates(&rel) { self.rules.match_file(&rel) } else { Vec::new() };
-        for m in named {
+        for m in self.rules.match_file(&rel) {
             self.found.named.push(NamedMatch { rel: rel.clone(), tool: m.tool.to_owned(), rule: m.rule_id() });
         }
         if !is_file {
@@ -261,81 +269,6 @@ impl Local<'_> {
 
     fn warn(&mut self, file: String, message: String) {
         self.found.warnings.push(Warning { file, message });
-    }
-}
-
-/// A quick, exact-or-more test of whether a file rule could match a path, so the rules' own
-/// matcher (which tries every wildcard pattern on every suffix of the path) runs only for the
-/// few names that could match: a literal pattern must equal the file name; a wildcard pattern's
-/// literal head and tail must start and end it (for a pattern with a `/`, only the tail of its
-/// last segment, since `*` may span folders).
-#[derive(Debug)]
-pub struct NameFilter {
-    literal: HashSet<String>,
-    /// Wildcard patterns as (head, tail) a matching name starts and ends with, lower-case,
-    /// filed by the last byte of the tail, or (tail-less) by the first byte of the head.
-    by_last: Vec<Vec<(String, String)>>,
-    by_first: Vec<Vec<(String, String)>>,
-    /// A pattern this filter cannot reason about: every path is a candidate.
-    any: bool,
-}
-
-impl NameFilter {
-    pub fn new(rules: &RuleSet) -> NameFilter {
-        let mut filter = NameFilter {
-            literal: HashSet::new(),
-            by_last: vec![Vec::new(); 256],
-            by_first: vec![Vec::new(); 256],
-            any: false,
-        };
-        for pattern in rules.rules().iter().flat_map(|r| &r.files) {
-            let text = pattern.as_str();
-            let (segment, spans_folders) = match text.rsplit_once('/') {
-                Some((_, last)) => (last, true),
-                None => (text, false),
-            };
-            if segment.is_empty() {
-                filter.any = true;
-            } else if !segment.contains('*') {
-                filter.literal.insert(segment.to_owned());
-            } else {
-                let head = if spans_folders { "" } else { segment.split('*').next().unwrap_or_default() };
-                let tail = segment.rsplit('*').next().unwrap_or_default();
-                let entry = (head.to_owned(), tail.to_owned());
-                match (tail.as_bytes().last(), head.as_bytes().first()) {
-                    (Some(&last), _) => filter.by_last[usize::from(last)].push(entry),
-                    (None, Some(&first)) => filter.by_first[usize::from(first)].push(entry),
-                    (None, None) => filter.any = true,
-                }
-            }
-        }
-        filter
-    }
-
-    /// Whether some file rule may match `rel_path` (`false` means none does).
-    pub fn candidates(&self, rel_path: &str) -> bool {
-        if self.any {
-            return true;
-        }
-        let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
-        let mut buf = [0u8; 64];
-        let lower: std::borrow::Cow<'_, str> = if name.len() <= buf.len() && name.is_ascii() {
-            buf[..name.len()].copy_from_slice(name.as_bytes());
-            buf[..name.len()].make_ascii_lowercase();
-            std::borrow::Cow::Borrowed(std::str::from_utf8(&buf[..name.len()]).unwrap_or_default())
-        } else {
-            std::borrow::Cow::Owned(name.to_ascii_lowercase())
-        };
-        let lower = lower.as_ref();
-        let (Some(&first), Some(&last)) = (lower.as_bytes().first(), lower.as_bytes().last()) else {
-            return false;
-        };
-        let fits = |(head, tail): &(String, String)| {
-            lower.len() >= head.len() + tail.len() && lower.starts_with(head.as_str()) && lower.ends_with(tail.as_str())
-        };
-        self.by_last[usize::from(last)].iter().any(fits)
-            || self.by_first[usize::from(first)].iter().any(fits)
-            || self.literal.contains(lower)
     }
 }
 
@@ -408,7 +341,7 @@ fn read_and_parse_into(
 }
 
 /// Parses text, turning a parser panic (a bug) into an error rather than a crash.
-pub fn parse_text(kind: FileKind, text: &str) -> Result<FileFindings, String> {
+fn parse_text(kind: FileKind, text: &str) -> Result<FileFindings, String> {
     match catch_unwind(AssertUnwindSafe(|| parsers::parse(kind, text))) {
         Ok(result) => result.map_err(|e| format!("cannot parse as {}: {e}", kind.label())),
         Err(_) => Err(format!("the {} parser failed on this file (please report it)", kind.label())),
@@ -416,7 +349,7 @@ pub fn parse_text(kind: FileKind, text: &str) -> Result<FileFindings, String> {
 }
 
 /// `/`-separated path relative to the root; non-UTF-8 names are shown lossily.
-pub fn relative(root: &Path, path: &Path) -> String {
+fn relative(root: &Path, path: &Path) -> String {
     // The walk's paths are the root joined with names: as text, the root is a prefix.
     if let (Some(root_text), Some(path_text)) = (root.to_str(), path.to_str())
         && let Some(rest) = path_text.strip_prefix(root_text)
@@ -461,30 +394,5 @@ mod tests {
         assert_eq!(rel(".", "./a/b"), "a/b");
         assert_eq!(rel("/abs/repo", "/abs/repo"), ".");
         assert_eq!(rel("repo", "repository/x"), "repository/x", "not a prefix by text alone");
-    }
-
-    /// The filter never hides a path some file rule matches: every pattern, spelt out as a
-    /// file name at any depth, is a candidate.
-    #[test]
-    fn name_filter_keeps_every_rule_match() {
-        let rules = stackdex_catalog::Catalog::builtin().rules();
-        let filter = NameFilter::new(rules);
-        let mut checked = 0;
-        for pattern in rules.rules().iter().flat_map(|r| &r.files) {
-            for fill in ["", "x", "a.b", "deep/er"] {
-                let name = pattern.as_str().replace('*', fill);
-                for rel in [name.clone(), format!("a/{name}"), format!("a/b/{}", name.to_uppercase())] {
-                    if !rules.match_file(&rel).is_empty() {
-                        assert!(filter.candidates(&rel), "{rel} (pattern {})", pattern.as_str());
-                        checked += 1;
-                    }
-                }
-            }
-        }
-        assert!(checked > 500, "{checked}");
-        assert!(!filter.candidates("src/main.rs"));
-        assert!(!filter.candidates("docs/readme.md"));
-        assert!(filter.candidates("web/Dockerfile.prod"));
-        assert!(filter.candidates(".github/workflows/ci.yml"));
     }
 }

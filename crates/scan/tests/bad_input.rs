@@ -189,7 +189,7 @@ fn a_missing_root_is_an_error_not_a_panic() {
 
 #[test]
 fn every_parser_survives_arbitrary_bytes() {
-    use stackdex_scan::parsers::FileKind;
+    use stackdex_scan::{FileKind, parse_manifest};
     let samples: [&[u8]; 6] = [b"", b"\xff\xfe\x00", b"{{{{[[[[", b"<a><b><c>", b"- - - :\n  ? x", b"\"\\u{0}\" = '"];
     let deep = "[".repeat(100_000);
     for path in [
@@ -237,8 +237,8 @@ fn every_parser_survives_arbitrary_bytes() {
     ] {
         let kind = FileKind::of(path).unwrap_or_else(|| panic!("{path} is not a manifest"));
         for sample in samples {
-            let _ = stackdex_scan::walk::parse_text(kind, &String::from_utf8_lossy(sample));
+            let _ = parse_manifest(kind, &String::from_utf8_lossy(sample));
         }
-        let _ = stackdex_scan::walk::parse_text(kind, &deep);
+        let _ = parse_manifest(kind, &deep);
     }
 }

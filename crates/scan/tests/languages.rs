@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use stackdex_scan::report::{LanguageKind, LanguageShare, Report};
+use stackdex_scan::{LanguageKind, LanguageShare, Report};
 
 fn language<'r>(report: &'r Report, slug: &str) -> &'r LanguageShare {
     report.languages.iter().find(|l| l.slug == slug).unwrap_or_else(|| {

@@ -1,13 +1,12 @@
 //! Parser details not covered by the fixture repositories: other lockfile versions and formats.
 
 use stackdex_catalog::rules::Ecosystem;
-use stackdex_scan::evidence::Evidence;
-use stackdex_scan::parsers::{FileKind, parse};
+use stackdex_scan::{Evidence, FileKind, parse_manifest};
 
 /// (name, version, locked) triples of a parse, in order.
 fn deps(path: &str, text: &str) -> Vec<(String, Option<String>, bool)> {
     let kind = FileKind::of(path).unwrap_or_else(|| panic!("{path}"));
-    parse(kind, text)
+    parse_manifest(kind, text)
         .unwrap_or_else(|e| panic!("{path}: {e}"))
         .evidence
         .into_iter()
@@ -80,7 +79,7 @@ fn npm_lockfile_v2_v3_package_entries_with_their_own_dependencies() {
         "{} x",
         "{\"dependencies\": {\"a\": {\"version\": \"1\", \"version\": \"2\"}}}",
     ] {
-        assert!(parse(FileKind::PackageLock, bad).is_err(), "{bad}");
+        assert!(parse_manifest(FileKind::PackageLock, bad).is_err(), "{bad}");
     }
 }
 
@@ -113,7 +112,7 @@ fn yarn_berry_and_pnpm_lockfiles() {
     assert!(has(&found, "vite", Some("5.1.4")));
     let pnpm5 = "lockfileVersion: 5.4\ndependencies:\n  express: 4.18.2\n";
     assert!(has(&deps("pnpm-lock.yaml", pnpm5), "express", Some("4.18.2")));
-    let workspace = parse(FileKind::PnpmWorkspace, "packages:\n  - 'apps/*'\n  - '!apps/legacy'\n").unwrap();
+    let workspace = parse_manifest(FileKind::PnpmWorkspace, "packages:\n  - 'apps/*'\n  - '!apps/legacy'\n").unwrap();
     assert_eq!(workspace.component.unwrap().members, ["apps/*", "!apps/legacy"]);
 }
 
@@ -168,7 +167,7 @@ fn gradle_and_terraform_odds() {
     assert!(has(&found, "hashicorp/google", None));
     assert!(has(&found, "cloudflare/cloudflare", None), "{found:?}");
     assert!(has(&found, "aws_iam_policy_document", None));
-    let kinds: Vec<_> = parse(FileKind::Terraform, tf)
+    let kinds: Vec<_> = parse_manifest(FileKind::Terraform, tf)
         .unwrap()
         .evidence
         .into_iter()

@@ -22,48 +22,91 @@ use crate::evidence::FileFindings;
 /// by name (file rules), never opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
+    /// npm `package.json`.
     PackageJson,
+    /// npm `package-lock.json` or `npm-shrinkwrap.json`.
     PackageLock,
+    /// `yarn.lock` (classic and Berry).
     YarnLock,
+    /// `pnpm-lock.yaml`.
     PnpmLock,
+    /// `pnpm-workspace.yaml` (workspace members).
     PnpmWorkspace,
+    /// pip `requirements*.txt` (and `.txt` files in a `requirements` folder).
     Requirements,
+    /// `pyproject.toml` (PEP 621, Poetry, uv, dependency groups).
     Pyproject,
+    /// Pipenv `Pipfile`.
     Pipfile,
+    /// Pipenv `Pipfile.lock`.
     PipfileLock,
+    /// setuptools `setup.cfg`.
     SetupCfg,
+    /// `poetry.lock`.
     PoetryLock,
+    /// `uv.lock`.
     UvLock,
+    /// Cargo `Cargo.toml`.
     CargoToml,
+    /// `Cargo.lock`.
     CargoLock,
+    /// `go.mod`.
     GoMod,
+    /// `go.work` (workspace members).
     GoWork,
+    /// Bundler `Gemfile` or `gems.rb`.
     Gemfile,
+    /// `Gemfile.lock` or `gems.locked`.
     GemfileLock,
+    /// Composer `composer.json`.
     ComposerJson,
+    /// `composer.lock`.
     ComposerLock,
+    /// Maven `pom.xml`.
     PomXml,
+    /// Gradle `build.gradle` or `build.gradle.kts`.
     Gradle,
+    /// Gradle `settings.gradle(.kts)` (root project name and included projects).
     GradleSettings,
+    /// Gradle version catalog `*.versions.toml`.
     GradleVersionCatalog,
+    /// MSBuild `*.csproj`, `*.fsproj`, `*.vbproj`.
     MsbuildProject,
+    /// NuGet `packages.config`.
     PackagesConfig,
+    /// NuGet central versions `Directory.Packages.props`.
     DirectoryPackagesProps,
+    /// Elixir `mix.exs`.
     MixExs,
+    /// `mix.lock`.
     MixLock,
+    /// Dart and Flutter `pubspec.yaml`.
     Pubspec,
+    /// `pubspec.lock`.
     PubspecLock,
+    /// CocoaPods `Podfile`.
     Podfile,
+    /// `Podfile.lock`.
     PodfileLock,
+    /// SwiftPM `Package.swift`.
     PackageSwift,
+    /// SwiftPM `Package.resolved`.
     PackageResolved,
+    /// `Dockerfile`, `Containerfile`, `Dockerfile.*`, `*.dockerfile`.
     Dockerfile,
+    /// Docker Compose `docker-compose*.yml`, `compose.*.yml`.
     Compose,
+    /// A GitHub Actions workflow (`.github/workflows/*.yml`).
     GithubWorkflow,
+    /// `.gitlab-ci.yml`.
     GitlabCi,
+    /// Terraform `*.tf`.
     Terraform,
+    /// Helm `Chart.yaml`.
     HelmChart,
+    /// YAML under a Kubernetes-looking folder (`k8s/`, `deploy/`, `charts/`, ...).
     KubernetesYaml,
+    /// `.env.example` and its kin (variable names only).
     DotenvExample,
 }
 
@@ -162,7 +205,7 @@ impl FileKind {
     }
 
     /// Whether a folder holding this file is a component with its own stack.
-    pub fn is_component_manifest(self) -> bool {
+    pub(crate) fn is_component_manifest(self) -> bool {
         matches!(
             self,
             FileKind::PackageJson
@@ -184,7 +227,7 @@ impl FileKind {
         )
     }
 
-    /// The name of the fuzz target / parser, for messages.
+    /// The kind's usual file name (or a description), for messages.
     pub fn label(self) -> &'static str {
         match self {
             FileKind::PackageJson => "package.json",
@@ -256,7 +299,7 @@ fn looks_like_kubernetes_folder(parent: &str) -> bool {
 }
 
 /// Parses one file of a known kind.
-pub fn parse(kind: FileKind, text: &str) -> Result<FileFindings, String> {
+pub(crate) fn parse(kind: FileKind, text: &str) -> Result<FileFindings, String> {
     let mut out = FileFindings::default();
     match kind {
         FileKind::PackageJson => npm::package_json(text, &mut out)?,

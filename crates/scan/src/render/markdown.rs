@@ -5,6 +5,8 @@ use std::fmt::Write;
 use super::{aggregate_line, by_layer, source_files};
 use crate::report::{MultiReport, Report};
 
+/// One report in Markdown: a section per layer with a table of tools, then languages and
+/// components.
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Stack of {}\n", escape(&report.root));
@@ -50,6 +52,7 @@ pub fn markdown(report: &Report) -> String {
     out
 }
 
+/// Several reports in Markdown: each repository's sections, then what they share.
 pub fn markdown_multi(multi: &MultiReport) -> String {
     let mut out = String::new();
     for report in &multi.repositories {

@@ -1,5 +1,6 @@
-//! Renderings of a report: a table grouped by layer (the default), JSON, YAML, Markdown, and
-//! StackShare's Stack File pair (see [`crate::techstack`]).
+//! Renderings of a report: a table grouped by layer (the default of `stackdex scan`), JSON,
+//! YAML and Markdown, for one repository ([`Report`]) or several ([`MultiReport`]). StackShare's
+//! Stack File pair is written by [`crate::techstack`].
 
 mod markdown;
 mod table;
@@ -7,8 +8,10 @@ mod table;
 pub use markdown::{markdown, markdown_multi};
 pub use table::{table, table_multi};
 
-use crate::report::{MultiReport, Report};
+use crate::report::{MultiReport, Report, ToolDetection};
 
+/// A report (or several) as the documented JSON (docs/scan.md), pretty-printed, with a final
+/// newline.
 pub fn json<T: serde::Serialize>(value: &T) -> String {
     // Serialising these plain structs cannot fail.
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
@@ -16,12 +19,13 @@ pub fn json<T: serde::Serialize>(value: &T) -> String {
     text
 }
 
+/// A report (or several) as YAML, with the same fields as the JSON.
 pub fn yaml<T: serde::Serialize>(value: &T) -> String {
     serde_norway::to_string(value).unwrap_or_default()
 }
 
 /// Groups a report's tools by layer, in the report's order.
-pub(crate) fn by_layer(report: &Report) -> Vec<(&str, Vec<&crate::report::ToolDetection>)> {
+pub(crate) fn by_layer(report: &Report) -> Vec<(&str, Vec<&ToolDetection>)> {
     let mut groups: Vec<(&str, Vec<_>)> = Vec::new();
     for tool in &report.tools {
         match groups.last_mut() {
@@ -33,7 +37,7 @@ pub(crate) fn by_layer(report: &Report) -> Vec<(&str, Vec<&crate::report::ToolDe
 }
 
 /// The files a tool was found in, shortest list first, for one-line displays.
-pub(crate) fn source_files(tool: &crate::report::ToolDetection, max: usize) -> String {
+pub(crate) fn source_files(tool: &ToolDetection, max: usize) -> String {
     let mut files: Vec<&str> = Vec::new();
     for source in &tool.sources {
         if !files.contains(&source.file.as_str()) {

@@ -5,6 +5,8 @@ use std::fmt::Write;
 use super::{aggregate_line, by_layer, source_files};
 use crate::report::{MultiReport, Report};
 
+/// The terminal table of one report: tools grouped by layer, then languages, components and
+/// warnings.
 pub fn table(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Stack of {} ({} tools)", report.root, report.tools.len());
@@ -54,6 +56,7 @@ pub fn table(report: &Report) -> String {
     out
 }
 
+/// The terminal table of several reports: each repository's table, then what they share.
 pub fn table_multi(multi: &MultiReport) -> String {
     let mut out = String::new();
     for report in &multi.repositories {

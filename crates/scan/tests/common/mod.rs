@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use stackdex_catalog::Catalog;
-use stackdex_scan::report::ToolDetection;
-use stackdex_scan::{Report, ScanOptions, scan};
+use stackdex_scan::{Component, Report, ScanOptions, ToolDetection, scan};
 
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
@@ -33,7 +32,7 @@ pub fn from_file(tool: &ToolDetection, file: &str) -> bool {
     tool.sources.iter().any(|s| s.file == file)
 }
 
-pub fn component<'r>(report: &'r Report, path: &str) -> &'r stackdex_scan::report::Component {
+pub fn component<'r>(report: &'r Report, path: &str) -> &'r Component {
     report
         .components
         .iter()
