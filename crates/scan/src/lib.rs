@@ -69,14 +69,6 @@ pub enum ScanError {
         #[source]
         source: std::io::Error,
     },
-    /// A Stack File that could not be read.
-    #[error("{path}: invalid Stack File: {message}")]
-    StackFile {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong with it.
-        message: String,
-    },
 }
 
 /// Scans one repository (or any folder).

@@ -189,6 +189,11 @@ impl MultiReport {
 }
 
 /// Sorts versions numerically where they are numbers (`9` before `10`), and dedups.
+///
+/// Written here rather than taken from a crate: the versions come from every ecosystem at once
+/// (SemVer from npm and crates, PEP 440 from PyPI, Maven's qualifiers, Go's `v` prefix, Docker
+/// tags), and `semver`-like crates reject most of them; all a report needs is a stable order
+/// that reads naturally, not one scheme's precedence rules.
 pub(crate) fn sort_versions(versions: &mut Vec<String>) {
     fn key(v: &str) -> Vec<(u64, String)> {
         v.split(['.', '-', '+'])
