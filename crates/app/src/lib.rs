@@ -4,7 +4,8 @@
 //!
 //! One module per resource, named as in the web and store crates: `tools`, `reasons`,
 //! `categories`, `search`, `stackups`, `stacks`, `decisions`, `follows` (with the feed),
-//! `organisations`, `accounts` (users, sessions, tokens), `home`. The store, the catalog and
+//! `organisations`, `accounts` (users, sessions, tokens), `home`; `personal` tells which of a
+//! page's toggles the signed-in visitor has pressed. The store, the catalog and
 //! the page cache are private to this crate: callers go through [`App`]'s use cases.
 
 pub mod accounts;
@@ -18,6 +19,7 @@ pub mod format;
 pub mod github;
 pub mod home;
 pub mod organisations;
+pub mod personal;
 pub mod rate_limits;
 pub mod reasons;
 pub mod search;

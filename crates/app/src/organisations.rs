@@ -1,7 +1,7 @@
 //! Organisations: creating one, its page (members and stacks), and who may change its members.
 
 use serde::Serialize;
-use stackdex_store::{Organisation, Role, StoreError, Target, User};
+use stackdex_store::{Organisation, OrganisationId, Role, StoreError, Target, User};
 use utoipa::ToSchema;
 
 use crate::accounts::Username;
@@ -19,6 +19,9 @@ pub struct MemberView {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrganisationPage {
+    /// Its row, for the follow toggle (not in the JSON).
+    #[serde(skip)]
+    pub id: OrganisationId,
     pub slug: String,
     pub name: String,
     pub members: Vec<MemberView>,
@@ -29,6 +32,11 @@ pub struct OrganisationPage {
 }
 
 impl OrganisationPage {
+    /// Whether `user` may add stacks for it: its members and admins.
+    pub fn has_member(&self, user: &User) -> bool {
+        user.is_admin || self.members.iter().any(|m| m.username == user.username)
+    }
+
     /// Whether `user` may change the members: its owners and admins.
     pub fn managed_by(&self, user: &User) -> bool {
         user.is_admin || self.members.iter().any(|m| m.username == user.username && m.role == Role::Owner)
@@ -109,7 +117,7 @@ impl App {
             .collect();
         let stacks = self.stacks_of(&org.slug).await?;
         let followers = self.store.followers(Target::organisation(org.id)).await?;
-        Ok(OrganisationPage { slug: org.slug, name: org.name, members, stacks, followers })
+        Ok(OrganisationPage { id: org.id, slug: org.slug, name: org.name, members, stacks, followers })
     }
 
     /// The organisations a user may post a decision for (those they belong to).

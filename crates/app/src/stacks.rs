@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 use stackdex_catalog::Tool;
 use stackdex_store::{
-    NewSnapshot, OwnerKind, SnapshotId, SnapshotSource, SnapshotTool, StackKind, StackRef, StackSummary, Target,
-    ToolId, User,
+    NewSnapshot, OwnerKind, SnapshotId, SnapshotSource, SnapshotTool, StackId, StackKind, StackRef, StackSummary,
+    Target, ToolId, User,
 };
 use utoipa::ToSchema;
 
@@ -17,6 +17,9 @@ use crate::{App, AppError, Result, format};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StackPage {
+    /// Its row, for the follow toggle (not in the JSON).
+    #[serde(skip)]
+    pub id: StackId,
     pub owner: String,
     pub slug: String,
     pub name: String,
@@ -28,6 +31,9 @@ pub struct StackPage {
     /// How many follow it (shown on the page; its JSON twin does not carry it).
     #[serde(skip)]
     pub followers: i64,
+    /// Whether the visitor may change it (the page shows "Edit" only then).
+    #[serde(skip)]
+    pub editable: bool,
 }
 
 impl StackPage {
@@ -171,6 +177,11 @@ const MAX_EDITED_TOOLS: usize = 1_000;
 impl App {
     /// A stack with its current tools grouped by layer, and its history.
     pub async fn stack_page(&self, owner: &str, slug: &str) -> Result<StackPage> {
+        self.stack_page_for(None, owner, slug).await
+    }
+
+    /// The stack page as `viewer` sees it: with "Edit" when they may change it.
+    pub async fn stack_page_for(&self, viewer: Option<&User>, owner: &str, slug: &str) -> Result<StackPage> {
         let stack = self.find_stack(owner, slug).await?;
         let split = |s: &str| s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect();
         let mut tools: Vec<(&'static Tool, SnapshotTool)> = self
@@ -209,7 +220,12 @@ impl App {
             .map(|s| SnapshotView { id: s.id, source: s.source, created_at: s.created_at, tools: s.tools })
             .collect();
         let followers = self.store.followers(Target::stack(stack.id)).await?;
+        let editable = match viewer {
+            Some(user) => self.stack_owner_for(user, owner, slug).await.is_ok(),
+            None => false,
+        };
         Ok(StackPage {
+            id: stack.id,
             owner: stack.stack.owner,
             slug: stack.stack.slug,
             name: stack.stack.name,
@@ -218,6 +234,7 @@ impl App {
             layers: groups,
             snapshots,
             followers,
+            editable,
         })
     }
 

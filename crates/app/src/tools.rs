@@ -14,6 +14,9 @@ use crate::{App, AppError, Result, Shown};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ToolPage {
+    /// Its row, for the follow toggle (not in the JSON).
+    #[serde(skip)]
+    pub id: ToolId,
     pub slug: String,
     pub name: String,
     pub description: String,
@@ -71,6 +74,7 @@ impl App {
             .filter_map(|a| crate::stackups::canonical(self.catalog, &[tool.slug.as_str(), a.slug.as_str()]).ok())
             .collect();
         let page = ToolPage {
+            id,
             slug: tool.slug.clone(),
             name: tool.name.clone(),
             description: tool.description.clone(),

@@ -333,6 +333,21 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Which of `decisions` the user has upvoted.
+    pub async fn upvotes_among(&self, user: UserId, decisions: &[DecisionId]) -> Result<HashSet<DecisionId>> {
+        let mut out = HashSet::new();
+        for chunk in decisions.chunks(IN_CHUNK) {
+            let rows: Vec<DecisionRef> = self
+                .all(raw_sql!(
+                    Postgres,
+                    "SELECT decision_id FROM decision_upvotes WHERE user_id = {user} AND decision_id IN ({..chunk})"
+                ))
+                .await?;
+            out.extend(rows.into_iter().map(|r| r.decision_id));
+        }
+        Ok(out)
+    }
+
     /// Adds `count` views at once (the demo's history); a visitor's views go through
     /// [`Store::record_decision_views`].
     pub async fn add_decision_views(&self, decision: DecisionId, count: i64) -> Result<()> {
@@ -506,6 +521,7 @@ mod tests {
             assert!(!s.upvote_decision(id, u[1]).await.unwrap());
             assert!(s.has_upvoted(id, u[1]).await.unwrap());
             assert!(!s.has_upvoted(id, u[0]).await.unwrap());
+            assert_eq!(s.upvotes_among(u[1], &[id, DecisionId(999_999)]).await.unwrap(), HashSet::from([id]));
             assert_eq!(s.decision(id).await.unwrap().unwrap().upvotes, 1);
             assert!(s.retract_decision_upvote(id, u[1]).await.unwrap());
             assert!(!s.retract_decision_upvote(id, u[1]).await.unwrap());

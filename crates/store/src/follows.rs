@@ -6,12 +6,12 @@
 //! follows with an index on `(target_kind, target_id, id)`. The rows of one happening share
 //! a `subject` (the decision, reason or snapshot id), by which the feed folds them together.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait, Value, raw_sql};
 
 use crate::changes::{Tag, tags_or_everything};
-use crate::sql::Col;
+use crate::sql::{Col, IN_CHUNK};
 use crate::tools::Counter;
 use crate::types::text_enum;
 use crate::{Backend, EventId, OrganisationId, Result, StackId, Store, StoreError, ToolId, UserId};
@@ -259,6 +259,25 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Which of `targets` the user follows.
+    pub async fn follows_among(&self, user: UserId, targets: &[Target]) -> Result<HashSet<Target>> {
+        let mut out = HashSet::new();
+        for kind in [TargetKind::Tool, TargetKind::Stack, TargetKind::Organisation] {
+            let ids: Vec<i64> = targets.iter().filter(|t| t.kind == kind).map(|t| t.id).collect();
+            for chunk in ids.chunks(IN_CHUNK) {
+                let rows: Vec<Target> = self
+                    .all(raw_sql!(
+                        Postgres,
+                        "SELECT target_kind, target_id FROM follows
+                         WHERE user_id = {user} AND target_kind = {kind} AND target_id IN ({..chunk})"
+                    ))
+                    .await?;
+                out.extend(rows);
+            }
+        }
+        Ok(out)
+    }
+
     /// What a user follows, most recent first.
     pub async fn follows_of(&self, user: UserId) -> Result<Vec<Target>> {
         self.all(raw_sql!(
@@ -397,6 +416,8 @@ mod tests {
                 assert_eq!(s.followers(target).await.unwrap(), 1, "{target:?} {:?}", db.backend);
             }
             assert_eq!(s.follows_of(u[1]).await.unwrap().len(), 3);
+            let among = s.follows_among(u[1], &[web, acme, Target::tool(t["django"])]).await.unwrap();
+            assert_eq!(among, HashSet::from([web, acme]));
             assert!(s.unfollow(u[1], acme).await.unwrap());
             assert!(!s.unfollow(u[1], acme).await.unwrap());
             assert!(s.unfollow(u[1], rust).await.unwrap());

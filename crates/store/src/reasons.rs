@@ -1,7 +1,7 @@
 //! Pros and cons of tools, and votes on them. A reason's vote count and its tool's votes
 //! counter move in the same transaction as the vote row; deleting a reason takes its votes off.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait, Value, raw_sql};
 
@@ -193,6 +193,21 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Which of `reasons` the user has voted for.
+    pub async fn votes_among(&self, user: UserId, reasons: &[ReasonId]) -> Result<HashSet<ReasonId>> {
+        let mut out = HashSet::new();
+        for chunk in reasons.chunks(IN_CHUNK) {
+            let rows: Vec<ReasonOf> = self
+                .all(raw_sql!(
+                    Postgres,
+                    "SELECT reason_id FROM reason_votes WHERE user_id = {user} AND reason_id IN ({..chunk})"
+                ))
+                .await?;
+            out.extend(rows.into_iter().map(|r| r.reason_id));
+        }
+        Ok(out)
+    }
+
     async fn apply_vote_deltas<C: ConnectionTrait>(&self, conn: &C, per_reason: &HashMap<ReasonId, i64>) -> Result<()> {
         if per_reason.is_empty() {
             return Ok(());
@@ -309,6 +324,8 @@ mod tests {
             assert!(s.retract_vote(ids[0], u[0]).await.unwrap());
             assert!(!s.retract_vote(ids[0], u[0]).await.unwrap());
             assert!(!s.has_voted(ids[0], u[0]).await.unwrap());
+            assert_eq!(s.votes_among(u[1], &ids).await.unwrap(), HashSet::from([ids[0]]));
+            assert!(s.votes_among(u[0], &[]).await.unwrap().is_empty());
             assert_eq!(s.tool_stats(t["django"]).await.unwrap().votes, 2);
             assert_eq!(s.reason(ids[1]).await.unwrap().unwrap().votes, 1);
             assert_eq!(s.reasons_by_ids(&[ids[1]]).await.unwrap()[&ids[1]].text, "Underpowered ORM");

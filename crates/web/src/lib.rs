@@ -30,6 +30,7 @@ const BODY_LIMIT: usize = 1024 * 1024;
 /// The whole application router.
 pub fn router(app: Arc<App>) -> Router {
     routes::table(&app)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), respond::read_own_writes))
         .layer(axum::middleware::from_fn_with_state(app.clone(), session::sessions))
         .with_state(app)
         // Anything larger is refused before it is read.

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Json;
-use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -130,6 +130,18 @@ pub(crate) fn error_response(format: Format, err: &AppError) -> Response {
     };
     if let AppError::RateLimited { retry_after, .. } = err {
         response.headers_mut().insert(header::RETRY_AFTER, (*retry_after).into());
+    }
+    response
+}
+
+/// Middleware: after a write (any method but GET and HEAD), applies the change log to this
+/// server's page cache at once, so the page the browser is sent to next already shows the
+/// write (other servers catch up within their next poll).
+pub(crate) async fn read_own_writes(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let write = !matches!(*request.method(), Method::GET | Method::HEAD);
+    let response = next.run(request).await;
+    if write && let Err(e) = app.poll_changes().await {
+        tracing::warn!(error = %e, "reading the change log after a write failed");
     }
     response
 }

@@ -11,6 +11,7 @@
 //! sent to). The JSON API never reads the cookie: it takes `Authorization: Bearer` only, which
 //! a cross-site page cannot send, so it needs neither check.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -22,6 +23,7 @@ use axum_extra::extract::CookieJar;
 use cookie::Cookie;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use stackdex_app::accounts::{SESSION_SECONDS, Session};
+use stackdex_app::personal::Toggle;
 use stackdex_app::{App, AppError};
 use subtle::ConstantTimeEq;
 use url::Url;
@@ -32,6 +34,15 @@ pub(crate) const SESSION_COOKIE: &str = "sdx_session";
 const ACCOUNT_START: &[u8] = b"<!--account-->";
 const ACCOUNT_END: &[u8] = b"<!--/account-->";
 const EMPTY_CSRF: &[u8] = b"name=\"csrf\" value=\"\"";
+/// What names a toggle control in a page: `data-toggle="follow:tool:12"` (see
+/// `stackdex_app::personal`).
+const TOGGLE: &[u8] = b"data-toggle=\"";
+/// A toggle's attributes as pages are cached (off), and as a visitor who pressed it sees them.
+const TOGGLE_STATES: [(&[u8], &[u8]); 3] = [
+    (b"aria-pressed=\"false\" ", b"aria-pressed=\"true\" "),
+    (b"value=\"follow\" ", b"value=\"unfollow\" "),
+    (b"value=\"cast\" ", b"value=\"retract\" "),
+];
 
 /// The session cookie's value, if the request has one.
 pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
@@ -56,10 +67,10 @@ pub(crate) async fn sessions(State(app): State<Arc<App>>, mut request: Request, 
     };
     request.extensions_mut().insert(session.clone());
     let response = next.run(request).await;
-    personalise(response, &session).await
+    personalise(&app, response, &session).await
 }
 
-async fn personalise(response: Response, session: &Session) -> Response {
+async fn personalise(app: &App, response: Response, session: &Session) -> Response {
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -72,24 +83,88 @@ async fn personalise(response: Response, session: &Session) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
         return Response::from_parts(parts, Body::empty());
     };
-    let menu = account_menu(session);
-    let csrf = format!("name=\"csrf\" value=\"{}\"", session.csrf);
-    let mut out = Vec::with_capacity(bytes.len() + menu.len() + 256);
-    let mut rest: &[u8] = &bytes;
+    let toggles = toggles_in(&bytes);
+    let pressed = if toggles.is_empty() {
+        HashSet::new()
+    } else {
+        app.pressed(&session.user, &toggles).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "reading the visitor's toggles failed");
+            HashSet::new()
+        })
+    };
+    let out = personal_page(&bytes, &account_menu(session), &session.csrf, &pressed);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    Response::from_parts(parts, Body::from(out))
+}
+
+/// The toggles a page names (`data-toggle="KEY"`), each once.
+fn toggles_in(page: &[u8]) -> Vec<Toggle> {
+    let mut found = HashSet::new();
+    let mut rest = page;
+    while let Some(i) = find(rest, TOGGLE) {
+        rest = &rest[i + TOGGLE.len()..];
+        let end = memchr::memchr(b'"', rest).unwrap_or(rest.len());
+        if let Some(toggle) = std::str::from_utf8(&rest[..end]).ok().and_then(|k| k.parse().ok()) {
+            found.insert(toggle);
+        }
+    }
+    found.into_iter().collect()
+}
+
+/// The page as the visitor sees it: their account menu in the header, their session's CSRF
+/// token in every form, and their pressed toggles turned on (`aria-pressed="true"`, and the
+/// action a click then takes: `unfollow`, `retract`).
+fn personal_page(page: &[u8], menu: &str, csrf: &str, pressed: &HashSet<Toggle>) -> Vec<u8> {
+    let csrf_field = format!("name=\"csrf\" value=\"{csrf}\"");
+    let mut out = Vec::with_capacity(page.len() + menu.len() + 256);
+    let mut rest = page;
     if let (Some(a), Some(b)) = (find(rest, ACCOUNT_START), find(rest, ACCOUNT_END)) {
         out.extend_from_slice(&rest[..a + ACCOUNT_START.len()]);
         out.extend_from_slice(menu.as_bytes());
         rest = &rest[b..];
     }
-    while let Some(i) = find(rest, EMPTY_CSRF) {
-        out.extend_from_slice(&rest[..i]);
-        out.extend_from_slice(csrf.as_bytes());
-        rest = &rest[i + EMPTY_CSRF.len()..];
+    loop {
+        let next_csrf = find(rest, EMPTY_CSRF);
+        let next_toggle = if pressed.is_empty() { None } else { find(rest, TOGGLE) };
+        match (next_csrf, next_toggle) {
+            (Some(c), t) if t.is_none_or(|t| c < t) => {
+                out.extend_from_slice(&rest[..c]);
+                out.extend_from_slice(csrf_field.as_bytes());
+                rest = &rest[c + EMPTY_CSRF.len()..];
+            }
+            (_, Some(t)) => {
+                out.extend_from_slice(&rest[..t]);
+                rest = &rest[t..];
+                let key_start = TOGGLE.len();
+                let key_end = key_start + memchr::memchr(b'"', &rest[key_start..]).unwrap_or(0);
+                let on = std::str::from_utf8(&rest[key_start..key_end])
+                    .ok()
+                    .and_then(|k| k.parse::<Toggle>().ok())
+                    .is_some_and(|k| pressed.contains(&k));
+                if on {
+                    turn_on(&mut out);
+                }
+                out.extend_from_slice(&rest[..key_end]);
+                rest = &rest[key_end..];
+            }
+            _ => break,
+        }
     }
     out.extend_from_slice(rest);
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    Response::from_parts(parts, Body::from(out))
+    out
+}
+
+/// The attribute written just before a pressed toggle's `data-toggle`, switched to its "on"
+/// value.
+fn turn_on(out: &mut Vec<u8>) {
+    for (off, on) in TOGGLE_STATES {
+        if out.ends_with(off) {
+            out.truncate(out.len() - off.len());
+            out.extend_from_slice(on);
+            return;
+        }
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -207,6 +282,32 @@ pub(crate) fn clear_cookie() -> HeaderValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pressed_toggles_are_turned_on_and_others_left_off() {
+        let page = concat!(
+            "<!--account--><a>Log in</a><!--/account-->",
+            "<form><input type=\"hidden\" name=\"csrf\" value=\"\">",
+            "<input type=\"hidden\" name=\"action\" value=\"follow\" data-toggle=\"follow:tool:7\">",
+            "<button aria-pressed=\"false\" data-toggle=\"follow:tool:7\">Follow</button></form>",
+            "<input type=\"hidden\" name=\"action\" value=\"cast\" data-toggle=\"vote:3\">",
+            "<button aria-pressed=\"false\" data-toggle=\"vote:3\">▲</button>",
+            "<input type=\"hidden\" name=\"action\" value=\"cast\" data-toggle=\"vote:4\">",
+            "<button aria-pressed=\"false\" data-toggle=\"vote:4\">▲</button>",
+        );
+        let toggles = toggles_in(page.as_bytes());
+        assert_eq!(toggles.len(), 3);
+        let pressed: HashSet<Toggle> = ["follow:tool:7", "vote:4"].iter().map(|k| k.parse().unwrap()).collect();
+        let out = String::from_utf8(personal_page(page.as_bytes(), "MENU", "abc", &pressed)).unwrap();
+        assert!(out.starts_with("<!--account-->MENU<!--/account-->"), "{out}");
+        assert!(out.contains("name=\"csrf\" value=\"abc\""));
+        assert!(out.contains("value=\"unfollow\" data-toggle=\"follow:tool:7\""));
+        assert!(out.contains("aria-pressed=\"true\" data-toggle=\"follow:tool:7\""));
+        assert!(out.contains("value=\"cast\" data-toggle=\"vote:3\""), "not pressed: left off");
+        assert!(out.contains("aria-pressed=\"false\" data-toggle=\"vote:3\""));
+        assert!(out.contains("value=\"retract\" data-toggle=\"vote:4\""));
+        assert!(out.contains("aria-pressed=\"true\" data-toggle=\"vote:4\""));
+    }
 
     #[test]
     fn came_from_is_a_local_path_of_this_host() {

@@ -24,6 +24,8 @@ struct OrganisationHtml<'a> {
     page: &'a OrganisationPage,
     /// The viewer may change members.
     owner: bool,
+    /// The viewer may add stacks for it.
+    member: bool,
     csrf: &'a str,
 }
 
@@ -71,8 +73,9 @@ pub(crate) async fn page(
 ) -> Result {
     let page = app.organisation_page(&slug).await?;
     let owner = session.as_ref().is_some_and(|s| page.managed_by(&s.user));
+    let member = session.as_ref().is_some_and(|s| page.has_member(&s.user));
     let csrf = session.as_ref().map(|s| s.csrf.as_str()).unwrap_or("");
-    html(StatusCode::OK, OrganisationHtml { page: &page, owner, csrf })
+    html(StatusCode::OK, OrganisationHtml { page: &page, owner, member, csrf })
 }
 
 #[derive(Deserialize)]

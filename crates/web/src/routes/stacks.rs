@@ -50,8 +50,13 @@ struct DiffHtml<'a> {
     page: &'a DiffPage,
 }
 
-pub(crate) async fn page(State(app): State<Arc<App>>, Path(at): Path<StackAddress>) -> Result {
-    html(StatusCode::OK, StackHtml { page: &app.stack_page(&at.owner, &at.name).await? })
+pub(crate) async fn page(
+    State(app): State<Arc<App>>,
+    MaybeSession(session): MaybeSession,
+    Path(at): Path<StackAddress>,
+) -> Result {
+    let viewer = session.as_ref().map(|s| &s.user);
+    html(StatusCode::OK, StackHtml { page: &app.stack_page_for(viewer, &at.owner, &at.name).await? })
 }
 
 #[derive(Deserialize)]
