@@ -37,6 +37,7 @@ fn main() {
     }
     out.push_str("];\n");
     fs::write(Path::new(&out_dir).join("data_files.rs"), out).unwrap();
+    embed_logos(&root.join("logos"), &out_dir);
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {
@@ -50,4 +51,29 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {
             files.push(rel);
         }
     }
+}
+
+// --- Tool logos --------------------------------------------------------------------------------
+// Kept apart from the TOML embedding above: `data/logos/{slug}.svg`, written by
+// `scripts/logos/generate.mjs`, become `LOGO_FILES` in `logo_files.rs`, read by `src/logos.rs`.
+
+/// Writes `LOGO_FILES`: `(slug, SVG text)` for every `*.svg` in `dir`, sorted by slug so that a
+/// lookup is a binary search. No folder means no logos.
+fn embed_logos(dir: &Path, out_dir: &str) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut slugs: Vec<String> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "svg"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    slugs.sort();
+    let mut out = String::from("pub(crate) static LOGO_FILES: &[(&str, &str)] = &[\n");
+    for slug in &slugs {
+        let abs = dir.join(format!("{slug}.svg")).display().to_string();
+        out.push_str(&format!("    ({slug:?}, include_str!({abs:?})),\n"));
+    }
+    out.push_str("];\n");
+    fs::write(Path::new(out_dir).join("logo_files.rs"), out).unwrap();
 }

@@ -2,6 +2,7 @@
 //! detection rules. Everything is data under `data/`, compiled into the binary; this crate
 //! parses, validates and indexes it, and does no I/O.
 
+mod logos;
 mod model;
 pub mod rules;
 mod validate;

@@ -1,0 +1,593 @@
+// Matches every tool of the stackdex catalog to a logo from an open-licence icon set and writes
+// crates/catalog/data/logos/{slug}.svg and CREDITS.md. Reads the catalog's TOML files, never
+// writes them. Running it again with the same packages (package-lock.json) writes the same files.
+//
+//   npm ci && node generate.mjs [--verbose] [--preview FILE.html]
+//
+// See README.md beside this file.
+
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseToml } from "smol-toml";
+import { optimize } from "svgo";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const DATA = path.resolve(HERE, "../../crates/catalog/data");
+const OUT = path.join(DATA, "logos");
+const VERBOSE = process.argv.includes("--verbose");
+const PREVIEW = process.argv.includes("--preview") ? process.argv[process.argv.indexOf("--preview") + 1] : null;
+
+// A logo larger than this after optimisation is skipped for the next candidate: the logos are
+// compiled into the binary and the whole set should stay under about 6 MB.
+const MAX_BYTES = 64 * 1024;
+
+// Tools whose logo cannot be found from their slug, name, aliases or website, or would be found
+// wrongly. "set:icon" picks an icon; null means the tool has no logo in these sets (a letter
+// tile is shown), which also stops a wrong automatic match.
+const OVERRIDES = {
+  // Found under another name, or a loose alias would find another brand first.
+  "alpine-linux": "simple-icons:alpinelinux", // "alpine" is Alpine.js in Devicon
+  "apache-http-server": "logos:apache",
+  "apache-pulsar": "simple-icons:apachepulsar", // "pulsar" is the Pulsar editor in Devicon
+  elk: "simple-icons:elasticstack",
+  spark: "logos:apache-spark", // "spark" is another product in SVG Logos
+  grpc: "logos:grpc", // Devicon's is a tiny wordmark
+  xai: "logos:x-ai", // its alias Grok is xAI's chatbot
+  "zend-framework": "logos:zend-framework", // Devicon has only its successor, Laminas
+  // No logo of its own in these sets, sold under its maker's name: the maker's logo.
+  "asp-net": "logos:dotnet",
+  "asp-net-core": "logos:dotnet",
+  "css-loader": "logos:webpack", // a webpack loader, from webpack-contrib
+  "docker-compose": "logos:docker-icon",
+  "google-cloud-dns": "logos:google-cloud",
+  "jquery-ui": "logos:jquery",
+  "microsoft-iis": "logos:microsoft-icon",
+  typekit: "logos:adobe-icon", // now Adobe Fonts
+  "zoho-mail": "simple-icons:zoho",
+  // Not a brand: a generic symbol.
+  shell: "logos:terminal", // the POSIX shell (Simple Icons' "Shell" is the oil company)
+  // Same name, another brand or product: no logo rather than a wrong one.
+  activemq: null, // its alias aws.mq is Amazon MQ's logo
+  apex: null, // apex/apex (serverless functions), not Salesforce's Apex language
+  dash: null, // Kapeli's Dash, not the Dash cryptocurrency
+  "delta-lake": null, // delta.io, not Delta Air Lines
+  fabric: null, // fabfile.org, not Twitter's Fabric
+  graphite: null, // graphiteapp.org, not graphite.dev
+  hcl: null, // HashiCorp's language, not HCL Technologies
+  hyper: null, // Hyper.sh, not the Hyper terminal
+  make: null, // GNU Make, not make.com
+  "microsoft-power-automate": null, // its old name Flow is the JavaScript type checker's
+  owin: null, // its alias Katana is another product's
+  "prisma-cloud": null, // Palo Alto's Prisma Cloud, not the Prisma ORM
+  puma: null, // the Ruby web server, not the sportswear brand
+  reactemail: null, // react.email, not React
+  sphinx: null, // Sphinx search, not the Sphinx documentation generator
+};
+
+function main() {
+  const tools = readCatalog();
+  const stale = Object.keys(OVERRIDES).filter((slug) => !tools.some((t) => t.slug === slug));
+  if (stale.length > 0) console.warn(`overrides for tools not in the catalog: ${stale.join(", ")}`);
+  const sets = [logosSet(), deviconSet(), simpleIconsSet()];
+  const chosen = [];
+  for (const tool of tools) {
+    const found = chooseLogo(tool, sets);
+    if (found) chosen.push(found);
+    if (VERBOSE) {
+      const how = found ? `${found.set.id}:${found.icon} (by ${found.via}; ${found.set.describe(found.icon)})` : "-";
+      console.log(`${tool.slug}\t${tool.stacks}\t${how}`);
+    }
+  }
+  const before = previousChoices();
+  writeLogos(chosen);
+  writeCredits(chosen, sets);
+  if (PREVIEW) writePreview(chosen, PREVIEW);
+  report(tools, chosen, before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The catalog
+
+function readCatalog() {
+  const tools = [];
+  const root = path.join(DATA, "tools");
+  for (const file of walk(root).filter((f) => f.endsWith(".toml"))) {
+    for (const t of parseToml(fs.readFileSync(file, "utf8")).tool ?? []) {
+      tools.push({
+        slug: t.slug,
+        name: t.name,
+        aliases: t.aliases ?? [],
+        website: t.website ?? "",
+        stacks: t.popularity?.stacks ?? 0,
+      });
+    }
+  }
+  return tools.sort((a, b) => cmp(a.slug, b.slug));
+}
+
+function walk(dir) {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => cmp(a.name, b.name))
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+
+/** The first icon found for the tool: an override, else its keys tier by tier, each tier
+ * asking the sets in order of preference (full colour first). Within a tier a squarish logo
+ * beats a wide wordmark, which is unreadable in a small square tile. */
+function chooseLogo(tool, sets) {
+  if (tool.slug in OVERRIDES) {
+    const pick = OVERRIDES[tool.slug];
+    if (pick === null) return null;
+    const [setId, icon] = pick.split(":");
+    const set = sets.find((s) => s.id === setId);
+    const found = set && prepare(tool, set, icon, "override");
+    if (!found) throw new Error(`override for ${tool.slug}: ${pick} is missing or unusable`);
+    return found;
+  }
+  for (const [via, keys] of keyTiers(tool)) {
+    let wide = null;
+    for (const set of sets) {
+      for (const key of keys) {
+        for (const icon of set.lookup(key)) {
+          const found = prepare(tool, set, icon, `${via} "${key}"`);
+          if (found && !found.wide) return found;
+          wide ??= found;
+        }
+      }
+    }
+    if (wide) return wide;
+  }
+  return null;
+}
+
+/** The icon cleaned for the tool, or null when it cannot serve as its logo. */
+function prepare(tool, set, icon, via) {
+  const svg = clean(set.svg(icon), tool.slug);
+  const problem =
+    svg === null ? "not well-formed, or no viewBox"
+    : Buffer.byteLength(svg) > MAX_BYTES ? "too large"
+    : whiteOnly(svg) ? "white only, invisible on a white page"
+    : svg.includes("<style") ? "a style sheet svgo could not inline, which would leak into a page"
+    : null;
+  if (problem) {
+    if (VERBOSE) console.log(`# ${tool.slug}: skipped ${set.id}:${icon} (${problem})`);
+    return null;
+  }
+  const [, , width, height] = /viewBox="([^"]+)"/.exec(svg)[1].split(/[\s,]+/).map(Number);
+  return { slug: tool.slug, set, icon, licence: set.licenceOf(icon), svg, via, wide: width > 2 * height };
+}
+
+/** Keys to look the tool up by, in tiers, most reliable first: its slug, name and aliases; then
+ * other spellings of them; then its website. Within a tier, the preferred set wins. */
+function keyTiers(tool) {
+  const names = unique([tool.slug, tool.name, ...tool.aliases].map(norm));
+  const variants = unique(names.flatMap(variantsOf)).filter((k) => !names.includes(k));
+  const host = hostKeys(tool.website).filter((k) => !names.includes(k) && !variants.includes(k));
+  return [
+    ["name", names],
+    ["variant", variants],
+    ["website", host],
+  ].filter(([, keys]) => keys.length > 0);
+}
+
+/** Spellings the icon sets use for the same product: "vuejs"/"vue", "amazons3"/"awss3",
+ * "apachekafka"/"kafka". */
+function variantsOf(key) {
+  const out = [];
+  if (key.endsWith("js") && key.length > 4) out.push(key.slice(0, -2));
+  else out.push(`${key}js`);
+  for (const [from, to] of [
+    ["amazon", "aws"],
+    ["aws", "amazon"],
+    ["apache", ""],
+  ]) {
+    if (key.startsWith(from) && key.length > from.length + 2) out.push(to + key.slice(from.length));
+  }
+  return out.filter((k) => k.length >= 2);
+}
+
+/** The website's host as a key, only when the website is the tool's own home page: a page
+ * under someone's domain (aws.amazon.com/s3) names the domain's owner, not the tool. */
+function hostKeys(website) {
+  let url;
+  try {
+    url = new URL(website);
+  } catch {
+    return [];
+  }
+  if (url.pathname.replace(/\/+$/, "") !== "") return [];
+  const labels = url.hostname.toLowerCase().split(".").filter((l) => l !== "www");
+  if (labels.length < 2) return [];
+  const key = norm(labels.slice(0, -1).join(""));
+  const out = [key];
+  for (const affix of ["get", "use", "try"]) if (key.startsWith(affix)) out.push(key.slice(affix.length));
+  for (const affix of ["hq", "app", "js"]) if (key.endsWith(affix)) out.push(key.slice(0, -affix.length));
+  return unique(out.filter((k) => k.length >= 3));
+}
+
+/** Lower case, ASCII letters and digits only, with the symbols that tell names apart spelt out
+ * ("C++" is not "C", "C#" is not "C"). */
+function norm(s) {
+  return s
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/\+/g, "plus")
+    .replace(/#/g, "sharp")
+    .replace(/&/g, "and")
+    .replace(/[^a-z0-9]/g, "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The icon sets, in order of preference. Each gives lookup(key) -> icon names (best first),
+// svg(icon) -> raw SVG text or null, and licenceOf(icon).
+
+/** gilbarbara's SVG Logos, full colour, as packaged by Iconify. */
+function logosSet() {
+  const [pkg, dir] = installed("@iconify-json/logos");
+  const data = readJson(path.join(dir, "icons.json"));
+  const info = readJson(path.join(dir, "info.json"));
+  const all = { ...data.icons, ...data.aliases };
+  // "react" and "react-icon" are one brand: prefer the symbol ("-icon") to the wordmark, it
+  // reads better in a square tile.
+  const index = new Map();
+  for (const name of Object.keys(all).sort(cmp)) {
+    const base = name.replace(/-icon(-alt)?$/, "");
+    const key = norm(base);
+    if (!index.has(key)) index.set(key, []);
+    index.get(key).push(name);
+  }
+  for (const names of index.values()) names.sort((a, b) => rankLogosName(a) - rankLogosName(b) || cmp(a, b));
+  const resolve = (name) => {
+    const alias = data.aliases?.[name];
+    return alias ? resolve(alias.parent) : data.icons[name];
+  };
+  return {
+    id: "logos",
+    title: "SVG Logos",
+    lookup: (key) => index.get(key) ?? [],
+    describe: (name) => name,
+    svg(name) {
+      const icon = resolve(name);
+      if (!icon) return null;
+      const [x, y] = [icon.left ?? data.left ?? 0, icon.top ?? data.top ?? 0];
+      const [w, h] = [icon.width ?? data.width ?? 16, icon.height ?? data.height ?? 16];
+      const xlink = icon.body.includes("xlink:") ? ' xmlns:xlink="http://www.w3.org/1999/xlink"' : "";
+      return `<svg xmlns="http://www.w3.org/2000/svg"${xlink} viewBox="${x} ${y} ${w} ${h}">${icon.body}</svg>`;
+    },
+    licenceOf: () => info.license.spdx,
+    paragraph: `Full-colour logos from [SVG Logos](${info.author.url}) by ${info.author.name}, released under ` +
+      `[CC0 1.0](https://creativecommons.org/publicdomain/zero/1.0/) (public domain dedication), taken from ` +
+      `the npm package \`@iconify-json/logos\` ${pkg.version} (licence \`${pkg.license}\`).`,
+  };
+}
+
+function rankLogosName(name) {
+  if (name.endsWith("-icon")) return 0;
+  if (!/-icon-alt$/.test(name)) return 1;
+  return 2;
+}
+
+/** Devicon: programming languages and development tools, "original" (colour) variants first. */
+function deviconSet() {
+  const [pkg, dir] = installed("devicon");
+  const entries = readJson(path.join(dir, "devicon.json"));
+  const order = ["original", "plain", "original-wordmark", "plain-wordmark", "line", "line-wordmark"];
+  const index = new Map();
+  for (const e of [...entries].sort((a, b) => cmp(a.name, b.name))) {
+    const files = order
+      .filter((v) => e.versions.svg.includes(v))
+      .map((v) => `${e.name}/${e.name}-${v}`)
+      .filter((f) => fs.existsSync(path.join(dir, "icons", `${f}.svg`)));
+    for (const key of unique([e.name, ...(e.altnames ?? [])].map(norm))) {
+      if (!index.has(key)) index.set(key, files);
+    }
+  }
+  return {
+    id: "devicon",
+    title: "Devicon",
+    lookup: (key) => index.get(key) ?? [],
+    describe: (name) => name,
+    svg(name) {
+      const file = path.join(dir, "icons", `${name}.svg`);
+      return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null;
+    },
+    licenceOf: () => pkg.license,
+    paragraph: `Logos from [Devicon](https://devicon.dev) (https://github.com/devicons/devicon), ` +
+      `Copyright (c) 2015 konpa, released under the MIT License, taken from the npm package ` +
+      `\`devicon\` ${pkg.version}. The MIT License asks that its copyright and permission notice be ` +
+      `kept with copies: it is in the package's \`LICENSE\` file and reproduced at the end of this file.`,
+  };
+}
+
+/** Simple Icons: one-colour brand icons, filled here with the brand's colour. Icons whose own
+ * licence data forbids changes or commercial use, or is not a known open licence, are left out. */
+function simpleIconsSet() {
+  const [pkg, dir] = installed("simple-icons");
+  const raw = readJson(path.join(dir, "data", "simple-icons.json"));
+  const icons = (Array.isArray(raw) ? raw : raw.icons).filter((i) => acceptableLicence(i.license?.type));
+  const bySlug = new Map();
+  const index = new Map();
+  const add = (key, slug) => {
+    if (!index.has(key)) index.set(key, []);
+    if (!index.get(key).includes(slug)) index.get(key).push(slug);
+  };
+  for (const icon of [...icons].sort((a, b) => cmp(a.slug, b.slug))) {
+    bySlug.set(icon.slug, icon);
+    add(norm(icon.title), icon.slug);
+    add(norm(icon.slug), icon.slug);
+    for (const aka of icon.aliases?.aka ?? []) add(norm(aka), icon.slug);
+  }
+  return {
+    id: "simple-icons",
+    title: "Simple Icons",
+    lookup: (key) => index.get(key) ?? [],
+    describe: (slug) => `${bySlug.get(slug).title}, ${bySlug.get(slug).source}`,
+    svg(slug) {
+      const icon = bySlug.get(slug);
+      if (!icon) return null;
+      const text = fs.readFileSync(path.join(dir, "icons", `${slug}.svg`), "utf8");
+      return text.replace("<svg ", `<svg fill="#${readableColour(icon.hex)}" `);
+    },
+    // An icon with a licence of its own is credited with a link to where it comes from.
+    licenceOf(slug) {
+      const icon = bySlug.get(slug);
+      return icon.license ? `${icon.license.type}, [source](${icon.source})` : "CC0-1.0";
+    },
+    paragraph: `One-colour brand icons from [Simple Icons](https://simpleicons.org) ` +
+      `(https://github.com/simple-icons/simple-icons), released under ` +
+      `[CC0 1.0](https://creativecommons.org/publicdomain/zero/1.0/), taken from the npm package ` +
+      `\`simple-icons\` ${pkg.version} and filled with the brand colour the package gives. A few ` +
+      `icons carry a licence of their own in the package's data; the table names it, and icons ` +
+      `whose licence forbids changes or commercial use, or is not a standard open licence, are not used.`,
+  };
+}
+
+function acceptableLicence(spdx) {
+  if (spdx === undefined) return true; // the package's own CC0 applies
+  return /^(CC0-1\.0|MIT|Apache-2\.0|BSD-[23]-Clause|Unlicense|CC-BY-[0-9.]+|CC-BY-SA-[0-9.]+|MPL-2\.0)$/.test(spdx);
+}
+
+/** The brand colour, or dark grey when the brand colour is too pale to read on a white page
+ * (Simple Icons are one colour, with nothing darker around them). */
+function readableColour(hex) {
+  return luminance(hex) > 0.6 ? "333333" : hex.toUpperCase();
+}
+
+// Relative luminance above which a colour barely shows on white.
+const LIGHT = 0.85;
+
+/** Relative luminance (WCAG) of an "rrggbb" or "rgb" hex colour. */
+function luminance(hex) {
+  const full = hex.length === 3 ? [...hex].map((c) => c + c).join("") : hex;
+  const lin = (c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const [r, g, b] = [0, 2, 4].map((i) => lin(parseInt(full.slice(i, i + 2), 16) / 255));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** Whether every colour the SVG paints with is near white (some icons are drawn for dark
+ * backgrounds). A shape with no fill anywhere above it, or a gradient stop with no colour, is
+ * black, so it counts as visible. */
+function whiteOnly(svg) {
+  const shapes = svg.match(/<(path|rect|circle|ellipse|polygon|polyline|line|text)\b[^>]*>/g) ?? [];
+  const inheritsFill = /<(svg|g)\b[^>]*\sfill="/.test(svg);
+  if (!inheritsFill && shapes.some((s) => !/\sfill="/.test(s))) return false;
+  if ((svg.match(/<stop\b[^>]*>/g) ?? []).some((s) => !/\sstop-color="/.test(s))) return false;
+  const colours = [...svg.matchAll(/\s(?:fill|stroke|stop-color)="([^"]+)"/g)]
+    .map((m) => m[1].toLowerCase())
+    .filter((c) => c !== "none" && !c.startsWith("url("));
+  const light = (c) => c === "white" || (/^#([0-9a-f]{3}|[0-9a-f]{6})$/.test(c) && luminance(c.slice(1)) > LIGHT);
+  return colours.length > 0 && colours.every(light);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cleaning: safe to serve and to inline, small, scalable
+
+// Elements a logo may use; everything else (script, foreignObject, a, image, animation, iframe,
+// unknown namespaces) is dropped with its content.
+const ALLOWED_ELEMENTS = new Set(
+  [
+    "svg", "g", "defs", "symbol", "use", "path", "rect", "circle", "ellipse", "line", "polyline",
+    "polygon", "text", "tspan", "textPath", "linearGradient", "radialGradient", "stop", "pattern",
+    "clipPath", "mask", "filter", "style", "title", "desc", "feBlend", "feColorMatrix",
+    "feComponentTransfer", "feComposite", "feConvolveMatrix", "feDiffuseLighting",
+    "feDisplacementMap", "feDistantLight", "feDropShadow", "feFlood", "feFuncA", "feFuncB",
+    "feFuncG", "feFuncR", "feGaussianBlur", "feMerge", "feMergeNode", "feMorphology", "feOffset",
+    "fePointLight", "feSpecularLighting", "feSpotLight", "feTile", "feTurbulence",
+  ],
+);
+
+/** Removes what could run code or fetch something, on the parsed tree. */
+const safety = {
+  name: "stackdexSafety",
+  fn: () => ({
+    element: {
+      enter(node, parent) {
+        if (!ALLOWED_ELEMENTS.has(node.name)) {
+          parent.children = parent.children.filter((c) => c !== node);
+          return;
+        }
+        for (const [name, value] of Object.entries(node.attributes)) {
+          const local = name.replace(/^.*:/, "").toLowerCase();
+          const unsafe =
+            local.startsWith("on") ||
+            /javascript:|data:|@import|expression\(/i.test(value) ||
+            (local === "href" && !value.startsWith("#")) ||
+            hasExternalUrl(value);
+          if (unsafe) delete node.attributes[name];
+        }
+        if (node.name === "style") {
+          const text = node.children.map((c) => c.value ?? "").join("");
+          if (/@import|javascript:|expression\(/i.test(text) || hasExternalUrl(text)) {
+            parent.children = parent.children.filter((c) => c !== node);
+          }
+        }
+      },
+    },
+  }),
+};
+
+/** A url(...) that does not point inside the document. */
+function hasExternalUrl(text) {
+  return /url\(\s*(?!['"]?#)/i.test(text);
+}
+
+/** The SVG made safe, minified and scalable, or null when it cannot be (not well-formed XML,
+ * no viewBox). */
+function clean(raw, slug) {
+  if (!raw) return null;
+  let svg;
+  try {
+    svg = optimizeSvg(raw, slug);
+  } catch {
+    return null;
+  }
+  const root = /^<svg\b[^>]*>/.exec(svg)?.[0] ?? "";
+  if (!/\sviewBox="[^"]+"/.test(root) || /\s(width|height)=/.test(root)) return null;
+  const found = problems(svg);
+  if (found.length > 0) throw new Error(`${slug}: the cleaned SVG still has ${found.join(", ")}`);
+  return svg;
+}
+
+function optimizeSvg(raw, slug) {
+  return optimize(raw, {
+    multipass: true,
+    plugins: [
+      safety,
+      { name: "preset-default", params: { overrides: { inlineStyles: { onlyMatchedOnce: false } } } },
+      "removeDimensions",
+      "removeTitle",
+      "removeDesc",
+      "convertStyleToAttrs",
+      // Ids and classes are prefixed with the slug, so that logos inlined into one page do not
+      // take each other's gradients or styles.
+      { name: "prefixIds", params: { prefix: slug, delim: "-" } },
+      safety,
+    ],
+  }).data;
+}
+
+/** The same rules the catalog's tests check, as a last guard. */
+function problems(svg) {
+  const out = [];
+  if (/<script|<foreignobject/i.test(svg)) out.push("script or foreignObject");
+  if (/\son[a-z]+\s*=/i.test(svg)) out.push("event handler attribute");
+  if (/javascript:|@import/i.test(svg)) out.push("javascript: or @import");
+  if (/href\s*=\s*["'](?!#)/i.test(svg) || hasExternalUrl(svg)) out.push("external reference");
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+function writeLogos(chosen) {
+  fs.mkdirSync(OUT, { recursive: true });
+  const wanted = new Set(chosen.map((c) => `${c.slug}.svg`));
+  for (const file of fs.readdirSync(OUT)) {
+    if (file.endsWith(".svg") && !wanted.has(file)) fs.rmSync(path.join(OUT, file));
+  }
+  for (const c of chosen) fs.writeFileSync(path.join(OUT, `${c.slug}.svg`), `${c.svg}\n`);
+}
+
+function writeCredits(chosen, sets) {
+  const used = sets.filter((s) => chosen.some((c) => c.set === s));
+  const lines = [
+    "# Logo credits",
+    "",
+    "Written by `scripts/logos/generate.mjs`; do not edit by hand (see `scripts/logos/README.md`).",
+    "",
+    "Each `{slug}.svg` in this folder is a tool's logo taken from an open-licence icon set, cleaned",
+    "(scripts, event handlers and external references removed, fixed sizes dropped for the viewBox,",
+    "ids prefixed with the slug, whitespace minified) and, for Simple Icons, filled with the brand",
+    "colour. The logos are trademarks of their owners; they are shown only to identify the tools.",
+    "",
+    "## Icon sets",
+    "",
+  ];
+  for (const s of used) lines.push(`- **${s.title}**: ${s.paragraph}`, "");
+  lines.push("## Logos", "", "| slug | icon set | icon | licence |", "| --- | --- | --- | --- |");
+  for (const c of chosen) lines.push(`| ${c.slug} | ${c.set.title} | \`${c.icon}\` | ${c.licence} |`);
+  if (used.some((s) => s.id === "devicon")) {
+    const licence = fs.readFileSync(path.join(installed("devicon")[1], "LICENSE"), "utf8").trim();
+    lines.push("", "## Devicon's licence", "", "```text", licence, "```");
+  }
+  fs.writeFileSync(path.join(OUT, "CREDITS.md"), `${lines.join("\n")}\n`);
+}
+
+/** slug -> "set icon" as CREDITS.md recorded it on the last run, to show what changed. */
+function previousChoices() {
+  const file = path.join(OUT, "CREDITS.md");
+  const rows = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n") : [];
+  const before = new Map();
+  for (const row of rows) {
+    const cells = /^\| ([a-z0-9-]+) \| ([^|]+) \| `([^`]+)` \|/.exec(row);
+    if (cells) before.set(cells[1], `${cells[2]} ${cells[3]}`);
+  }
+  return before;
+}
+
+/** A page showing every logo with its slug, to look them over in a browser. */
+function writePreview(chosen, file) {
+  const cells = chosen.map(
+    (c) => `<figure><img src="${path.join(OUT, `${c.slug}.svg`)}" alt=""><figcaption>${c.slug}<br>` +
+      `<small>${c.set.id}:${c.icon}</small></figcaption></figure>`,
+  );
+  const style = "body{display:flex;flex-wrap:wrap;font:11px sans-serif}figure{width:120px;margin:4px;" +
+    "text-align:center}img{width:64px;height:64px;object-fit:contain}";
+  fs.writeFileSync(file, `<!doctype html><meta charset="utf-8"><style>${style}</style>${cells.join("\n")}\n`);
+}
+
+function report(tools, chosen, before) {
+  const has = new Set(chosen.map((c) => c.slug));
+  const top = [...tools].sort((a, b) => b.stacks - a.stacks || cmp(a.slug, b.slug)).slice(0, 200);
+  const topWith = top.filter((t) => has.has(t.slug)).length;
+  const bytes = chosen.reduce((n, c) => n + Buffer.byteLength(c.svg) + 1, 0);
+  const counts = new Map();
+  for (const c of chosen) counts.set(c.set.id, (counts.get(c.set.id) ?? 0) + 1);
+  const bySet = [...counts].map(([id, n]) => `${id} ${n}`);
+  console.log(`logos: ${chosen.length} of ${tools.length} tools (${pct(chosen.length, tools.length)}); ` +
+    `top ${top.length} by stacks: ${topWith} (${pct(topWith, top.length)}); ${(bytes / 1e6).toFixed(2)} MB; ` +
+    bySet.join(", "));
+  const missing = top.filter((t) => !has.has(t.slug)).map((t) => t.slug);
+  if (missing.length > 0) console.log(`top ${top.length} without a logo: ${missing.join(", ")}`);
+  // What this run changed, to be looked over: a name can match another brand's icon.
+  const changed = chosen.filter((c) => before.get(c.slug) !== `${c.set.title} ${c.icon}`);
+  for (const c of changed) {
+    const was = before.has(c.slug) ? ` (was ${before.get(c.slug)})` : "";
+    console.log(`to check: ${c.slug} -> ${c.set.id}:${c.icon}, by ${c.via}; ${c.set.describe(c.icon)}${was}`);
+  }
+  const dropped = [...before.keys()].filter((slug) => !has.has(slug));
+  if (dropped.length > 0) console.log(`no longer with a logo: ${dropped.join(", ")}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** An npm package installed beside this script: its package.json and its folder. */
+function installed(name) {
+  const dir = path.join(HERE, "node_modules", name);
+  if (!fs.existsSync(dir)) throw new Error(`${name} is not installed: run \`npm ci\` in ${HERE}`);
+  return [readJson(path.join(dir, "package.json")), dir];
+}
+
+function readJson(file) {
+  return JSON.parse(fs.readFileSync(file, "utf8"));
+}
+
+function cmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function unique(xs) {
+  return [...new Set(xs)].filter((x) => x !== "");
+}
+
+function pct(n, d) {
+  return `${((100 * n) / d).toFixed(1)}%`;
+}
+
+main();
