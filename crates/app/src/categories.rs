@@ -54,14 +54,14 @@ impl App {
         let used: HashSet<&str> =
             self.catalog.tools_in(layer, category, None).map(|t| t.subcategory.as_str()).collect();
         let view = CategoryPage {
-            layer: NameLink { slug: layer_entry.slug.clone(), name: layer_entry.name.clone() },
-            category: NameLink { slug: cat.slug.clone(), name: cat.name.clone() },
-            subcategory: sub.map(|s| NameLink { slug: s.slug.clone(), name: s.name.clone() }),
+            layer: NameLink::new(layer_entry.slug.clone(), layer_entry.name.clone()),
+            category: NameLink::new(cat.slug.clone(), cat.name.clone()),
+            subcategory: sub.map(|s| NameLink::new(s.slug.clone(), s.name.clone())),
             subcategories: cat
                 .subcategories
                 .iter()
                 .filter(|s| used.contains(s.slug.as_str()))
-                .map(|s| NameLink { slug: s.slug.clone(), name: s.name.clone() })
+                .map(|s| NameLink::new(s.slug.clone(), s.name.clone()))
                 .collect(),
             tools: tools
                 .into_iter()

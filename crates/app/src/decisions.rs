@@ -198,7 +198,7 @@ impl App {
                 created_at: c.created_at,
             })
             .collect();
-        let organisation = self.store.decision_organisation(id).await?.map(|o| NameLink { slug: o.slug, name: o.name });
+        let organisation = self.store.decision_organisation(id).await?.map(|o| NameLink::new(o.slug, o.name));
         let page = DecisionPage { decision, url: format!("/decisions/{id}"), organisation, comments };
         Ok(Shown::new(page, tags))
     }

@@ -127,7 +127,7 @@ impl App {
             .organisations_of(user.id)
             .await?
             .into_iter()
-            .map(|m| NameLink { slug: m.organisation.slug, name: m.organisation.name })
+            .map(|m| NameLink::new(m.organisation.slug, m.organisation.name))
             .collect())
     }
 }

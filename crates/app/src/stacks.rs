@@ -53,6 +53,7 @@ pub struct LayerGroup {
 pub struct StackToolView {
     pub slug: String,
     pub name: String,
+    pub logo: Option<String>,
     pub subcategory: String,
     /// Versions seen, as pushed.
     pub versions: Vec<String>,
@@ -200,16 +201,15 @@ impl App {
                 .map(|(t, row)| StackToolView {
                     slug: t.slug.clone(),
                     name: t.name.clone(),
+                    logo: crate::views::logo_url(&t.slug),
                     subcategory: self.catalog.place(t).subcategory.name.clone(),
                     versions: split(&row.versions),
                     sources: split(&row.sources),
                 })
                 .collect();
             if !in_layer.is_empty() {
-                groups.push(LayerGroup {
-                    layer: NameLink { slug: layer.slug.clone(), name: layer.name.clone() },
-                    tools: in_layer,
-                });
+                groups
+                    .push(LayerGroup { layer: NameLink::new(layer.slug.clone(), layer.name.clone()), tools: in_layer });
             }
         }
         let snapshots = self

@@ -15,6 +15,7 @@ use crate::{App, AppError, Result, Shown, format};
 pub struct StackupTool {
     pub slug: String,
     pub name: String,
+    pub logo: Option<String>,
     pub description: String,
     pub website: String,
     pub stats: Stats,
@@ -119,6 +120,7 @@ impl App {
             columns.push(StackupTool {
                 slug: tool.slug.clone(),
                 name: tool.name.clone(),
+                logo: crate::views::logo_url(&tool.slug),
                 description: tool.description.clone(),
                 website: tool.website.clone(),
                 stats: stats.get(id).copied().unwrap_or_default(),

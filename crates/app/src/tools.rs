@@ -9,7 +9,9 @@ use stackdex_catalog::Tool;
 use stackdex_store::{Tag, ToolId};
 use utoipa::ToSchema;
 
-use crate::views::{Breadcrumb, DecisionView, NameLink, ReasonView, StackLink, StackupLink, Stats, ToolCard, initial};
+use crate::views::{
+    Breadcrumb, DecisionView, NameLink, ReasonView, StackLink, StackupLink, Stats, ToolCard, initial, logo_url,
+};
 use crate::{App, AppError, Result, Shown};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -19,6 +21,8 @@ pub struct ToolPage {
     pub id: ToolId,
     pub slug: String,
     pub name: String,
+    /// The path of its logo (an SVG under `/static/logos/`), or null.
+    pub logo: Option<String>,
     pub description: String,
     pub website: String,
     pub repository: String,
@@ -77,6 +81,7 @@ impl App {
             id,
             slug: tool.slug.clone(),
             name: tool.name.clone(),
+            logo: logo_url(&tool.slug),
             description: tool.description.clone(),
             website: tool.website.clone(),
             repository: tool.repository.clone(),
@@ -114,6 +119,12 @@ impl App {
         Ok(Shown::new(page, tags))
     }
 
+    /// A tool's logo (SVG text) by slug, and whether `fingerprint` is its current one.
+    pub fn logo(&self, slug: &str, fingerprint: &str) -> Option<(&'static str, bool)> {
+        let svg = self.catalog.logo(slug)?;
+        Some((svg, self.catalog.logo_fingerprint(slug).is_some_and(|f| f == fingerprint)))
+    }
+
     /// Every tool's name, sorted, for the stack form's type-ahead.
     pub fn tool_names(&self) -> Vec<&'static str> {
         let mut names: Vec<&'static str> = self.catalog.tools().iter().map(|t| t.name.as_str()).collect();
@@ -142,6 +153,7 @@ impl App {
         ToolCard {
             slug: tool.slug.clone(),
             name: tool.name.clone(),
+            logo: logo_url(&tool.slug),
             description: tool.description.clone(),
             stats: stats.get(&id).copied().unwrap_or_default(),
             curated,
@@ -151,9 +163,9 @@ impl App {
     pub(crate) fn breadcrumb(&self, tool: &Tool) -> Breadcrumb {
         let place = self.catalog.place(tool);
         Breadcrumb {
-            layer: NameLink { slug: place.layer.slug.clone(), name: place.layer.name.clone() },
-            category: NameLink { slug: place.category.slug.clone(), name: place.category.name.clone() },
-            subcategory: NameLink { slug: place.subcategory.slug.clone(), name: place.subcategory.name.clone() },
+            layer: NameLink::new(place.layer.slug.clone(), place.layer.name.clone()),
+            category: NameLink::new(place.category.slug.clone(), place.category.name.clone()),
+            subcategory: NameLink::new(place.subcategory.slug.clone(), place.subcategory.name.clone()),
         }
     }
 
@@ -222,7 +234,8 @@ impl App {
 }
 
 impl NameLink {
+    /// A link to a tool, with its logo.
     pub(crate) fn of(tool: &Tool) -> NameLink {
-        NameLink { slug: tool.slug.clone(), name: tool.name.clone() }
+        NameLink { slug: tool.slug.clone(), name: tool.name.clone(), logo: logo_url(&tool.slug) }
     }
 }

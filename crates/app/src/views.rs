@@ -11,6 +11,27 @@ use crate::format;
 pub struct NameLink {
     pub slug: String,
     pub name: String,
+    /// For a tool: the path of its logo (an SVG under `/static/logos/`), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+}
+
+/// The path of a tool's logo, `/static/logos/{slug}.{fingerprint}.svg` (the fingerprint
+/// changes with the file, so it can be cached for good), or none.
+pub fn logo_url(slug: &str) -> Option<String> {
+    static URLS: std::sync::OnceLock<std::collections::HashMap<String, String>> = std::sync::OnceLock::new();
+    let urls = URLS.get_or_init(|| {
+        let catalog = stackdex_catalog::Catalog::builtin();
+        catalog
+            .tools()
+            .iter()
+            .filter_map(|t| {
+                let fingerprint = catalog.logo_fingerprint(&t.slug)?;
+                Some((t.slug.clone(), format!("/static/logos/{}.{fingerprint}.svg", t.slug)))
+            })
+            .collect()
+    });
+    urls.get(slug).cloned()
 }
 
 /// Counts of one tool, exact integers (the JSON contract); `*_fmt` give the page's text.
@@ -63,6 +84,8 @@ impl Stats {
 pub struct ToolCard {
     pub slug: String,
     pub name: String,
+    /// The path of its logo, or none (pages show a letter tile).
+    pub logo: Option<String>,
     pub description: String,
     pub stats: Stats,
     /// True when the link comes from the curated catalog rather than from co-usage.
@@ -169,6 +192,11 @@ pub(crate) fn initial(name: &str) -> String {
 }
 
 impl NameLink {
+    /// A link to something that has no logo.
+    pub fn new(slug: String, name: String) -> NameLink {
+        NameLink { slug, name, logo: None }
+    }
+
     pub fn initial(&self) -> String {
         initial(&self.name)
     }

@@ -72,6 +72,7 @@ fn pages(app: &Arc<App>) -> Router<Arc<App>> {
         .route("/settings", get(accounts::settings))
         .route("/share", get(site::share))
         .route("/static/app.css", get(site::css))
+        .route("/static/logos/{file}", get(site::logo))
         .route("/healthz", get(site::health));
     // Form posts that no limit counts (each acts on what the visitor already owns).
     let forms = Router::new()

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use stackdex_app::{AppError, Format};
 use utoipa::openapi::OpenApi;
 
+use crate::extract::Path;
 use crate::respond::{Result, error_response, html};
 
 #[derive(Template)]
@@ -40,6 +41,25 @@ pub(crate) async fn css() -> Response {
         include_str!("../../static/app.css"),
     )
         .into_response()
+}
+
+/// A tool's logo, `/static/logos/{slug}.{fingerprint}.svg`: kept by browsers for good (the
+/// fingerprint changes with the file); under an old fingerprint, the current file for a day.
+pub(crate) async fn logo(State(app): State<Arc<stackdex_app::App>>, Path(file): Path<String>) -> Result {
+    let (slug, fingerprint) =
+        file.strip_suffix(".svg").and_then(|f| f.rsplit_once('.')).ok_or_else(|| AppError::not_found("that logo"))?;
+    let (svg, current) = app.logo(slug, fingerprint).ok_or_else(|| AppError::not_found("that logo"))?;
+    let cache = if current { "public, max-age=31536000, immutable" } else { "public, max-age=86400" };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, cache),
+            // An image never runs anything, whatever it holds.
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+        ],
+        svg,
+    )
+        .into_response())
 }
 
 pub(crate) async fn health() -> &'static str {
