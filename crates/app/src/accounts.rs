@@ -70,6 +70,30 @@ pub struct UserPage {
     pub organisations: Vec<NameLink>,
 }
 
+/// A user in a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserEntry {
+    pub username: String,
+    pub display_name: String,
+    pub title: String,
+}
+
+impl From<User> for UserEntry {
+    fn from(u: User) -> UserEntry {
+        UserEntry { username: u.username, display_name: u.display_name, title: u.title }
+    }
+}
+
+/// The users index, by username.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UsersIndex {
+    pub users: Vec<UserEntry>,
+    pub paging: crate::views::Paging,
+}
+
+/// Users per page of the index.
+const USERS_PER_PAGE: usize = 50;
+
 /// What the database keeps of a secret: its SHA-256, in hex.
 fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
@@ -127,6 +151,16 @@ impl App {
 
     pub(crate) async fn find_user(&self, username: &str) -> Result<User> {
         self.store.user_by_name(username).await?.ok_or_else(|| AppError::not_found(format!("user {username:?}")))
+    }
+
+    /// A page of the users index.
+    pub async fn users_index(&self, page: usize) -> Result<UsersIndex> {
+        let total = self.store.count_users().await? as usize;
+        let paging = crate::views::Paging::of(page, USERS_PER_PAGE, total)?;
+        let offset = paging.offset(USERS_PER_PAGE) as i64;
+        let users =
+            self.store.list_users(USERS_PER_PAGE as i64, offset).await?.into_iter().map(UserEntry::from).collect();
+        Ok(UsersIndex { users, paging })
     }
 
     /// A user's page: their stacks and organisations.

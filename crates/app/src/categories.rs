@@ -25,7 +25,57 @@ pub struct CategoryPage {
     pub pages: usize,
 }
 
+/// A layer's page: its categories, each with its subcategories and its most used tools.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LayerPage {
+    pub layer: NameLink,
+    pub categories: Vec<CategorySummary>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CategorySummary {
+    pub slug: String,
+    pub name: String,
+    /// How many catalog tools it holds.
+    pub tools: usize,
+    pub subcategories: Vec<NameLink>,
+    /// Its most used tools (up to four).
+    pub top: Vec<ToolCard>,
+}
+
 impl App {
+    /// A layer with its categories.
+    pub async fn layer_page(&self, layer: &str) -> Result<Shown<LayerPage>> {
+        let layer = self.catalog.layer(layer).ok_or_else(|| AppError::not_found("that layer"))?;
+        let stats = self.stats_map().await?;
+        let stacks_of = |t: &Tool| self.tool_id(&t.slug).and_then(|id| stats.get(&id)).map_or(0, |s| s.stacks);
+        let mut tags = Vec::new();
+        let mut categories = Vec::new();
+        for c in &layer.categories {
+            let mut tools: Vec<&Tool> = self.catalog.tools_in(&layer.slug, &c.slug, None).collect();
+            if tools.is_empty() {
+                continue;
+            }
+            tools.sort_by_key(|t| (std::cmp::Reverse(stacks_of(t)), t.slug.clone()));
+            tags.extend(tools.iter().filter_map(|t| self.tool_id(&t.slug)).map(Tag::Tool));
+            let used: HashSet<&str> = tools.iter().map(|t| t.subcategory.as_str()).collect();
+            categories.push(CategorySummary {
+                slug: c.slug.clone(),
+                name: c.name.clone(),
+                tools: tools.len(),
+                subcategories: c
+                    .subcategories
+                    .iter()
+                    .filter(|s| used.contains(s.slug.as_str()))
+                    .map(|s| NameLink::new(s.slug.clone(), s.name.clone()))
+                    .collect(),
+                top: tools.iter().take(4).map(|t| self.card(t, &stats, false, &mut tags)).collect(),
+            });
+        }
+        let page = LayerPage { layer: NameLink::new(layer.slug.clone(), layer.name.clone()), categories };
+        Ok(Shown::new(page, tags))
+    }
+
     /// Tools of a category (or subcategory), ranked by stacks, `PER_PAGE` a page.
     pub async fn category_page(
         &self,

@@ -157,7 +157,7 @@ impl App {
         let mut ids = Vec::new();
         let mut unknown = Vec::new();
         for slug in slugs.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            match self.catalog.tool(&slug.to_lowercase()).and_then(|t| self.tool_id(&t.slug)) {
+            match self.resolve_tool(slug) {
                 Some(id) if !ids.contains(&id) => ids.push(id),
                 Some(_) => {}
                 None => unknown.push(slug.chars().take(60).collect::<String>()),

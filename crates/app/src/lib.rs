@@ -39,15 +39,15 @@ use stackdex_store::{Store, StoreError};
 
 pub use cache::{CacheKey, Format, Shown};
 pub use stackdex_store::{
-    CommentId, DecisionId, DecisionKind, EventId, OrganisationId, ReasonId, ReasonKind, Role, SnapshotId, StackId, Tag,
-    TargetKind, TokenId, ToolId, User, UserId,
+    CommentId, DecisionId, DecisionKind, EventId, OrganisationId, ReasonId, ReasonKind, Role, SnapshotId, StackId,
+    StackKind, Tag, TargetKind, TokenId, ToolId, User, UserId,
 };
 
 /// What can go wrong in a use case; the web edge turns each into a response.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{what} not found")]
-    NotFound { what: String, suggestions: Vec<views::NameLink> },
+    NotFound { what: String, suggestions: Vec<views::Suggestion> },
     /// The resource lives at another (canonical) URL.
     #[error("moved to {0}")]
     Moved(String),
@@ -194,7 +194,10 @@ impl App {
     pub(crate) fn find_tool(&self, slug: &str) -> Result<&'static Tool> {
         self.catalog.tool(slug).ok_or_else(|| AppError::NotFound {
             what: format!("tool {slug:?}"),
-            suggestions: search::closest_tools(self.catalog, slug, 5),
+            suggestions: search::closest_tools(self.catalog, slug, 5)
+                .into_iter()
+                .map(views::Suggestion::tool)
+                .collect(),
         })
     }
 

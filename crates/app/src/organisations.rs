@@ -43,12 +43,51 @@ impl OrganisationPage {
     }
 }
 
+/// An organisation in a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrganisationEntry {
+    pub slug: String,
+    pub name: String,
+    pub members: i64,
+    pub stacks: i64,
+}
+
+/// The organisations index, by slug.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrganisationsIndex {
+    pub organisations: Vec<OrganisationEntry>,
+    pub paging: crate::views::Paging,
+}
+
+/// Organisations per page of the index.
+const ORGANISATIONS_PER_PAGE: usize = 30;
+
 /// A role from a form or a request body.
 pub fn parse_role(s: &str) -> Result<Role> {
     s.parse().map_err(|_| AppError::BadRequest("a role is \"owner\" or \"member\"".into()))
 }
 
 impl App {
+    /// A page of the organisations index.
+    pub async fn organisations_index(&self, page: usize) -> Result<OrganisationsIndex> {
+        let total = self.store.count_organisations().await? as usize;
+        let paging = crate::views::Paging::of(page, ORGANISATIONS_PER_PAGE, total)?;
+        let offset = paging.offset(ORGANISATIONS_PER_PAGE) as i64;
+        let organisations = self
+            .store
+            .list_organisations(ORGANISATIONS_PER_PAGE as i64, offset)
+            .await?
+            .into_iter()
+            .map(|o| OrganisationEntry {
+                slug: o.organisation.slug,
+                name: o.organisation.name,
+                members: o.members,
+                stacks: o.stacks,
+            })
+            .collect();
+        Ok(OrganisationsIndex { organisations, paging })
+    }
+
     pub(crate) async fn find_organisation(&self, slug: &str) -> Result<Organisation> {
         self.store.organisation(slug).await?.ok_or_else(|| AppError::not_found(format!("organisation {slug:?}")))
     }

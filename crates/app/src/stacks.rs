@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 use stackdex_catalog::Tool;
 use stackdex_store::{
-    NewSnapshot, OwnerKind, SnapshotId, SnapshotSource, SnapshotTool, StackId, StackKind, StackRef, StackSummary,
-    Target, ToolId, User,
+    NewSnapshot, OwnerKind, SnapshotId, SnapshotSource, SnapshotTool, StackFilter, StackId, StackKind, StackOrder,
+    StackRef, StackSummary, Target, ToolId, User,
 };
 use utoipa::ToSchema;
 
@@ -92,6 +92,54 @@ pub struct StackEntry {
     #[schema(value_type = String, example = "repository")]
     pub kind: StackKind,
     pub updated_at: i64,
+}
+
+/// The stacks index: a page of stacks, of one kind or using one tool if asked.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StacksIndex {
+    pub stacks: Vec<StackEntry>,
+    pub paging: crate::views::Paging,
+    #[schema(value_type = Option<String>)]
+    pub kind: Option<StackKind>,
+    pub tool: Option<NameLink>,
+    /// `recent` or `name`.
+    pub order: String,
+}
+
+impl StacksIndex {
+    /// The list's query string, without the page (for the pager's links).
+    pub fn query(&self) -> String {
+        let mut q = String::new();
+        if let Some(kind) = self.kind {
+            q.push_str(&format!("kind={kind}&"));
+        }
+        if let Some(tool) = &self.tool {
+            q.push_str(&format!("tool={}&", tool.slug));
+        }
+        q.push_str(&format!("order={}&", self.order));
+        q
+    }
+}
+
+/// Stacks per page of the index.
+const STACKS_PER_PAGE: usize = 30;
+
+impl From<StackSummary> for StackEntry {
+    fn from(s: StackSummary) -> StackEntry {
+        StackEntry {
+            owner: s.stack.owner,
+            slug: s.stack.slug,
+            name: s.stack.name,
+            kind: s.stack.kind,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+impl StackEntry {
+    pub fn date_fmt(&self) -> String {
+        format::date(self.updated_at)
+    }
 }
 
 /// A tool whose versions differ between two snapshots.
@@ -244,19 +292,36 @@ impl App {
 
     /// The stacks of a user or organisation, by name.
     pub async fn stacks_of(&self, owner: &str) -> Result<Vec<StackEntry>> {
-        Ok(self
+        Ok(self.store.stacks_of(owner).await?.into_iter().map(StackEntry::from).collect())
+    }
+
+    /// A page of the stacks index.
+    pub async fn stacks_index(
+        &self,
+        kind: Option<StackKind>,
+        tool: Option<&str>,
+        by_name: bool,
+        page: usize,
+    ) -> Result<StacksIndex> {
+        let tool = match tool {
+            Some(slug) => Some(self.known_tool(slug)?),
+            None => None,
+        };
+        let filter = StackFilter { kind, tool: tool.map(|(_, id)| id) };
+        let total = self.store.count_stacks(filter).await? as usize;
+        let paging = crate::views::Paging::of(page, STACKS_PER_PAGE, total)?;
+        let order = if by_name { StackOrder::Name } else { StackOrder::Recent };
+        let found = self
             .store
-            .stacks_of(owner)
-            .await?
-            .into_iter()
-            .map(|s| StackEntry {
-                owner: s.stack.owner,
-                slug: s.stack.slug,
-                name: s.stack.name,
-                kind: s.stack.kind,
-                updated_at: s.updated_at,
-            })
-            .collect())
+            .list_stacks(filter, order, STACKS_PER_PAGE as i64, paging.offset(STACKS_PER_PAGE) as i64)
+            .await?;
+        Ok(StacksIndex {
+            stacks: found.into_iter().map(StackEntry::from).collect(),
+            paging,
+            kind,
+            tool: tool.map(|(t, _)| NameLink::of(t)),
+            order: if by_name { "name" } else { "recent" }.into(),
+        })
     }
 
     /// Stacks that use a tool now, most recently updated first.
@@ -378,7 +443,11 @@ impl App {
             }
         }
         if !unknown.is_empty() {
-            let suggestions = unknown.iter().flat_map(|u| crate::search::closest_tools(self.catalog, u, 2)).collect();
+            let suggestions = unknown
+                .iter()
+                .flat_map(|u| crate::search::closest_tools(self.catalog, u, 2))
+                .map(crate::views::Suggestion::tool)
+                .collect();
             return Err(AppError::NotFound { what: format!("the tools {}", unknown.join(", ")), suggestions });
         }
         let previous: HashMap<ToolId, SnapshotTool> = match self.store.stack(owner, name).await? {

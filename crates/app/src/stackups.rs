@@ -8,7 +8,7 @@ use stackdex_store::{Tag, ToolId};
 use utoipa::ToSchema;
 
 use crate::tools::StatsMap;
-use crate::views::{Breadcrumb, DecisionView, NameLink, ReasonView, StackupLink, Stats, ToolCard, initial};
+use crate::views::{Breadcrumb, DecisionView, NameLink, ReasonView, StackupLink, Stats, Suggestion, ToolCard, initial};
 use crate::{App, AppError, Result, Shown, format};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -67,7 +67,10 @@ pub(crate) fn canonical(catalog: &Catalog, names: &[&str]) -> Result<StackupLink
     for name in names {
         let tool = catalog.tool(name).ok_or_else(|| AppError::NotFound {
             what: format!("tool {name:?}"),
-            suggestions: crate::search::closest_tools(catalog, name, 5),
+            suggestions: corrected(catalog, names)
+                .into_iter()
+                .chain(crate::search::closest_tools(catalog, name, 5).into_iter().map(Suggestion::tool))
+                .collect(),
         })?;
         if tools.iter().any(|t| t.slug == tool.slug) {
             return Err(AppError::BadRequest(format!("{} appears twice", tool.name)));
@@ -82,16 +85,73 @@ pub(crate) fn canonical(catalog: &Catalog, names: &[&str]) -> Result<StackupLink
     })
 }
 
+/// The stackup the names most likely meant, each unknown name read as its closest tool (for a
+/// 404's "did you mean"): none when that gives fewer than two distinct tools.
+fn corrected(catalog: &Catalog, names: &[&str]) -> Option<Suggestion> {
+    let slugs: Vec<String> = names
+        .iter()
+        .map(|n| match catalog.tool(n) {
+            Some(t) => Some(t.slug.clone()),
+            None => crate::search::closest_tools(catalog, n, 1).pop().map(|l| l.slug),
+        })
+        .collect::<Option<_>>()?;
+    let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+    let link = slugs.iter().all(|s| catalog.tool(s).is_some()).then(|| canonical(catalog, &slugs).ok()).flatten()?;
+    Some(Suggestion { url: format!("/stackups/{}", link.slug), slug: link.slug, name: link.title })
+}
+
 /// A stored slug back into a link, when it is still canonical and every tool still exists.
 pub(crate) fn parse_canonical(catalog: &Catalog, slug: &str) -> Option<StackupLink> {
     let names: Vec<&str> = slug.split("-vs-").collect();
     canonical(catalog, &names).ok().filter(|link| link.slug == slug)
 }
 
+/// A stackup in a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StackupEntry {
+    pub slug: String,
+    pub title: String,
+    pub tools: Vec<NameLink>,
+    pub views: i64,
+}
+
+/// The stackups index: the most viewed, or the most recently viewed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StackupsIndex {
+    pub stackups: Vec<StackupEntry>,
+    pub paging: crate::views::Paging,
+    /// `popular` or `recent`.
+    pub order: String,
+}
+
+/// Stackups per page of the index.
+const STACKUPS_PER_PAGE: usize = 30;
+
 impl App {
-    /// The canonical stackup of the tools named (slugs, aliases), for the "compare" box.
+    /// A page of the stackups index.
+    pub async fn stackups_index(&self, recent: bool, page: usize) -> Result<StackupsIndex> {
+        let total = self.store.count_stackups().await? as usize;
+        let paging = crate::views::Paging::of(page, STACKUPS_PER_PAGE, total)?;
+        let found =
+            self.store.list_stackups(recent, STACKUPS_PER_PAGE as i64, paging.offset(STACKUPS_PER_PAGE) as i64).await?;
+        let stackups = found
+            .into_iter()
+            .filter_map(|s| {
+                let link = parse_canonical(self.catalog, &s.slug)?;
+                Some(StackupEntry { slug: link.slug, title: link.title, tools: link.tools, views: s.views })
+            })
+            .collect();
+        Ok(StackupsIndex { stackups, paging, order: if recent { "recent" } else { "popular" }.into() })
+    }
+
+    /// The canonical stackup of the tools named (slugs, aliases or names), for the
+    /// "compare" box.
     pub fn compare(&self, names: &[&str]) -> Result<StackupLink> {
-        canonical(self.catalog, names)
+        let slugs: Vec<&str> = names
+            .iter()
+            .map(|n| crate::search::resolve_name(self.catalog, n).map_or(*n, |t| t.slug.as_str()))
+            .collect();
+        canonical(self.catalog, &slugs)
     }
 
     /// Counts a view of a stackup page; written out with the next flush.

@@ -10,7 +10,7 @@ use stackdex_store::{Tag, ToolId};
 use utoipa::ToSchema;
 
 use crate::views::{
-    Breadcrumb, DecisionView, NameLink, ReasonView, StackLink, StackupLink, Stats, ToolCard, initial, logo_url,
+    Breadcrumb, DecisionView, NameLink, Paging, ReasonView, StackLink, StackupLink, Stats, ToolCard, initial, logo_url,
 };
 use crate::{App, AppError, Result, Shown};
 
@@ -59,6 +59,80 @@ pub struct AlternativesPage {
 
 /// Every tool's figures, by id.
 pub(crate) type StatsMap = HashMap<ToolId, Stats>;
+
+/// How the tools index is ordered.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    serde::Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+    ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ToolSort {
+    /// Most stacks first.
+    #[default]
+    Stacks,
+    Followers,
+    Votes,
+    Name,
+    /// Most attention now: stacks, followers and votes together.
+    Trending,
+}
+
+/// Which tools the index lists: all, or a layer's, a category's or a subcategory's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ToolFilter {
+    pub layer: Option<String>,
+    pub category: Option<String>,
+    pub subcategory: Option<String>,
+}
+
+/// Tools per page of the index.
+const TOOLS_PER_PAGE: usize = 30;
+
+/// The tools index: a page of tools, filtered and ordered.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ToolsIndex {
+    pub tools: Vec<ToolCard>,
+    pub paging: Paging,
+    pub sort: ToolSort,
+    pub layer: Option<NameLink>,
+    pub category: Option<NameLink>,
+    pub subcategory: Option<NameLink>,
+    /// The layers and their categories, to filter by.
+    pub layers: Vec<LayerChoice>,
+}
+
+/// A layer and its categories, as a filter offers them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LayerChoice {
+    pub slug: String,
+    pub name: String,
+    pub categories: Vec<NameLink>,
+}
+
+impl ToolsIndex {
+    /// The query string of this list with another page (for the pager's links).
+    pub fn query_for_page(&self, page: usize) -> String {
+        let mut q = vec![format!("sort={}", self.sort)];
+        for (key, value) in [("layer", &self.layer), ("category", &self.category), ("subcategory", &self.subcategory)] {
+            if let Some(v) = value {
+                q.push(format!("{key}={}", v.slug));
+            }
+        }
+        q.push(format!("page={page}"));
+        q.join("&")
+    }
+}
 
 impl App {
     pub async fn tool_page(&self, slug: &str) -> Result<Shown<ToolPage>> {
@@ -125,6 +199,80 @@ impl App {
         Some((svg, self.catalog.logo_fingerprint(slug).is_some_and(|f| f == fingerprint)))
     }
 
+    /// A page of the tools index.
+    pub async fn tools_index(&self, filter: &ToolFilter, sort: ToolSort, page: usize) -> Result<Shown<ToolsIndex>> {
+        let unknown = |what: &str| AppError::not_found(what);
+        let layer = match &filter.layer {
+            Some(l) => Some(self.catalog.layer(l).ok_or_else(|| unknown("that layer"))?),
+            None => None,
+        };
+        let category = match (&filter.layer, &filter.category) {
+            (Some(l), Some(c)) => Some(self.catalog.category(l, c).ok_or_else(|| unknown("that category"))?),
+            (None, Some(_)) => return Err(AppError::BadRequest("a category is chosen within a layer".into())),
+            _ => None,
+        };
+        let subcategory = match (category, &filter.subcategory) {
+            (Some(c), Some(s)) => {
+                Some(c.subcategories.iter().find(|x| &x.slug == s).ok_or_else(|| unknown("that subcategory"))?)
+            }
+            (None, Some(_)) => return Err(AppError::BadRequest("a subcategory is chosen within a category".into())),
+            _ => None,
+        };
+        let stats = self.stats_map().await?;
+        let mut tools: Vec<&Tool> = self
+            .catalog
+            .tools()
+            .iter()
+            .filter(|t| layer.is_none_or(|l| t.layer == l.slug))
+            .filter(|t| category.is_none_or(|c| t.category == c.slug))
+            .filter(|t| subcategory.is_none_or(|s| t.subcategory == s.slug))
+            .collect();
+        let figures = |t: &Tool| self.tool_id(&t.slug).and_then(|id| stats.get(&id)).copied().unwrap_or_default();
+        match sort {
+            ToolSort::Stacks => tools.sort_by_key(|t| (std::cmp::Reverse(figures(t).stacks), t.slug.clone())),
+            ToolSort::Followers => tools.sort_by_key(|t| (std::cmp::Reverse(figures(t).followers), t.slug.clone())),
+            ToolSort::Votes => tools.sort_by_key(|t| (std::cmp::Reverse(figures(t).votes), t.slug.clone())),
+            ToolSort::Name => tools.sort_by_key(|t| (t.name.to_lowercase(), t.slug.clone())),
+            ToolSort::Trending => tools.sort_by_key(|t| {
+                let f = figures(t);
+                (std::cmp::Reverse(f.stacks + f.followers + 10 * f.votes), t.slug.clone())
+            }),
+        }
+        let paging = Paging::of(page, TOOLS_PER_PAGE, tools.len())?;
+        // The order depends on every listed tool's figures (except by name).
+        let mut tags: Vec<Tag> = if sort == ToolSort::Name {
+            Vec::new()
+        } else {
+            tools.iter().filter_map(|t| self.tool_id(&t.slug)).map(Tag::Tool).collect()
+        };
+        let shown: Vec<ToolCard> = tools
+            .into_iter()
+            .skip(paging.offset(TOOLS_PER_PAGE))
+            .take(TOOLS_PER_PAGE)
+            .map(|t| self.card(t, &stats, false, &mut tags))
+            .collect();
+        let layers = self
+            .catalog
+            .layers()
+            .iter()
+            .map(|l| LayerChoice {
+                slug: l.slug.clone(),
+                name: l.name.clone(),
+                categories: l.categories.iter().map(|c| NameLink::new(c.slug.clone(), c.name.clone())).collect(),
+            })
+            .collect();
+        let view = ToolsIndex {
+            tools: shown,
+            paging,
+            sort,
+            layer: layer.map(|l| NameLink::new(l.slug.clone(), l.name.clone())),
+            category: category.map(|c| NameLink::new(c.slug.clone(), c.name.clone())),
+            subcategory: subcategory.map(|s| NameLink::new(s.slug.clone(), s.name.clone())),
+            layers,
+        };
+        Ok(Shown::new(view, tags))
+    }
+
     /// Every tool's name, sorted, for the stack form's type-ahead.
     pub fn tool_names(&self) -> Vec<&'static str> {
         let mut names: Vec<&'static str> = self.catalog.tools().iter().map(|t| t.name.as_str()).collect();
@@ -132,14 +280,23 @@ impl App {
         names
     }
 
-    /// A tool by slug, alias or exact name (any case).
+    /// The items of a tool list a person typed: separated by commas, or by spaces where an
+    /// item is not itself a tool's name ("django rust", "Ruby on Rails, Redis").
+    pub fn tool_list(&self, text: &str) -> Vec<String> {
+        let mut items = Vec::new();
+        for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if item.contains(char::is_whitespace) && self.resolve_tool(item).is_none() {
+                items.extend(item.split_whitespace().map(str::to_owned));
+            } else {
+                items.push(item.to_owned());
+            }
+        }
+        items
+    }
+
+    /// A tool by slug, alias or name (any case).
     pub(crate) fn resolve_tool(&self, s: &str) -> Option<ToolId> {
-        let lower = s.to_lowercase();
-        let tool = self
-            .catalog
-            .tool(&lower)
-            .or_else(|| self.catalog.tools().iter().find(|t| t.name.eq_ignore_ascii_case(s)))?;
-        self.tool_id(&tool.slug)
+        self.tool_id(&crate::search::resolve_name(self.catalog, s)?.slug)
     }
 
     pub(crate) async fn stats_map(&self) -> Result<StatsMap> {

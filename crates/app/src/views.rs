@@ -16,6 +16,21 @@ pub struct NameLink {
     pub logo: Option<String>,
 }
 
+/// A "did you mean" of a 404: a tool, or a stackup, with its page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Suggestion {
+    pub slug: String,
+    pub name: String,
+    /// Its page: `/tools/{slug}` or `/stackups/{slug}`.
+    pub url: String,
+}
+
+impl Suggestion {
+    pub(crate) fn tool(link: NameLink) -> Suggestion {
+        Suggestion { url: format!("/tools/{}", link.slug), slug: link.slug, name: link.name }
+    }
+}
+
 /// The path of a tool's logo, `/static/logos/{slug}.{fingerprint}.svg` (the fingerprint
 /// changes with the file, so it can be cached for good), or none.
 pub fn logo_url(slug: &str) -> Option<String> {
@@ -205,5 +220,38 @@ impl NameLink {
 impl ToolCard {
     pub fn initial(&self) -> String {
         initial(&self.name)
+    }
+}
+
+/// Where a page of a list is: which page, of how many, out of how many items.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+pub struct Paging {
+    pub page: usize,
+    pub pages: usize,
+    pub total: usize,
+}
+
+impl Paging {
+    /// Page `page` (from 1) of `total` items, `per_page` a page; a page past the end is the
+    /// client's mistake.
+    pub(crate) fn of(page: usize, per_page: usize, total: usize) -> crate::Result<Paging> {
+        let pages = total.div_ceil(per_page).max(1);
+        if page == 0 || page > pages {
+            return Err(crate::AppError::BadRequest(format!("page must be between 1 and {pages}")));
+        }
+        Ok(Paging { page, pages, total })
+    }
+
+    /// How many items come before this page.
+    pub(crate) fn offset(&self, per_page: usize) -> usize {
+        (self.page - 1) * per_page
+    }
+
+    pub fn has_previous(&self) -> bool {
+        self.page > 1
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages
     }
 }

@@ -129,6 +129,31 @@ impl Store {
         Ok(out)
     }
 
+    /// A page of users, by username.
+    pub async fn list_users(&self, limit: i64, offset: i64) -> Result<Vec<User>> {
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT id, username, display_name, title, is_admin FROM users ORDER BY username LIMIT {limit} OFFSET {offset}"
+        ))
+        .await
+    }
+
+    pub async fn count_users(&self) -> Result<i64> {
+        self.number(raw_sql!(Postgres, "SELECT COUNT(*) AS n FROM users")).await
+    }
+
+    /// Users whose username or display name contains `text` (any case), by username.
+    pub async fn search_users(&self, text: &str, limit: i64) -> Result<Vec<User>> {
+        let pattern = crate::sql::contains_pattern(text);
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT id, username, display_name, title, is_admin FROM users
+             WHERE LOWER(username) LIKE {pattern} ESCAPE '!' OR LOWER(display_name) LIKE {pattern} ESCAPE '!'
+             ORDER BY username LIMIT {limit}"
+        ))
+        .await
+    }
+
     /// The stored password hash of a user who can log in with a password.
     pub async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
         self.one(raw_sql!(
@@ -328,6 +353,19 @@ mod tests {
             assert!(s.revoke_token(ann, token).await.unwrap());
             assert!(s.user_for_token("token-hash").await.unwrap().is_none(), "revoked");
             assert!(!s.revoke_token(ann, token).await.unwrap(), "revoked already");
+        }
+    }
+
+    #[tokio::test]
+    async fn lists_of_users() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            test_users(s, 3).await;
+            let page: Vec<String> = s.list_users(2, 1).await.unwrap().into_iter().map(|u| u.username).collect();
+            assert_eq!(page, ["user1", "user2"], "{:?}", db.backend);
+            assert_eq!(s.count_users().await.unwrap(), 3);
+            assert_eq!(s.search_users("USER 2", 10).await.unwrap()[0].username, "user2", "by display name");
+            assert!(s.search_users("%", 10).await.unwrap().is_empty(), "% is itself");
         }
     }
 }

@@ -37,10 +37,11 @@ pub use decisions::{Comment, Decision, DecisionCounters, DecisionKind, NewDecisi
 pub use error::StoreError;
 pub use follows::{Event, EventKind, FollowerCount, Target, TargetKind};
 pub use migrate::LATEST as SCHEMA_VERSION;
-pub use organisations::{Member, Membership, Organisation, Role};
+pub use organisations::{Member, Membership, Organisation, OrganisationListing, Role};
 pub use reasons::{Deletion, NewReason, Reason, ReasonKind, ReasonVotes};
 pub use stacks::{
-    NewSnapshot, OwnerKind, SnapshotSource, SnapshotSummary, SnapshotTool, StackKind, StackName, StackRef, StackSummary,
+    NewSnapshot, OwnerKind, SnapshotSource, SnapshotSummary, SnapshotTool, StackFilter, StackKind, StackName,
+    StackOrder, StackRef, StackSummary,
 };
 pub use stackups::StackupViews;
 pub use tools::{CoUse, GithubReading, ToolStats};

@@ -40,6 +40,15 @@ pub struct Membership {
     pub role: Role,
 }
 
+/// An organisation in a list, with its size.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct OrganisationListing {
+    #[sea_orm(nested)]
+    pub organisation: Organisation,
+    pub members: i64,
+    pub stacks: i64,
+}
+
 #[derive(FromQueryResult)]
 struct NewId {
     id: OrganisationId,
@@ -191,6 +200,34 @@ impl Store {
         self.one(raw_sql!(Postgres, "SELECT id, slug, name FROM organisations WHERE slug = {slug}")).await
     }
 
+    /// A page of organisations, by slug, with their members and stacks counted.
+    pub async fn list_organisations(&self, limit: i64, offset: i64) -> Result<Vec<OrganisationListing>> {
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT o.id, o.slug, o.name,
+                    (SELECT COUNT(*) FROM memberships m WHERE m.org_id = o.id) AS members,
+                    (SELECT COUNT(*) FROM stacks s WHERE s.owner = o.slug) AS stacks
+             FROM organisations o ORDER BY o.slug LIMIT {limit} OFFSET {offset}"
+        ))
+        .await
+    }
+
+    pub async fn count_organisations(&self) -> Result<i64> {
+        self.number(raw_sql!(Postgres, "SELECT COUNT(*) AS n FROM organisations")).await
+    }
+
+    /// Organisations whose slug or name contains `text` (any case), by slug.
+    pub async fn search_organisations(&self, text: &str, limit: i64) -> Result<Vec<Organisation>> {
+        let pattern = crate::sql::contains_pattern(text);
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT id, slug, name FROM organisations
+             WHERE LOWER(slug) LIKE {pattern} ESCAPE '!' OR LOWER(name) LIKE {pattern} ESCAPE '!'
+             ORDER BY slug LIMIT {limit}"
+        ))
+        .await
+    }
+
     /// Organisations by id.
     pub async fn organisations_by_ids(&self, ids: &[OrganisationId]) -> Result<HashMap<OrganisationId, Organisation>> {
         let mut out = HashMap::with_capacity(ids.len());
@@ -235,6 +272,22 @@ mod tests {
             s.set_member_role(acme.id, u[0], Role::Member).await.unwrap();
             assert!(s.remove_member(acme.id, u[2]).await.unwrap());
             assert!(!s.remove_member(acme.id, u[2]).await.unwrap(), "not a member any more");
+        }
+    }
+
+    #[tokio::test]
+    async fn lists_of_organisations() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let u = test_users(s, 2).await;
+            let acme = s.create_organisation("acme", "Acme Corp", u[0]).await.unwrap();
+            s.add_members(acme.id, &[(u[1], Role::Member)]).await.unwrap();
+            s.create_organisation("zeta", "Zeta", u[1]).await.unwrap();
+            let listed = s.list_organisations(10, 0).await.unwrap();
+            let summary: Vec<(&str, i64)> = listed.iter().map(|o| (o.organisation.slug.as_str(), o.members)).collect();
+            assert_eq!(summary, [("acme", 2), ("zeta", 1)], "{:?}", db.backend);
+            assert_eq!(s.count_organisations().await.unwrap(), 2);
+            assert_eq!(s.search_organisations("corp", 10).await.unwrap(), [acme]);
         }
     }
 }

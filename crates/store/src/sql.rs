@@ -238,6 +238,22 @@ pub(crate) enum Locked {
     Decisions,
 }
 
+/// A `LIKE` pattern for text containing `text`, any case: compare it with `LOWER(column)`,
+/// with `ESCAPE '!'` (not a backslash, which `raw_sql!` would read as escaping the quote);
+/// `%`, `_` and `!` in the text match only themselves.
+pub(crate) fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '!') {
+            pattern.push('!');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 /// Whether the database refused a write because of a unique constraint (read from the
 /// driver's error code, not its message).
 pub(crate) fn is_unique_violation(err: &DbErr) -> bool {

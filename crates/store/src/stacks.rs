@@ -144,6 +144,22 @@ struct OrgRow {
     id: OrganisationId,
 }
 
+/// The order of a list of stacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StackOrder {
+    /// Most recently updated first.
+    Recent,
+    /// By owner, then name.
+    Name,
+}
+
+/// Which stacks a list holds: all, or those of one kind, or those using one tool.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StackFilter {
+    pub kind: Option<StackKind>,
+    pub tool: Option<ToolId>,
+}
+
 /// Tools a snapshot added to its stack and took away.
 type Moves = HashMap<StackId, (Vec<ToolId>, Vec<ToolId>)>;
 
@@ -379,6 +395,58 @@ impl Store {
         .await
     }
 
+    /// A page of stacks.
+    pub async fn list_stacks(
+        &self,
+        filter: StackFilter,
+        order: StackOrder,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<StackSummary>> {
+        let (kind, tool) = (filter.kind, filter.tool);
+        let statement = match order {
+            StackOrder::Recent => raw_sql!(
+                Postgres,
+                "SELECT id, owner, owner_kind, slug, name, kind, updated_at FROM stacks s
+                 WHERE ({kind} IS NULL OR kind = {kind})
+                   AND ({tool} IS NULL OR id IN (SELECT stack_id FROM stack_tools WHERE tool_id = {tool}))
+                 ORDER BY updated_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
+            ),
+            StackOrder::Name => raw_sql!(
+                Postgres,
+                "SELECT id, owner, owner_kind, slug, name, kind, updated_at FROM stacks s
+                 WHERE ({kind} IS NULL OR kind = {kind})
+                   AND ({tool} IS NULL OR id IN (SELECT stack_id FROM stack_tools WHERE tool_id = {tool}))
+                 ORDER BY owner, slug LIMIT {limit} OFFSET {offset}"
+            ),
+        };
+        self.all(statement).await
+    }
+
+    /// How many stacks a list holds.
+    pub async fn count_stacks(&self, filter: StackFilter) -> Result<i64> {
+        let (kind, tool) = (filter.kind, filter.tool);
+        self.number(raw_sql!(
+            Postgres,
+            "SELECT COUNT(*) AS n FROM stacks
+             WHERE ({kind} IS NULL OR kind = {kind})
+               AND ({tool} IS NULL OR id IN (SELECT stack_id FROM stack_tools WHERE tool_id = {tool}))"
+        ))
+        .await
+    }
+
+    /// Stacks whose owner or name contains `text` (any case), most recently updated first.
+    pub async fn search_stacks(&self, text: &str, limit: i64) -> Result<Vec<StackSummary>> {
+        let pattern = crate::sql::contains_pattern(text);
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT id, owner, owner_kind, slug, name, kind, updated_at FROM stacks
+             WHERE LOWER(name) LIKE {pattern} ESCAPE '!' OR LOWER(owner) LIKE {pattern} ESCAPE '!'
+             ORDER BY updated_at DESC, id DESC LIMIT {limit}"
+        ))
+        .await
+    }
+
     /// The stacks of an owner (user or organisation), by name.
     pub async fn stacks_of(&self, owner: &str) -> Result<Vec<StackSummary>> {
         self.all(raw_sql!(
@@ -526,6 +594,41 @@ mod tests {
             assert_eq!(using_rust, [cli.id, web.id], "most recently updated first");
             let names = s.stack_names(&[web.id]).await.unwrap();
             assert_eq!((names[&web.id].owner.as_str(), names[&web.id].slug.as_str()), ("ann", "web"));
+        }
+    }
+
+    #[tokio::test]
+    async fn lists_of_stacks_filter_sort_and_search() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let t = test_tools(s).await;
+            let mut web = test_snapshot("ann", "web", &[t["django"], t["python"]]);
+            web.created_at = 5;
+            let mut team = test_snapshot("ann", "team_100%", &[t["rust"]]);
+            team.stack.kind = StackKind::Team;
+            team.created_at = 9;
+            s.push_snapshots(&[web, team, test_snapshot("bob", "cli", &[t["rust"]])]).await.unwrap();
+            let all = StackFilter::default();
+            let names = |found: Vec<StackSummary>| -> Vec<String> { found.into_iter().map(|s| s.stack.slug).collect() };
+            assert_eq!(
+                names(s.list_stacks(all, StackOrder::Recent, 10, 0).await.unwrap()),
+                ["team_100%", "web", "cli"]
+            );
+            assert_eq!(
+                names(s.list_stacks(all, StackOrder::Name, 2, 1).await.unwrap()),
+                ["web", "cli"],
+                "{:?}",
+                db.backend
+            );
+            let rust = StackFilter { tool: Some(t["rust"]), ..all };
+            assert_eq!(s.count_stacks(rust).await.unwrap(), 2);
+            let teams = StackFilter { kind: Some(StackKind::Team), ..all };
+            assert_eq!(names(s.list_stacks(teams, StackOrder::Name, 10, 0).await.unwrap()), ["team_100%"]);
+            assert_eq!(s.count_stacks(all).await.unwrap(), 3);
+            assert_eq!(names(s.search_stacks("WE", 10).await.unwrap()), ["web"], "any case");
+            assert_eq!(names(s.search_stacks("100%", 10).await.unwrap()), ["team_100%"]);
+            assert!(s.search_stacks("_", 10).await.unwrap().iter().all(|x| x.stack.slug.contains('_')), "_ is itself");
+            assert_eq!(s.search_stacks("bob", 10).await.unwrap().len(), 1, "by owner too");
         }
     }
 }

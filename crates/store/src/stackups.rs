@@ -29,6 +29,26 @@ impl Store {
         Ok(())
     }
 
+    /// A page of stackups: the most viewed first, or the most recently viewed.
+    pub async fn list_stackups(&self, recent: bool, limit: i64, offset: i64) -> Result<Vec<StackupViews>> {
+        let statement = if recent {
+            raw_sql!(
+                Postgres,
+                "SELECT slug, views FROM stackups ORDER BY updated_at DESC, slug LIMIT {limit} OFFSET {offset}"
+            )
+        } else {
+            raw_sql!(
+                Postgres,
+                "SELECT slug, views FROM stackups ORDER BY views DESC, slug LIMIT {limit} OFFSET {offset}"
+            )
+        };
+        self.all(statement).await
+    }
+
+    pub async fn count_stackups(&self) -> Result<i64> {
+        self.number(raw_sql!(Postgres, "SELECT COUNT(*) AS n FROM stackups")).await
+    }
+
     /// The most viewed stackups.
     pub async fn top_stackups(&self, limit: i64) -> Result<Vec<StackupViews>> {
         self.all(raw_sql!(Postgres, "SELECT slug, views FROM stackups ORDER BY views DESC, slug LIMIT {limit}")).await
@@ -55,6 +75,10 @@ mod tests {
             assert_eq!(s.stackup_views("never-seen").await.unwrap(), 0);
             let top = s.top_stackups(1).await.unwrap();
             assert_eq!(top, [StackupViews { slug: "go-vs-rust".into(), views: 9 }]);
+            assert_eq!(s.count_stackups().await.unwrap(), 2);
+            let popular = s.list_stackups(false, 10, 0).await.unwrap();
+            assert_eq!(popular.iter().map(|v| v.slug.as_str()).collect::<Vec<_>>(), ["go-vs-rust", "django-vs-rust"]);
+            assert_eq!(s.list_stackups(true, 1, 1).await.unwrap().len(), 1);
         }
     }
 }

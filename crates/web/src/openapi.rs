@@ -4,7 +4,7 @@
 //! that the document names every status an endpoint answers.
 
 use serde::Serialize;
-use stackdex_app::views::NameLink;
+use stackdex_app::views::Suggestion;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
 
@@ -38,9 +38,9 @@ pub(crate) struct ErrorDetail {
     /// `rate_limited` or `internal`.
     pub code: String,
     pub message: String,
-    /// For a 404 on a tool: the closest names.
+    /// For a 404 on a tool or a stackup: what was most likely meant.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suggestions: Option<Vec<NameLink>>,
+    pub suggestions: Option<Vec<Suggestion>>,
 }
 
 /// One response type per error status, to list in an endpoint's `responses(...)`. They only

@@ -13,7 +13,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use stackdex_app::views::NameLink;
+use stackdex_app::views::Suggestion;
 use stackdex_app::{App, AppError, CacheKey, Format, Shown};
 
 use crate::openapi::{ErrorBody, ErrorDetail};
@@ -78,13 +78,13 @@ fn render_failure(format: Format, response: Response) -> Response {
 struct ErrorPage<'a> {
     title: &'a str,
     message: &'a str,
-    suggestions: &'a [NameLink],
+    suggestions: &'a [Suggestion],
 }
 
 /// The answer to an error, in a format.
 pub(crate) fn error_response(format: Format, err: &AppError) -> Response {
     let status = status_of(err);
-    let (code, message, suggestions): (&str, String, &[NameLink]) = match err {
+    let (code, message, suggestions): (&str, String, &[Suggestion]) = match err {
         AppError::Moved(to) => {
             let to = match format {
                 Format::Html => to.clone(),

@@ -9,11 +9,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
-use stackdex_app::accounts::{Session, UserPage};
+use stackdex_app::accounts::{Session, UserPage, UsersIndex};
 use stackdex_app::{App, AppError, TokenId};
 use utoipa::ToSchema;
 
-use crate::extract::{AnyForm, JsonBody, MaybeSession, Path, Query, SignedIn};
+use crate::extract::{AnyForm, JsonBody, MaybeSession, Paging, Path, Query, SignedIn};
 use crate::openapi::{BadRequest, Conflict, RateLimited, TooLarge, Unauthorized};
 use crate::respond::{Error, Result, created, html, private};
 use crate::session::{check_origin, clear_cookie, local_path, session_cookie, session_cookie_header, to_login};
@@ -183,6 +183,22 @@ pub(crate) async fn revoke_token_form(
 ) -> Result {
     app.revoke_token(&session.user, id).await?;
     Ok(Redirect::to("/settings#tokens").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "accounts/users.html")]
+struct UsersHtml<'a> {
+    page: &'a UsersIndex,
+}
+
+pub(crate) async fn users_page(State(app): State<Arc<App>>, Query(q): Query<Paging>) -> Result {
+    html(StatusCode::OK, UsersHtml { page: &app.users_index(q.page.0).await? })
+}
+
+/// People, by username.
+#[utoipa::path(get, path = "/api/v1/users", params(Paging), responses((status = 200, body = UsersIndex), BadRequest))]
+pub(crate) async fn api_users(State(app): State<Arc<App>>, Query(q): Query<Paging>) -> Result {
+    Ok(axum::Json(app.users_index(q.page.0).await?).into_response())
 }
 
 pub(crate) async fn user_page(State(app): State<Arc<App>>, Path(username): Path<String>) -> Result {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::State;
 use serde::Deserialize;
-use stackdex_app::categories::CategoryPage;
+use stackdex_app::categories::{CategoryPage, LayerPage};
 use stackdex_app::{App, CacheKey, Format};
 
 use crate::extract::{Paging, Path, Query};
@@ -24,6 +24,29 @@ pub(crate) struct CategoryPath {
 fn key(format: Format, at: &CategoryPath, page: usize) -> CacheKey {
     let sub = at.subcategory.as_deref().unwrap_or("");
     CacheKey::new(format, format_args!("/categories/{}/{}/{sub}?page={page}", at.layer, at.category))
+}
+
+fn layer_key(format: Format, layer: &str) -> CacheKey {
+    CacheKey::new(format, format_args!("/categories/{layer}"))
+}
+
+#[derive(Template)]
+#[template(path = "categories/layer.html")]
+struct LayerHtml<'a> {
+    page: &'a LayerPage,
+}
+
+/// A layer's page: its categories with their subcategories and most used tools.
+pub(crate) async fn layer_page(State(app): State<Arc<App>>, Path(layer): Path<String>) -> Result {
+    cached_html(&app, layer_key(Format::Html, &layer), None, app.layer_page(&layer), |page| LayerHtml { page }.render())
+        .await
+}
+
+/// A layer with its categories, their subcategories and most used tools.
+#[utoipa::path(get, path = "/api/v1/categories/{layer}", params(("layer" = String, Path, example = "devops")),
+    responses((status = 200, body = LayerPage), NotFound))]
+pub(crate) async fn api_layer(State(app): State<Arc<App>>, Path(layer): Path<String>) -> Result {
+    cached_json(&app, layer_key(Format::Json, &layer), None, app.layer_page(&layer)).await
 }
 
 #[derive(Template)]

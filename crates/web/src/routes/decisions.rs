@@ -135,12 +135,7 @@ pub(crate) struct DecisionForm {
 /// Posts a decision from the form: 303 to its page, or the form again with what went wrong
 /// (and the text kept).
 pub(crate) async fn post_form(State(app): State<Arc<App>>, SignedIn(session, form): SignedIn<DecisionForm>) -> Result {
-    let tools: Vec<String> = form
-        .tools
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let tools = app.tool_list(&form.tools);
     let posted = match parse_kind(&form.kind) {
         Ok(kind) => app.post_decision(&session.user, kind, &form.body, &tools, Some(&form.organisation)).await,
         Err(e) => Err(e),

@@ -9,11 +9,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
-use stackdex_app::organisations::{OrganisationPage, parse_role};
+use stackdex_app::organisations::{OrganisationPage, OrganisationsIndex, parse_role};
 use stackdex_app::{App, Role};
 use utoipa::ToSchema;
 
-use crate::extract::{Bearer, JsonBody, MaybeSession, Path, SignedIn};
+use crate::extract::{Bearer, JsonBody, MaybeSession, Paging, Path, Query, SignedIn};
 use crate::openapi::{BadRequest, Conflict, Forbidden, NoContent, NotFound, RateLimited, TooLarge, Unauthorized};
 use crate::respond::{Result, created, html, private};
 use crate::session::{encode, to_login};
@@ -40,6 +40,23 @@ struct NewOrganisationHtml<'a> {
 pub(crate) struct MemberAddress {
     slug: String,
     username: String,
+}
+
+#[derive(Template)]
+#[template(path = "organisations/index.html")]
+struct OrganisationsIndexHtml<'a> {
+    page: &'a OrganisationsIndex,
+}
+
+pub(crate) async fn index(State(app): State<Arc<App>>, Query(q): Query<Paging>) -> Result {
+    html(StatusCode::OK, OrganisationsIndexHtml { page: &app.organisations_index(q.page.0).await? })
+}
+
+/// Organisations, by slug, with how many members and stacks each has.
+#[utoipa::path(get, path = "/api/v1/organisations", params(Paging),
+    responses((status = 200, body = OrganisationsIndex), BadRequest))]
+pub(crate) async fn api_index(State(app): State<Arc<App>>, Query(q): Query<Paging>) -> Result {
+    Ok(Json(app.organisations_index(q.page.0).await?).into_response())
 }
 
 pub(crate) async fn new_page(MaybeSession(session): MaybeSession) -> Result {

@@ -10,11 +10,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
-use stackdex_app::stacks::{DiffPage, PushReport, Pushed, StackDiff, StackPage};
-use stackdex_app::{App, SnapshotId};
+use stackdex_app::stacks::{DiffPage, PushReport, Pushed, StackDiff, StackPage, StacksIndex};
+use stackdex_app::{App, SnapshotId, StackKind};
 use utoipa::ToSchema;
 
-use crate::extract::{Bearer, JsonBody, MaybeSession, Path, Query, SignedIn};
+use crate::extract::{Bearer, JsonBody, MaybeSession, PageNumber, Path, Query, SignedIn};
 use crate::openapi::{BadRequest, Forbidden, NotFound, RateLimited, TooLarge, Unauthorized};
 use crate::respond::{Result, html, private};
 use crate::session::{encode, to_login};
@@ -24,6 +24,44 @@ use crate::session::{encode, to_login};
 pub(crate) struct StackAddress {
     owner: String,
     name: String,
+}
+
+/// `?kind=&tool=&order=&page=` of the stacks index.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct StacksQuery {
+    /// `repository`, `team`, `organisation` or `person`.
+    #[param(value_type = Option<String>)]
+    kind: Option<StackKind>,
+    /// Only stacks using this tool (slug or alias).
+    tool: Option<String>,
+    /// `recent` (the default) or `name`.
+    #[serde(default)]
+    order: String,
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
+    page: PageNumber,
+}
+
+#[derive(Template)]
+#[template(path = "stacks/index.html")]
+struct StacksIndexHtml<'a> {
+    page: &'a StacksIndex,
+}
+
+pub(crate) async fn index(State(app): State<Arc<App>>, Query(q): Query<StacksQuery>) -> Result {
+    let tool = q.tool.as_deref().filter(|t| !t.is_empty());
+    let page = app.stacks_index(q.kind, tool, q.order == "name", q.page.0).await?;
+    html(StatusCode::OK, StacksIndexHtml { page: &page })
+}
+
+/// Stacks, a page at a time: the most recently updated first (or by name), of one kind or using
+/// one tool if asked.
+#[utoipa::path(get, path = "/api/v1/stacks", params(StacksQuery),
+    responses((status = 200, body = StacksIndex), BadRequest, NotFound))]
+pub(crate) async fn api_index(State(app): State<Arc<App>>, Query(q): Query<StacksQuery>) -> Result {
+    let tool = q.tool.as_deref().filter(|t| !t.is_empty());
+    Ok(Json(app.stacks_index(q.kind, tool, q.order == "name", q.page.0).await?).into_response())
 }
 
 #[derive(Template)]
@@ -92,11 +130,11 @@ pub(crate) struct StackForm {
 }
 
 impl StackForm {
-    fn tools(&self) -> Vec<String> {
+    fn tools(&self, app: &App) -> Vec<String> {
         let mut tools: Vec<String> =
             self.boxes.keys().filter_map(|k| k.strip_prefix("keep:")).map(str::to_owned).collect();
         tools.sort();
-        tools.extend(self.add.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned));
+        tools.extend(app.tool_list(&self.add));
         tools
     }
 }
@@ -105,7 +143,7 @@ impl StackForm {
 pub(crate) async fn create_form(State(app): State<Arc<App>>, SignedIn(session, form): SignedIn<StackForm>) -> Result {
     let owner = form.owner.as_deref().map(str::trim).unwrap_or(&session.user.username);
     let name = form.name.as_deref().map(str::trim).unwrap_or("");
-    app.create_stack(&session.user, owner, name, &form.tools()).await?;
+    app.create_stack(&session.user, owner, name, &form.tools(&app)).await?;
     Ok(Redirect::to(&format!("/stacks/{}/{}", encode(owner), encode(name))).into_response())
 }
 
@@ -135,7 +173,7 @@ pub(crate) async fn edit_form(
     Path(at): Path<StackAddress>,
     SignedIn(session, form): SignedIn<StackForm>,
 ) -> Result {
-    app.edit_stack(&session.user, &at.owner, &at.name, &form.tools()).await?;
+    app.edit_stack(&session.user, &at.owner, &at.name, &form.tools(&app)).await?;
     Ok(Redirect::to(&format!("/stacks/{}/{}", encode(&at.owner), encode(&at.name))).into_response())
 }
 

@@ -8,12 +8,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
-use stackdex_app::stackups::StackupPage;
+use stackdex_app::stackups::{StackupPage, StackupsIndex};
 use stackdex_app::{App, CacheKey, Format};
 
-use crate::extract::{Path, Query};
+use crate::extract::{PageNumber, Path, Query};
 use crate::openapi::{BadRequest, Moved, NotFound};
-use crate::respond::{Result, cached_html, cached_json};
+use crate::respond::{Result, cached_html, cached_json, html};
 
 /// Related comparisons move with views: a stackup page is kept a minute at most.
 const KEPT: Option<Duration> = Some(Duration::from_secs(60));
@@ -36,6 +36,38 @@ pub(crate) async fn page(State(app): State<Arc<App>>, Path(slug): Path<String>) 
     .await?;
     app.count_stackup_view(&slug);
     Ok(response)
+}
+
+/// `?order=popular|recent&page=` of the stackups index.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct StackupsQuery {
+    /// `popular` (the most viewed, the default) or `recent` (the most recently viewed).
+    #[serde(default)]
+    order: String,
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
+    page: PageNumber,
+}
+
+#[derive(Template)]
+#[template(path = "stackups/index.html")]
+struct StackupsIndexHtml<'a> {
+    page: &'a StackupsIndex,
+}
+
+pub(crate) async fn index(State(app): State<Arc<App>>, Query(q): Query<StackupsQuery>) -> Result {
+    html(
+        axum::http::StatusCode::OK,
+        StackupsIndexHtml { page: &app.stackups_index(q.order == "recent", q.page.0).await? },
+    )
+}
+
+/// Stackups people compare: the most viewed, or the most recently viewed.
+#[utoipa::path(get, path = "/api/v1/stackups", params(StackupsQuery),
+    responses((status = 200, body = StackupsIndex), BadRequest))]
+pub(crate) async fn api_index(State(app): State<Arc<App>>, Query(q): Query<StackupsQuery>) -> Result {
+    Ok(axum::Json(app.stackups_index(q.order == "recent", q.page.0).await?).into_response())
 }
 
 /// The tool page's "compare with" box: `?a=django&b=rust` (up to `d`).

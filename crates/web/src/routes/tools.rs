@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
-use stackdex_app::tools::{AlternativesPage, ToolPage};
+use serde::Deserialize;
+use stackdex_app::tools::{AlternativesPage, ToolFilter, ToolPage, ToolSort, ToolsIndex};
 use stackdex_app::{App, CacheKey, Format};
 
-use crate::extract::Path;
-use crate::openapi::{Moved, NotFound};
+use crate::extract::{PageNumber, Path, Query};
+use crate::openapi::{BadRequest, Moved, NotFound};
 use crate::respond::{Result, cached_html, cached_json};
 
 fn tool_key(format: Format, slug: &str) -> CacheKey {
@@ -18,6 +19,73 @@ fn tool_key(format: Format, slug: &str) -> CacheKey {
 
 fn alternatives_key(format: Format, slug: &str) -> CacheKey {
     CacheKey::new(format, format_args!("/tools/{slug}/alternatives"))
+}
+
+/// `?layer=&category=&subcategory=&sort=&page=` of the tools index.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ToolsQuery {
+    /// A layer's slug, e.g. `application-and-data`.
+    layer: Option<String>,
+    /// A category's slug, within the layer.
+    category: Option<String>,
+    /// A subcategory's slug, within the category.
+    subcategory: Option<String>,
+    /// `stacks` (the default), `followers`, `votes`, `name` or `trending`.
+    #[serde(default)]
+    #[param(value_type = Option<String>)]
+    sort: ToolSort,
+    #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
+    page: PageNumber,
+}
+
+impl ToolsQuery {
+    fn filter(&self) -> ToolFilter {
+        let given = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
+        ToolFilter { layer: given(&self.layer), category: given(&self.category), subcategory: given(&self.subcategory) }
+    }
+}
+
+fn index_key(format: Format, q: &ToolsQuery) -> CacheKey {
+    let f = q.filter();
+    let part = |v: &Option<String>| v.clone().unwrap_or_default();
+    CacheKey::new(
+        format,
+        format_args!(
+            "/tools?layer={}&category={}&subcategory={}&sort={}&page={}",
+            part(&f.layer),
+            part(&f.category),
+            part(&f.subcategory),
+            q.sort,
+            q.page.0
+        ),
+    )
+}
+
+/// The index's order moves with every tool's figures: it is kept a minute at most.
+const INDEX_KEPT: Option<std::time::Duration> = Some(std::time::Duration::from_secs(60));
+
+#[derive(Template)]
+#[template(path = "tools/index.html")]
+struct ToolsIndexHtml<'a> {
+    page: &'a ToolsIndex,
+}
+
+pub(crate) async fn index(State(app): State<Arc<App>>, Query(q): Query<ToolsQuery>) -> Result {
+    let filter = q.filter();
+    let build = app.tools_index(&filter, q.sort, q.page.0);
+    cached_html(&app, index_key(Format::Html, &q), INDEX_KEPT, build, |page| ToolsIndexHtml { page }.render()).await
+}
+
+/// Every tool, a page at a time: filtered by layer, category or subcategory, ordered by stacks,
+/// followers, votes, name or trending.
+#[utoipa::path(get, path = "/api/v1/tools", params(ToolsQuery),
+    responses((status = 200, body = ToolsIndex), BadRequest, NotFound))]
+pub(crate) async fn api_index(State(app): State<Arc<App>>, Query(q): Query<ToolsQuery>) -> Result {
+    let filter = q.filter();
+    let build = app.tools_index(&filter, q.sort, q.page.0);
+    cached_json(&app, index_key(Format::Json, &q), INDEX_KEPT, build).await
 }
 
 #[derive(Template)]
