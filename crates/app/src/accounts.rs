@@ -26,7 +26,10 @@ impl Username {
         if ok {
             Ok(Username(s.to_owned()))
         } else {
-            Err(AppError::BadRequest("a username is 3 to 32 characters: lowercase letters, digits, '-' and '_'".into()))
+            Err(AppError::invalid(
+                "username",
+                "a username is 3 to 32 characters: lowercase letters, digits, '-' and '_'",
+            ))
         }
     }
 
@@ -43,7 +46,7 @@ impl Password {
         if (8..=200).contains(&s.chars().count()) {
             Ok(Password(s.to_owned()))
         } else {
-            Err(AppError::BadRequest("a password is 8 to 200 characters".into()))
+            Err(AppError::invalid("password", "a password is 8 to 200 characters"))
         }
     }
 }
@@ -190,7 +193,7 @@ impl App {
     pub async fn create_token(&self, user: &User, name: &str) -> Result<String> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 64 {
-            return Err(AppError::BadRequest("a token name is 1 to 64 characters".into()));
+            return Err(AppError::invalid("name", "a token name is 1 to 64 characters"));
         }
         let token = format!("{TOKEN_PREFIX}{}", random_hex(24));
         self.store.create_token(user.id, name, &token[..TOKEN_PREFIX.len() + 6], &secret_hash(&token)).await?;

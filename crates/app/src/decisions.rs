@@ -43,16 +43,16 @@ fn markdown_text(s: &str, what: &str, max: usize) -> Result<String> {
     let t = s.trim();
     let n = t.chars().count();
     if n == 0 || n > max {
-        return Err(AppError::BadRequest(format!("{what} is 1 to {max} characters (this one has {n})")));
+        return Err(AppError::invalid("body", format!("{what} is 1 to {max} characters (this one has {n})")));
     }
     if t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(AppError::BadRequest(format!("{what} holds a control character")));
+        return Err(AppError::invalid("body", format!("{what} holds a control character")));
     }
     Ok(t.replace("\r\n", "\n"))
 }
 
 pub fn parse_kind(s: &str) -> Result<DecisionKind> {
-    s.parse().map_err(|_| AppError::BadRequest("kind is \"decided\" or \"needs_advice\"".into()))
+    s.parse().map_err(|_| AppError::invalid("kind", "kind is \"decided\" or \"needs_advice\""))
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -167,10 +167,10 @@ impl App {
             let hints: Vec<String> =
                 unknown.iter().flat_map(|u| crate::search::closest_tools(self.catalog, u, 1)).map(|l| l.slug).collect();
             let hint = if hints.is_empty() { String::new() } else { format!("; did you mean {}?", hints.join(", ")) };
-            return Err(AppError::BadRequest(format!("unknown tools: {}{hint}", unknown.join(", "))));
+            return Err(AppError::invalid("tools", format!("unknown tools: {}{hint}", unknown.join(", "))));
         }
         if ids.is_empty() || ids.len() > MAX_TOOLS {
-            return Err(AppError::BadRequest(format!("a decision is about 1 to {MAX_TOOLS} tools")));
+            return Err(AppError::invalid("tools", format!("a decision is about 1 to {MAX_TOOLS} tools")));
         }
         Ok(ids)
     }

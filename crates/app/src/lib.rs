@@ -53,6 +53,10 @@ pub enum AppError {
     Moved(String),
     #[error("{0}")]
     BadRequest(String),
+    /// A value the client gave that is not acceptable, with the name of the field it came in
+    /// (so a form can say so beside it).
+    #[error("{message}")]
+    Invalid { field: &'static str, message: String },
     /// Missing or wrong credentials.
     #[error("{0}")]
     Unauthorized(String),
@@ -78,6 +82,11 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A value of `field` that is not acceptable.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Invalid { field, message: message.into() }
+    }
+
     /// A 404 without suggestions.
     pub fn not_found(what: impl Into<String>) -> AppError {
         AppError::NotFound { what: what.into(), suggestions: Vec::new() }

@@ -64,7 +64,7 @@ const ORGANISATIONS_PER_PAGE: usize = 30;
 
 /// A role from a form or a request body.
 pub fn parse_role(s: &str) -> Result<Role> {
-    s.parse().map_err(|_| AppError::BadRequest("a role is \"owner\" or \"member\"".into()))
+    s.parse().map_err(|_| AppError::invalid("role", "a role is \"owner\" or \"member\""))
 }
 
 impl App {
@@ -96,10 +96,10 @@ impl App {
     /// both own stacks under `/stacks/{owner}/...`.
     pub async fn create_organisation(&self, user: &User, slug: &str, name: &str) -> Result<Organisation> {
         let slug = Username::parse(slug)
-            .map_err(|_| AppError::BadRequest("an organisation slug is 3 to 32 of a-z, 0-9, '-' and '_'".into()))?;
+            .map_err(|_| AppError::invalid("slug", "an organisation slug is 3 to 32 of a-z, 0-9, '-' and '_'"))?;
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::BadRequest("an organisation name is 1 to 100 characters".into()));
+            return Err(AppError::invalid("name", "an organisation name is 1 to 100 characters"));
         }
         if self.store.user_by_name(slug.as_str()).await?.is_some() {
             return Err(AppError::Conflict(format!("{} is taken", slug.as_str())));

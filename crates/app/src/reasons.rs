@@ -15,7 +15,7 @@ impl ReasonText {
         if (3..=120).contains(&t.chars().count()) && !t.chars().any(char::is_control) {
             Ok(ReasonText(t))
         } else {
-            Err(AppError::BadRequest("a pro or con is 3 to 120 characters".into()))
+            Err(AppError::invalid("text", "a pro or con is 3 to 120 characters"))
         }
     }
 }
@@ -29,19 +29,38 @@ impl App {
     pub async fn add_reason(&self, user: &User, slug: &str, kind: ReasonKind, text: &str) -> Result<ReasonId> {
         let (_, tool) = self.known_tool(slug)?;
         let text = ReasonText::parse(text)?;
-        let normal = |s: &str| s.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect::<String>();
-        let new = normal(&text.0);
-        for existing in self.store.reasons_for_tool(tool).await? {
-            if existing.kind == kind && strsim::normalized_levenshtein(&normal(&existing.text), &new) >= NEAR_DUPLICATE
-            {
-                return Err(AppError::Conflict(format!(
-                    "a {kind} like this exists already: #{} {:?}",
-                    existing.id, existing.text
-                )));
-            }
+        if let Some(existing) = self.near_duplicate(tool, kind, &text.0).await? {
+            return Err(AppError::Conflict(format!(
+                "a {kind} like this exists already: #{} {:?}",
+                existing.id, existing.text
+            )));
         }
         let reason = NewReason { tool, kind, text: text.0, author: Some(user.id) };
         Ok(self.store.add_reasons(&[reason]).await?[0])
+    }
+
+    /// The existing reason of the tool that `text` nearly repeats, if any (to vote for instead).
+    pub async fn similar_reason(&self, slug: &str, kind: ReasonKind, text: &str) -> Result<Option<ReasonView>> {
+        let (_, tool) = self.known_tool(slug)?;
+        let Ok(text) = ReasonText::parse(text) else { return Ok(None) };
+        Ok(self.near_duplicate(tool, kind, &text.0).await?.map(|r| ReasonView {
+            id: r.id,
+            text: r.text,
+            votes: r.votes,
+        }))
+    }
+
+    async fn near_duplicate(
+        &self,
+        tool: ToolId,
+        kind: ReasonKind,
+        text: &str,
+    ) -> Result<Option<stackdex_store::Reason>> {
+        let normal = |s: &str| s.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+        let new = normal(text);
+        Ok(self.store.reasons_for_tool(tool).await?.into_iter().find(|existing| {
+            existing.kind == kind && strsim::normalized_levenshtein(&normal(&existing.text), &new) >= NEAR_DUPLICATE
+        }))
     }
 
     /// Votes for a reason (once per user; voting again changes nothing).

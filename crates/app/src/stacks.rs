@@ -215,7 +215,7 @@ pub fn valid_handle(s: &str) -> bool {
 }
 
 fn bad_address() -> AppError {
-    AppError::BadRequest("a stack is OWNER/NAME of letters, digits, '-', '_' and '.'".into())
+    AppError::invalid("name", "a stack is OWNER/NAME of letters, digits, '-', '_' and '.'")
 }
 
 /// Most tools one snapshot may hold.
@@ -431,7 +431,7 @@ impl App {
     pub async fn edit_stack(&self, user: &User, owner: &str, name: &str, tools: &[String]) -> Result<SnapshotId> {
         let stack = self.stack_owner_for(user, owner, name).await?;
         if tools.len() > MAX_EDITED_TOOLS {
-            return Err(AppError::BadRequest("a stack holds at most 1,000 tools".into()));
+            return Err(AppError::invalid("tools", "a stack holds at most 1,000 tools"));
         }
         let mut unknown = Vec::new();
         let mut ids = Vec::new();

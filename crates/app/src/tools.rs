@@ -273,13 +273,6 @@ impl App {
         Ok(Shown::new(view, tags))
     }
 
-    /// Every tool's name, sorted, for the stack form's type-ahead.
-    pub fn tool_names(&self) -> Vec<&'static str> {
-        let mut names: Vec<&'static str> = self.catalog.tools().iter().map(|t| t.name.as_str()).collect();
-        names.sort_unstable_by_key(|n| n.to_lowercase());
-        names
-    }
-
     /// The items of a tool list a person typed: separated by commas, or by spaces where an
     /// item is not itself a tool's name ("django rust", "Ruby on Rails, Redis").
     pub fn tool_list(&self, text: &str) -> Vec<String> {
@@ -292,6 +285,11 @@ impl App {
             }
         }
         items
+    }
+
+    /// A link to a tool by slug or alias (a 404 with suggestions when unknown).
+    pub fn tool_link(&self, slug: &str) -> Result<NameLink> {
+        Ok(NameLink::of(self.find_tool(slug)?))
     }
 
     /// A tool by slug, alias or name (any case).

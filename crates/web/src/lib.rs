@@ -3,12 +3,13 @@
 //!
 //! Where things are: the route table is `routes/mod.rs`; a resource's handlers (page, form
 //! and API) are `routes/<resource>.rs`; extractors are `extract.rs`, answers and errors
-//! `respond.rs`, sessions and CSRF `session.rs`, rate limits `limits.rs`, the OpenAPI
-//! document's shared parts `openapi.rs`. Handlers parse (through extractors), call a use case
-//! of `stackdex_app`, and render; pages are cached by the application, under the tags each use
-//! case returns.
+//! `respond.rs`, forms shown again with what to fix `forms.rs`, sessions and CSRF
+//! `session.rs`, rate limits `limits.rs`, the OpenAPI document's shared parts `openapi.rs`.
+//! Handlers parse (through extractors), call a use case of `stackdex_app`, and render; pages
+//! are cached by the application, under the tags each use case returns.
 
 mod extract;
+mod forms;
 mod limits;
 mod openapi;
 mod respond;

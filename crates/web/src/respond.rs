@@ -46,7 +46,7 @@ fn status_of(err: &AppError) -> StatusCode {
     match err {
         AppError::NotFound { .. } => StatusCode::NOT_FOUND,
         AppError::Moved(_) => StatusCode::MOVED_PERMANENTLY,
-        AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+        AppError::BadRequest(_) | AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
         AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -94,7 +94,7 @@ pub(crate) fn error_response(format: Format, err: &AppError) -> Response {
             return (status, [(header::LOCATION, to)]).into_response();
         }
         AppError::NotFound { what, suggestions } => ("not_found", format!("We could not find {what}."), suggestions),
-        AppError::BadRequest(m) => ("bad_request", m.clone(), &[]),
+        AppError::BadRequest(m) | AppError::Invalid { message: m, .. } => ("bad_request", m.clone(), &[]),
         AppError::Unauthorized(m) => ("unauthorized", m.clone(), &[]),
         AppError::Forbidden(m) => ("forbidden", m.clone(), &[]),
         AppError::Conflict(m) => ("conflict", m.clone(), &[]),

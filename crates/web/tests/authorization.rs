@@ -223,8 +223,9 @@ async fn stacks_by_hand_keep_a_history_with_differences() {
         // Unknown names are refused with suggestions, and nothing is recorded.
         let r =
             t.browse("POST", "/stacks/acme/shop/edit", Some(olga), &[("csrf", &csrf), ("add", "Djangoo")], None).await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "the editor again, with what to fix");
         assert!(r.body.contains(r#"href="/tools/django""#), "{}", r.body);
+        assert!(r.body.contains(r#"value="Djangoo""#), "what was typed is kept: {}", r.body);
         // Edit: keep Django and Redis, drop PostgreSQL, add nginx.
         let page = t.get("/stacks/acme/shop/edit").await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "the editor needs a session");

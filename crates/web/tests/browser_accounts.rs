@@ -125,12 +125,15 @@ async fn forms_on_tool_pages_need_a_session_a_token_and_this_origin() {
         let tool = t.get("/api/v1/tools/django").await.json();
         assert_eq!(tool["pros"][0]["id"], id);
         assert_eq!(tool["pros"][0]["text"], "Batteries included");
-        // A near-duplicate is refused with a pointer to the first.
+        // A near-duplicate is refused: the form again with the text kept and a way to vote for
+        // the first instead.
         let mut dup = form("batteries included!");
         dup.push(("csrf", &csrf));
         let r = t.browse("POST", "/tools/django/reasons", Some(&ann), &dup, None).await;
-        assert_eq!(r.status, StatusCode::CONFLICT);
-        assert!(r.body.contains(&format!("#{id}")), "{}", r.body);
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains(&format!(r#"href="/tools/django#reason-{id}""#)), "{}", r.body);
+        assert!(r.body.contains(r#"value="batteries included!""#), "{}", r.body);
+        assert!(r.body.contains(r#"aria-invalid="true""#), "{}", r.body);
 
         // Votes: cast twice counts once; retract takes it back.
         let vote = |action: &'static str| vec![("csrf", csrf.as_str()), ("action", action)];

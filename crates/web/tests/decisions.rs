@@ -237,7 +237,7 @@ async fn browser_forms_post_upvote_and_comment() {
                 None,
             )
             .await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("unknown tools: djangoo") && r.body.contains("did you mean django"), "{}", r.body);
         assert!(
             r.body.contains("Kept text &amp; more") || r.body.contains("Kept text &#38; more"),
@@ -286,7 +286,14 @@ async fn browser_forms_post_upvote_and_comment() {
         assert!(page.contains("Went with <strong>Django</strong>."), "comment shown");
         let r =
             t.browse("POST", &format!("{url}/comments"), Some(&cookie), &[("csrf", &csrf), ("body", " ")], None).await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "the page again, with what to fix");
+        assert!(r.body.contains(r#"aria-describedby="comment-body-error""#), "{}", r.body);
+        let long = "x".repeat(5001);
+        let r = t
+            .browse("POST", &format!("{url}/comments"), Some(&cookie), &[("csrf", &csrf), ("body", &long)], None)
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains(&format!(">{long}</textarea>")), "a long comment is kept to shorten");
         assert_counters_match_recount(&t).await;
     }
 }

@@ -14,15 +14,16 @@ use stackdex_app::{App, AppError, TokenId};
 use utoipa::ToSchema;
 
 use crate::extract::{AnyForm, JsonBody, MaybeSession, Paging, Path, Query, SignedIn};
+use crate::forms::{FormErrors, REFUSED};
 use crate::openapi::{BadRequest, Conflict, RateLimited, TooLarge, Unauthorized};
-use crate::respond::{Error, Result, created, html, private};
+use crate::respond::{Result, created, html, private};
 use crate::session::{check_origin, clear_cookie, local_path, session_cookie, session_cookie_header, to_login};
 
 #[derive(Template)]
 #[template(path = "accounts/login.html")]
 struct LoginHtml<'a> {
     signup: bool,
-    error: Option<&'a str>,
+    errors: FormErrors,
     username: &'a str,
     next: &'a str,
 }
@@ -43,6 +44,9 @@ struct SettingsHtml<'a> {
     csrf: &'a str,
     tokens: Vec<TokenRow>,
     new_token: Option<String>,
+    /// The token name as typed, kept when it was refused.
+    token_name: &'a str,
+    errors: FormErrors,
 }
 
 #[derive(Template)]
@@ -70,7 +74,7 @@ fn credentials_page(MaybeSession(session): MaybeSession, q: NextQuery, signup: b
     if session.is_some() {
         return Ok(Redirect::to(next).into_response());
     }
-    html(StatusCode::OK, LoginHtml { signup, error: None, username: "", next })
+    html(StatusCode::OK, LoginHtml { signup, errors: FormErrors::default(), username: "", next })
 }
 
 #[derive(Deserialize)]
@@ -109,19 +113,18 @@ async fn credentials_post(app: &App, headers: &HeaderMap, form: Credentials, sig
     } else {
         app.open_session(&form.username, &form.password).await
     };
-    let status = match opened {
+    let (status, errors) = match opened {
         Ok((secret, _)) => {
             let mut response = Redirect::to(&next).into_response();
             response.headers_mut().insert(header::SET_COOKIE, session_cookie_header(&secret, headers));
             return Ok(response);
         }
-        Err(AppError::Conflict(message)) => (StatusCode::CONFLICT, message),
-        Err(AppError::Unauthorized(message)) => (StatusCode::UNAUTHORIZED, message),
-        Err(AppError::BadRequest(message)) => (StatusCode::BAD_REQUEST, message),
-        Err(e) => return Err(Error(e)),
+        // Not the form's fault but the credentials': say so, and keep the username.
+        Err(AppError::Unauthorized(message)) => (StatusCode::UNAUTHORIZED, FormErrors::general(message)),
+        Err(e) => (REFUSED, FormErrors::from(e, "username", "", "")?),
     };
     let username: String = form.username.chars().take(32).collect();
-    html(status.0, LoginHtml { signup, error: Some(&status.1), username: &username, next: &next })
+    html(status, LoginHtml { signup, errors, username: &username, next: &next })
 }
 
 #[derive(Deserialize)]
@@ -138,10 +141,16 @@ pub(crate) async fn log_out(State(app): State<Arc<App>>, headers: HeaderMap, _: 
 
 pub(crate) async fn settings(State(app): State<Arc<App>>, MaybeSession(session): MaybeSession) -> Result {
     let Some(session) = session else { return Ok(to_login("/settings")) };
-    settings_page(&app, &session, None).await
+    settings_page(&app, &session, None, "", FormErrors::default()).await
 }
 
-async fn settings_page(app: &App, session: &Session, new_token: Option<String>) -> Result {
+async fn settings_page(
+    app: &App,
+    session: &Session,
+    new_token: Option<String>,
+    token_name: &str,
+    errors: FormErrors,
+) -> Result {
     let tokens = app
         .tokens(&session.user)
         .await?
@@ -154,8 +163,13 @@ async fn settings_page(app: &App, session: &Session, new_token: Option<String>) 
             revoked: t.revoked_at.is_some(),
         })
         .collect();
-    let status = if new_token.is_some() { StatusCode::CREATED } else { StatusCode::OK };
-    Ok(private(html(status, SettingsHtml { user: &session.user, csrf: &session.csrf, tokens, new_token })?))
+    let status = match (&new_token, errors.field()) {
+        (Some(_), _) => StatusCode::CREATED,
+        (None, "name") => REFUSED,
+        _ => StatusCode::OK,
+    };
+    let page = SettingsHtml { user: &session.user, csrf: &session.csrf, tokens, new_token, token_name, errors };
+    Ok(private(html(status, page)?))
 }
 
 #[derive(Deserialize)]
@@ -170,8 +184,11 @@ pub(crate) async fn create_token_form(
     State(app): State<Arc<App>>,
     SignedIn(session, form): SignedIn<TokenForm>,
 ) -> Result {
-    let token = app.create_token(&session.user, &form.name).await?;
-    let mut response = settings_page(&app, &session, Some(token)).await?;
+    let (token, errors) = match app.create_token(&session.user, &form.name).await {
+        Ok(token) => (Some(token), FormErrors::default()),
+        Err(e) => (None, FormErrors::from(e, "name", "", "")?),
+    };
+    let mut response = settings_page(&app, &session, token, &form.name, errors).await?;
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }

@@ -12,14 +12,15 @@ use serde::Deserialize;
 use stackdex_app::accounts::Session;
 use stackdex_app::decisions::{DecisionDraft, DecisionList, DecisionPage, MAX_BODY, parse_kind};
 use stackdex_app::views::NameLink;
-use stackdex_app::{App, AppError, CacheKey, DecisionId, DecisionKind, Format};
+use stackdex_app::{App, CacheKey, DecisionId, DecisionKind, Format};
 use utoipa::ToSchema;
 
 use crate::extract::{Bearer, ClientAddress, JsonBody, MaybeSession, Paging, Path, Query, SignedIn};
+use crate::forms::{FormErrors, REFUSED};
 use crate::openapi::{
     BadRequest, Created, CreatedAt, Forbidden, NoContent, NotFound, RateLimited, TooLarge, Unauthorized,
 };
-use crate::respond::{Error, Result, cached_html, cached_json, created, html, private};
+use crate::respond::{Result, cached_html, cached_json, created, html, private};
 use crate::session::{encode, to_login};
 
 /// Views and upvotes move without a change-log entry of their own: decision pages are kept
@@ -38,6 +39,9 @@ fn decision_key(format: Format, id: DecisionId) -> CacheKey {
 #[template(path = "decisions/decision.html")]
 struct DecisionHtml<'a> {
     page: &'a DecisionPage,
+    /// The comment being written, kept when it was refused.
+    comment: &'a str,
+    errors: FormErrors,
 }
 
 #[derive(Template)]
@@ -52,7 +56,7 @@ struct NewDecisionHtml<'a> {
     csrf: &'a str,
     draft: &'a DecisionDraft,
     organisations: &'a [NameLink],
-    error: Option<&'a str>,
+    errors: FormErrors,
 }
 
 pub(crate) async fn list_page(State(app): State<Arc<App>>, Query(q): Query<Paging>) -> Result {
@@ -70,8 +74,10 @@ pub(crate) async fn page(
     headers: HeaderMap,
 ) -> Result {
     let build = app.decision_page(id);
-    let response =
-        cached_html(&app, decision_key(Format::Html, id), KEPT, build, |page| DecisionHtml { page }.render()).await?;
+    let response = cached_html(&app, decision_key(Format::Html, id), KEPT, build, |page| {
+        DecisionHtml { page, comment: "", errors: FormErrors::default() }.render()
+    })
+    .await?;
     let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
     app.count_decision_view(id, session.as_ref().map(|s| &s.user), &address, agent);
     Ok(response)
@@ -101,21 +107,19 @@ pub(crate) async fn new_page(
         tools: q.tools.chars().take(500).collect(),
         organisation: String::new(),
     };
-    decision_form(&app, &session, &draft, None).await
+    decision_form(&app, &session, &draft, StatusCode::OK, FormErrors::default()).await
 }
 
-/// The form, blank or again after a refusal (with what went wrong, and the input kept).
-async fn decision_form(app: &App, session: &Session, draft: &DecisionDraft, error: Option<&AppError>) -> Result {
+/// The form, blank or again after a refusal (with what to fix, and the input kept).
+async fn decision_form(
+    app: &App,
+    session: &Session,
+    draft: &DecisionDraft,
+    status: StatusCode,
+    errors: FormErrors,
+) -> Result {
     let organisations = app.organisations_for_posting(&session.user).await?;
-    let status = match error {
-        None => StatusCode::OK,
-        Some(AppError::Forbidden(_)) => StatusCode::FORBIDDEN,
-        Some(AppError::NotFound { .. }) => StatusCode::NOT_FOUND,
-        Some(AppError::RateLimited { .. }) => StatusCode::TOO_MANY_REQUESTS,
-        Some(_) => StatusCode::BAD_REQUEST,
-    };
-    let message = error.map(ToString::to_string);
-    let form = NewDecisionHtml { csrf: &session.csrf, draft, organisations: &organisations, error: message.as_deref() };
+    let form = NewDecisionHtml { csrf: &session.csrf, draft, organisations: &organisations, errors };
     Ok(private(html(status, form)?))
 }
 
@@ -142,15 +146,15 @@ pub(crate) async fn post_form(State(app): State<Arc<App>>, SignedIn(session, for
     };
     match posted {
         Ok(id) => Ok(Redirect::to(&format!("/decisions/{id}")).into_response()),
-        Err(e @ (AppError::Store(_) | AppError::Internal(_))) => Err(Error(e)),
         Err(e) => {
+            let errors = FormErrors::from(e, "tools", "organisation", "organisation")?;
             let draft = DecisionDraft {
                 kind: form.kind.clone(),
                 body: form.body.chars().take(MAX_BODY + 1).collect(),
                 tools: form.tools.chars().take(500).collect(),
                 organisation: form.organisation.clone(),
             };
-            decision_form(&app, &session, &draft, Some(&e)).await
+            decision_form(&app, &session, &draft, REFUSED, errors).await
         }
     }
 }
@@ -190,8 +194,13 @@ pub(crate) async fn comment_form(
     Path(id): Path<DecisionId>,
     SignedIn(session, form): SignedIn<CommentForm>,
 ) -> Result {
-    let comment = app.comment_on_decision(&session.user, id, &form.body).await?;
-    Ok(Redirect::to(&format!("/decisions/{id}#comment-{comment}")).into_response())
+    let e = match app.comment_on_decision(&session.user, id, &form.body).await {
+        Ok(comment) => return Ok(Redirect::to(&format!("/decisions/{id}#comment-{comment}")).into_response()),
+        Err(e) => e,
+    };
+    let errors = FormErrors::from(e, "", "", "")?;
+    let page = app.decision_page(id).await?;
+    Ok(private(html(REFUSED, DecisionHtml { page: &page.view, comment: &form.body, errors })?))
 }
 
 /// Recent decisions, newest first, 20 a page.

@@ -14,6 +14,7 @@ use stackdex_app::{App, Role};
 use utoipa::ToSchema;
 
 use crate::extract::{Bearer, JsonBody, MaybeSession, Paging, Path, Query, SignedIn};
+use crate::forms::{FormErrors, REFUSED};
 use crate::openapi::{BadRequest, Conflict, Forbidden, NoContent, NotFound, RateLimited, TooLarge, Unauthorized};
 use crate::respond::{Result, created, html, private};
 use crate::session::{encode, to_login};
@@ -27,12 +28,18 @@ struct OrganisationHtml<'a> {
     /// The viewer may add stacks for it.
     member: bool,
     csrf: &'a str,
+    /// The member form as it was sent, when it was refused.
+    adding: &'a str,
+    errors: FormErrors,
 }
 
 #[derive(Template)]
 #[template(path = "organisations/new.html")]
 struct NewOrganisationHtml<'a> {
     csrf: &'a str,
+    slug: &'a str,
+    name: &'a str,
+    errors: FormErrors,
 }
 
 /// `/organisations/{slug}/members/{username}`.
@@ -61,7 +68,8 @@ pub(crate) async fn api_index(State(app): State<Arc<App>>, Query(q): Query<Pagin
 
 pub(crate) async fn new_page(MaybeSession(session): MaybeSession) -> Result {
     let Some(session) = session else { return Ok(to_login("/organisations/new")) };
-    Ok(private(html(StatusCode::OK, NewOrganisationHtml { csrf: &session.csrf })?))
+    let form = NewOrganisationHtml { csrf: &session.csrf, slug: "", name: "", errors: FormErrors::default() };
+    Ok(private(html(StatusCode::OK, form)?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -79,8 +87,13 @@ pub(crate) async fn create_form(
     State(app): State<Arc<App>>,
     SignedIn(session, form): SignedIn<NewOrganisation>,
 ) -> Result {
-    let org = app.create_organisation(&session.user, &form.slug, &form.name).await?;
-    Ok(Redirect::to(&format!("/organisations/{}", org.slug)).into_response())
+    let e = match app.create_organisation(&session.user, &form.slug, &form.name).await {
+        Ok(org) => return Ok(Redirect::to(&format!("/organisations/{}", org.slug)).into_response()),
+        Err(e) => e,
+    };
+    let errors = FormErrors::from(e, "slug", "", "")?;
+    let page = NewOrganisationHtml { csrf: &session.csrf, slug: &form.slug, name: &form.name, errors };
+    Ok(private(html(REFUSED, page)?))
 }
 
 pub(crate) async fn page(
@@ -92,7 +105,10 @@ pub(crate) async fn page(
     let owner = session.as_ref().is_some_and(|s| page.managed_by(&s.user));
     let member = session.as_ref().is_some_and(|s| page.has_member(&s.user));
     let csrf = session.as_ref().map(|s| s.csrf.as_str()).unwrap_or("");
-    html(StatusCode::OK, OrganisationHtml { page: &page, owner, member, csrf })
+    html(
+        StatusCode::OK,
+        OrganisationHtml { page: &page, owner, member, csrf, adding: "", errors: FormErrors::default() },
+    )
 }
 
 #[derive(Deserialize)]
@@ -109,8 +125,15 @@ pub(crate) async fn add_member_form(
     SignedIn(session, form): SignedIn<MemberForm>,
 ) -> Result {
     let role = if form.role.is_empty() { Role::Member } else { parse_role(&form.role)? };
-    app.set_member(&session.user, &slug, form.username.trim(), role).await?;
-    Ok(Redirect::to(&format!("/organisations/{}", encode(&slug))).into_response())
+    let e = match app.set_member(&session.user, &slug, form.username.trim(), role).await {
+        Ok(_) => return Ok(Redirect::to(&format!("/organisations/{}", encode(&slug))).into_response()),
+        Err(e) => e,
+    };
+    let errors = FormErrors::from(e, "username", "username", "")?;
+    let page = app.organisation_page(&slug).await?;
+    let (owner, member) = (page.managed_by(&session.user), page.has_member(&session.user));
+    let adding = form.username.trim();
+    Ok(private(html(REFUSED, OrganisationHtml { page: &page, owner, member, csrf: &session.csrf, adding, errors })?))
 }
 
 #[derive(Deserialize)]

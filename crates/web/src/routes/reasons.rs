@@ -3,18 +3,21 @@
 
 use std::sync::Arc;
 
+use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
+use stackdex_app::views::NameLink;
 use stackdex_app::{App, ReasonId, ReasonKind};
 use utoipa::ToSchema;
 
 use crate::extract::{Bearer, JsonBody, Path, SignedIn};
+use crate::forms::{FormErrors, REFUSED};
 use crate::openapi::{
     BadRequest, Conflict, Created, Forbidden, NoContent, NotFound, RateLimited, TooLarge, Unauthorized,
 };
-use crate::respond::{Result, created};
+use crate::respond::{Result, created, html, private};
 use crate::session::encode;
 
 /// A new pro or con.
@@ -35,14 +38,36 @@ pub(crate) struct ReasonForm {
     text: String,
 }
 
-/// Adds a pro or con from the tool page; back to it, at the new reason.
+#[derive(Template)]
+#[template(path = "reasons/form.html")]
+struct ReasonFormHtml<'a> {
+    tool: NameLink,
+    kind: &'a str,
+    text: &'a str,
+    errors: FormErrors,
+}
+
+/// Adds a pro or con from the tool page: back to it, at the new reason; or the form again with
+/// what to fix (for a near-duplicate, a way to the one that exists).
 pub(crate) async fn add_form(
     State(app): State<Arc<App>>,
     Path(slug): Path<String>,
     SignedIn(session, form): SignedIn<ReasonForm>,
 ) -> Result {
-    let id = app.add_reason(&session.user, &slug, form.kind, &form.text).await?;
-    Ok(Redirect::to(&format!("/tools/{}#reason-{id}", encode(&slug))).into_response())
+    let e = match app.add_reason(&session.user, &slug, form.kind, &form.text).await {
+        Ok(id) => return Ok(Redirect::to(&format!("/tools/{}#reason-{id}", encode(&slug))).into_response()),
+        Err(e) => e,
+    };
+    let mut errors = FormErrors::from(e, "text", "", "")?;
+    let tool = app.tool_link(&slug)?;
+    if errors.field() == "text"
+        && let Some(existing) = app.similar_reason(&tool.slug, form.kind, &form.text).await?
+    {
+        let href = format!("/tools/{}#reason-{}", encode(&tool.slug), existing.id);
+        errors = errors.with_remedy(href, &format!("Vote for “{}” instead", existing.text));
+    }
+    let text: String = form.text.chars().take(200).collect();
+    Ok(private(html(REFUSED, ReasonFormHtml { tool, kind: form.kind.as_str(), text: &text, errors })?))
 }
 
 #[derive(Deserialize)]

@@ -1,7 +1,7 @@
 //! Stacks: the stack page, stacks created and edited in the browser, the diff between two
 //! snapshots, and a scan report pushed through the API (`stackdex push`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use askama::Template;
@@ -15,6 +15,7 @@ use stackdex_app::{App, SnapshotId, StackKind};
 use utoipa::ToSchema;
 
 use crate::extract::{Bearer, JsonBody, MaybeSession, PageNumber, Path, Query, SignedIn};
+use crate::forms::{FormErrors, REFUSED};
 use crate::openapi::{BadRequest, Forbidden, NotFound, RateLimited, TooLarge, Unauthorized};
 use crate::respond::{Result, html, private};
 use crate::session::{encode, to_login};
@@ -79,7 +80,18 @@ struct StackEditHtml<'a> {
     /// Where the new stack may go: the user and their organisations.
     owners: Vec<String>,
     chosen_owner: &'a str,
-    tool_names: Vec<&'static str>,
+    /// What was typed, kept after a refusal.
+    name: &'a str,
+    add: &'a str,
+    /// The tools kept ticked after a refusal; all of them on a fresh form.
+    ticked: Option<HashSet<String>>,
+    errors: FormErrors,
+}
+
+impl StackEditHtml<'_> {
+    fn kept(&self, slug: &str) -> bool {
+        self.ticked.as_ref().is_none_or(|t| t.contains(slug))
+    }
 }
 
 #[derive(Template)]
@@ -112,8 +124,16 @@ pub(crate) async fn new_page(
     let Some(session) = session else { return Ok(to_login("/stacks/new")) };
     let owners = app.stack_owners_for(&session.user).await?;
     let chosen = q.owner.filter(|o| owners.contains(o)).unwrap_or_else(|| owners[0].clone());
-    let form =
-        StackEditHtml { csrf: &session.csrf, stack: None, owners, chosen_owner: &chosen, tool_names: app.tool_names() };
+    let form = StackEditHtml {
+        csrf: &session.csrf,
+        stack: None,
+        owners,
+        chosen_owner: &chosen,
+        name: "",
+        add: "",
+        ticked: None,
+        errors: FormErrors::default(),
+    };
     Ok(private(html(StatusCode::OK, form)?))
 }
 
@@ -130,6 +150,11 @@ pub(crate) struct StackForm {
 }
 
 impl StackForm {
+    /// The slugs of the ticked `keep:` boxes.
+    fn ticked(&self) -> HashSet<String> {
+        self.boxes.keys().filter_map(|k| k.strip_prefix("keep:")).map(str::to_owned).collect()
+    }
+
     fn tools(&self, app: &App) -> Vec<String> {
         let mut tools: Vec<String> =
             self.boxes.keys().filter_map(|k| k.strip_prefix("keep:")).map(str::to_owned).collect();
@@ -139,12 +164,29 @@ impl StackForm {
     }
 }
 
-/// Creates a stack from the form; to its page.
+/// Creates a stack from the form: to its page, or the form again with what to fix.
 pub(crate) async fn create_form(State(app): State<Arc<App>>, SignedIn(session, form): SignedIn<StackForm>) -> Result {
     let owner = form.owner.as_deref().map(str::trim).unwrap_or(&session.user.username);
     let name = form.name.as_deref().map(str::trim).unwrap_or("");
-    app.create_stack(&session.user, owner, name, &form.tools(&app)).await?;
-    Ok(Redirect::to(&format!("/stacks/{}/{}", encode(owner), encode(name))).into_response())
+    let Err(e) = app.create_stack(&session.user, owner, name, &form.tools(&app)).await else {
+        return Ok(Redirect::to(&format!("/stacks/{}/{}", encode(owner), encode(name))).into_response());
+    };
+    let mut errors = FormErrors::from(e, "name", "tools", "owner")?;
+    if errors.on("name").is_some_and(|m| m.contains("exists")) {
+        errors = errors.with_remedy(format!("/stacks/{}/{}/edit", encode(owner), encode(name)), "Edit that stack");
+    }
+    let owners = app.stack_owners_for(&session.user).await?;
+    let form = StackEditHtml {
+        csrf: &session.csrf,
+        stack: None,
+        owners,
+        chosen_owner: owner,
+        name,
+        add: &form.add,
+        ticked: None,
+        errors,
+    };
+    Ok(private(html(REFUSED, form)?))
 }
 
 /// The form to edit a stack, for those who may.
@@ -162,7 +204,10 @@ pub(crate) async fn edit_page(
         stack: Some(&stack),
         owners: vec![at.owner.clone()],
         chosen_owner: &at.owner,
-        tool_names: app.tool_names(),
+        name: "",
+        add: "",
+        ticked: None,
+        errors: FormErrors::default(),
     };
     Ok(private(html(StatusCode::OK, form)?))
 }
@@ -173,8 +218,22 @@ pub(crate) async fn edit_form(
     Path(at): Path<StackAddress>,
     SignedIn(session, form): SignedIn<StackForm>,
 ) -> Result {
-    app.edit_stack(&session.user, &at.owner, &at.name, &form.tools(&app)).await?;
-    Ok(Redirect::to(&format!("/stacks/{}/{}", encode(&at.owner), encode(&at.name))).into_response())
+    let Err(e) = app.edit_stack(&session.user, &at.owner, &at.name, &form.tools(&app)).await else {
+        return Ok(Redirect::to(&format!("/stacks/{}/{}", encode(&at.owner), encode(&at.name))).into_response());
+    };
+    let errors = FormErrors::from(e, "name", "tools", "")?;
+    let stack = app.stack_for_editing(&session.user, &at.owner, &at.name).await?;
+    let form = StackEditHtml {
+        csrf: &session.csrf,
+        stack: Some(&stack),
+        owners: vec![at.owner.clone()],
+        chosen_owner: &at.owner,
+        name: "",
+        add: &form.add,
+        ticked: Some(form.ticked()),
+        errors,
+    };
+    Ok(private(html(REFUSED, form)?))
 }
 
 /// `?from=&to=` of a diff: snapshot ids.
