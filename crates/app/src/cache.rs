@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use parking_lot::RwLock;
+use sha2::{Digest, Sha256};
 use stackdex_store::Tag;
 
 use crate::{App, AppError, Result};
@@ -53,9 +54,30 @@ impl CacheKey {
     }
 }
 
+/// A rendered body and its entity tag, computed once when the body is rendered so that a
+/// conditional request to a cached page costs a comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub body: Bytes,
+    /// A weak validator (`W/"…"`): the same bytes may be sent compressed in several ways.
+    pub etag: Bytes,
+}
+
+impl Rendered {
+    pub fn new(body: Bytes) -> Rendered {
+        let etag = entity_tag(&body);
+        Rendered { body, etag }
+    }
+}
+
+/// The weak entity tag of a body: the first 128 bits of its SHA-256.
+pub fn entity_tag(body: &[u8]) -> Bytes {
+    Bytes::from(format!("W/\"{}\"", hex::encode(&Sha256::digest(body)[..16])))
+}
+
 #[derive(Clone)]
 struct Entry {
-    body: Bytes,
+    page: Rendered,
     tags: Arc<[Tag]>,
     expires: Option<Instant>,
 }
@@ -73,13 +95,13 @@ pub(crate) struct PageCache {
 const MAX_ENTRIES: usize = 20_000;
 
 impl PageCache {
-    pub(crate) fn get(&self, key: &CacheKey) -> Option<Bytes> {
+    pub(crate) fn get(&self, key: &CacheKey) -> Option<Rendered> {
         let entries = self.entries.read();
         let entry = entries.get(key)?;
         if entry.expires.is_some_and(|e| e <= Instant::now()) {
             return None;
         }
-        Some(entry.body.clone())
+        Some(entry.page.clone())
     }
 
     /// Where invalidation is now: take it before reading what a page is built from, and hand
@@ -94,12 +116,12 @@ impl PageCache {
     pub(crate) fn put_if_current(
         &self,
         key: CacheKey,
-        body: Bytes,
+        page: Rendered,
         tags: &[Tag],
         ttl: Option<Duration>,
         built_at: u64,
     ) -> bool {
-        let entry = Entry { body, tags: tags.into(), expires: ttl.map(|t| Instant::now() + t) };
+        let entry = Entry { page, tags: tags.into(), expires: ttl.map(|t| Instant::now() + t) };
         let mut entries = self.entries.write();
         if built_at != self.generation.load(Ordering::Acquire) {
             return false;
@@ -141,15 +163,16 @@ impl App {
         ttl: Option<Duration>,
         build: impl Future<Output = Result<Shown<T>>>,
         render: impl FnOnce(&T) -> std::result::Result<String, String>,
-    ) -> Result<Bytes> {
-        if let Some(body) = self.cache.get(&key) {
-            return Ok(body);
+    ) -> Result<Rendered> {
+        if let Some(page) = self.cache.get(&key) {
+            return Ok(page);
         }
         let generation = self.cache.generation();
         let shown = build.await?;
-        let body = Bytes::from(render(&shown.view).map_err(|e| AppError::Internal(format!("rendering {key:?}: {e}")))?);
-        self.cache.put_if_current(key, body.clone(), &shown.tags, ttl, generation);
-        Ok(body)
+        let body = render(&shown.view).map_err(|e| AppError::Internal(format!("rendering {key:?}: {e}")))?;
+        let page = Rendered::new(Bytes::from(body));
+        self.cache.put_if_current(key, page.clone(), &shown.tags, ttl, generation);
+        Ok(page)
     }
 
     /// Whether a page is in the cache now (for tests of freshness).
@@ -172,11 +195,11 @@ mod tests {
     fn invalidation_is_by_tag() {
         let cache = PageCache::default();
         let g = cache.generation();
-        cache.put_if_current(key("a"), Bytes::from("A"), &[Tag::Tool(ToolId(1))], None, g);
-        cache.put_if_current(key("b"), Bytes::from("B"), &[Tag::Tool(ToolId(2))], None, g);
+        cache.put_if_current(key("a"), Rendered::new(Bytes::from("A")), &[Tag::Tool(ToolId(1))], None, g);
+        cache.put_if_current(key("b"), Rendered::new(Bytes::from("B")), &[Tag::Tool(ToolId(2))], None, g);
         cache.invalidate(&[Tag::Tool(ToolId(1))]);
         assert!(cache.get(&key("a")).is_none());
-        assert_eq!(cache.get(&key("b")).as_deref(), Some(&b"B"[..]));
+        assert_eq!(cache.get(&key("b")).map(|p| p.body), Some(Bytes::from("B")));
         cache.invalidate(&[Tag::Everything]);
         assert_eq!(cache.len(), 0);
     }
@@ -186,18 +209,18 @@ mod tests {
         let cache = PageCache::default();
         let before = cache.generation();
         cache.invalidate(&[Tag::Tool(ToolId(1))]);
-        assert!(!cache.put_if_current(key("a"), Bytes::from("old"), &[], None, before));
+        assert!(!cache.put_if_current(key("a"), Rendered::new(Bytes::from("old")), &[], None, before));
         assert!(cache.get(&key("a")).is_none());
         let now = cache.generation();
-        assert!(cache.put_if_current(key("a"), Bytes::from("new"), &[], None, now));
-        assert_eq!(cache.get(&key("a")).as_deref(), Some(&b"new"[..]));
+        assert!(cache.put_if_current(key("a"), Rendered::new(Bytes::from("new")), &[], None, now));
+        assert_eq!(cache.get(&key("a")).map(|p| p.body), Some(Bytes::from("new")));
     }
 
     #[test]
     fn entries_expire() {
         let cache = PageCache::default();
         let g = cache.generation();
-        cache.put_if_current(key("t"), Bytes::from("x"), &[], Some(Duration::from_millis(0)), g);
+        cache.put_if_current(key("t"), Rendered::new(Bytes::from("x")), &[], Some(Duration::from_millis(0)), g);
         assert!(cache.get(&key("t")).is_none());
     }
 
@@ -229,7 +252,8 @@ mod tests {
             app.poll_changes().await.unwrap();
             assert!(!app.is_cached(&key), "{:?}: a vote on Rust drops the page showing Rust", db.backend);
             let again = app.cached(key.clone(), None, podium(1), render).await.unwrap();
-            assert_eq!(again, Bytes::from(r#"{"winner":"rust","votes":1}"#));
+            assert_eq!(again.body, Bytes::from(r#"{"winner":"rust","votes":1}"#));
+            assert_ne!(again.etag, first.etag, "a new body, a new entity tag");
         }
     }
 }

@@ -28,12 +28,21 @@ pub fn date(unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0).map(|d| d.format("%b %-d, %Y").to_string()).unwrap_or_default()
 }
 
+/// The sanitiser for what users write: ammonia's safe defaults, and links that earn no credit
+/// from search engines (`nofollow ugc`) and give the page they open no hold on ours.
+static SANITISER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder.link_rel(Some("nofollow ugc noopener noreferrer"));
+    builder
+});
+
 /// Markdown to HTML, always through the sanitiser: user text never carries script.
 pub fn render_markdown(markdown: &str) -> String {
-    let parser = pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    let options = pulldown_cmark::Options::ENABLE_STRIKETHROUGH | pulldown_cmark::Options::ENABLE_TABLES;
+    let parser = pulldown_cmark::Parser::new_ext(markdown, options);
     let mut html = String::with_capacity(markdown.len() * 2);
     pulldown_cmark::html::push_html(&mut html, parser);
-    ammonia::clean(&html)
+    SANITISER.clean(&html).to_string()
 }
 
 #[cfg(test)]
@@ -53,6 +62,24 @@ mod tests {
         assert_eq!(compact(999_950), "1.0M");
         assert_eq!(compact(1_250_000), "1.3M");
         assert_eq!(compact(0), "0");
+    }
+
+    #[test]
+    fn links_users_write_earn_no_credit_and_scripts_never_pass() {
+        let html = render_markdown("[site](https://example.com) <script>alert(1)</script> [x](javascript:alert(1))");
+        assert!(
+            html.contains(r#"<a href="https://example.com" rel="nofollow ugc noopener noreferrer">site</a>"#),
+            "{html}"
+        );
+        assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn tables_and_code_blocks_come_through() {
+        let html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nlet x = 1;\n```\n\n> quoted");
+        for part in ["<table>", "<td>1</td>", "<pre><code>let x = 1;", "<blockquote>"] {
+            assert!(html.contains(part), "{part} in {html}");
+        }
     }
 
     #[test]

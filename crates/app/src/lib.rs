@@ -37,7 +37,7 @@ use parking_lot::{Mutex, RwLock};
 use stackdex_catalog::{Catalog, Tool};
 use stackdex_store::{Store, StoreError};
 
-pub use cache::{CacheKey, Format, Shown};
+pub use cache::{CacheKey, Format, Rendered, Shown, entity_tag};
 pub use stackdex_store::{
     CommentId, DecisionId, DecisionKind, EventId, OrganisationId, ReasonId, ReasonKind, Role, SnapshotId, StackId,
     StackKind, Tag, TargetKind, TokenId, ToolId, User, UserId,

@@ -3,11 +3,12 @@
 //!
 //! Where things are: the route table is `routes/mod.rs`; a resource's handlers (page, form
 //! and API) are `routes/<resource>.rs`; extractors are `extract.rs`, answers and errors
-//! `respond.rs`, forms shown again with what to fix `forms.rs`, sessions and CSRF
+//! `respond.rs`, `ETag` and `304` `conditional.rs`, forms shown again with what to fix `forms.rs`, sessions and CSRF
 //! `session.rs`, rate limits `limits.rs`, the OpenAPI document's shared parts `openapi.rs`.
 //! Handlers parse (through extractors), call a use case of `stackdex_app`, and render; pages
 //! are cached by the application, under the tags each use case returns.
 
+mod conditional;
 mod extract;
 mod forms;
 mod limits;
@@ -22,7 +23,9 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
 use stackdex_app::{App, AppError, Format};
+use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The largest request body: a pushed scan report is the largest there is.
@@ -33,6 +36,7 @@ pub fn router(app: Arc<App>) -> Router {
     routes::table(&app)
         .layer(axum::middleware::from_fn_with_state(app.clone(), respond::read_own_writes))
         .layer(axum::middleware::from_fn_with_state(app.clone(), session::sessions))
+        .layer(axum::middleware::from_fn(conditional::conditional))
         .with_state(app)
         // Anything larger is refused before it is read.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
@@ -51,4 +55,6 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             respond::error_response(Format::Html, &AppError::Internal("a handler panicked".into())).into_response()
         }))
+        // Brotli or gzip as the client accepts, at a level that costs little time per answer.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
 }

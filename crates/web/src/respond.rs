@@ -16,6 +16,7 @@ use serde::Serialize;
 use stackdex_app::views::Suggestion;
 use stackdex_app::{App, AppError, CacheKey, Format, Shown};
 
+use crate::conditional::tagged;
 use crate::openapi::{ErrorBody, ErrorDetail};
 
 /// A use case's error on its way out of a handler.
@@ -172,8 +173,8 @@ pub(crate) async fn cached_html<T>(
     build: impl Future<Output = stackdex_app::Result<Shown<T>>>,
     page: impl FnOnce(&T) -> std::result::Result<String, askama::Error>,
 ) -> Result {
-    let body = app.cached(key, ttl, build, |view| page(view).map_err(|e| e.to_string())).await?;
-    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
+    let page = app.cached(key, ttl, build, |view| page(view).map_err(|e| e.to_string())).await?;
+    Ok(tagged("text/html; charset=utf-8", page))
 }
 
 /// A page's JSON twin, from the page cache likewise.
@@ -183,6 +184,6 @@ pub(crate) async fn cached_json<T: Serialize>(
     ttl: Option<std::time::Duration>,
     build: impl Future<Output = stackdex_app::Result<Shown<T>>>,
 ) -> Result {
-    let body = app.cached(key, ttl, build, |view| serde_json::to_string(view).map_err(|e| e.to_string())).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    let page = app.cached(key, ttl, build, |view| serde_json::to_string(view).map_err(|e| e.to_string())).await?;
+    Ok(tagged("application/json", page))
 }

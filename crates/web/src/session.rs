@@ -94,6 +94,7 @@ async fn personalise(app: &App, response: Response, session: &Session) -> Respon
     };
     let out = personal_page(&bytes, &account_menu(session), &session.csrf, &pressed);
     parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::ETAG);
     parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     Response::from_parts(parts, Body::from(out))
 }
