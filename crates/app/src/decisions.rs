@@ -87,14 +87,7 @@ pub struct DecisionPage {
 impl DecisionPage {
     /// A title for the page: the first line of the body, shortened.
     pub fn title(&self) -> String {
-        let first = self.decision.body.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
-        let plain: String = first.chars().filter(|c| !matches!(c, '*' | '_' | '#' | '`' | '>')).collect();
-        let plain = plain.trim();
-        if plain.chars().count() > 80 {
-            format!("{}…", plain.chars().take(79).collect::<String>())
-        } else {
-            plain.to_owned()
-        }
+        crate::format::excerpt(&self.decision.body, 80)
     }
 }
 

@@ -1,5 +1,7 @@
 //! Follows of tools, stacks and organisations, and the feed: what happened on what a user
-//! follows (new decisions, new pros and cons, stacks whose tools changed), newest first.
+//! follows (new decisions, comments on them, new pros and cons, stacks whose tools or versions
+//! changed), newest first by when it happened, several happenings about one thing on one day
+//! as one item.
 //!
 //! A target is named as in its page's URL: a tool by slug (`django`), a stack by
 //! `owner/name`, an organisation by slug.
@@ -8,9 +10,10 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use stackdex_store::{
-    DecisionId, Event, EventId, EventKind, OrganisationId, ReasonId, ReasonKind, SnapshotId, StackId, Target,
-    TargetKind, ToolId, User, UserId,
+    CommentId, DecisionId, Event, EventId, EventKind, FeedPosition, OrganisationId, ReasonId, ReasonKind, SnapshotId,
+    StackId, Target, TargetKind, ToolId, User, UserId,
 };
+use strum::VariantArray;
 use utoipa::ToSchema;
 
 use crate::views::{Author, DecisionView, NameLink};
@@ -52,31 +55,67 @@ pub struct FeedReason {
     pub tool: NameLink,
 }
 
+/// A tool whose versions a stack changed: `PostgreSQL 15 → 16`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FeedVersionChange {
+    pub tool: NameLink,
+    /// The versions before, comma-separated as the stack lists them.
+    pub from: String,
+    pub to: String,
+}
+
+/// What one or more snapshots of a stack changed (added, then removed again, is no change).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FeedStack {
     pub owner: String,
     pub slug: String,
     pub name: String,
+    /// The newest snapshot.
     #[schema(value_type = i64)]
     pub snapshot: SnapshotId,
-    /// Tools added by this snapshot (the first 20), and how many in all.
+    /// How many snapshots this item stands for.
+    pub snapshots: usize,
+    /// Tools added (the first 20), and how many in all.
     pub added: Vec<NameLink>,
     pub added_count: i64,
     pub removed: Vec<NameLink>,
     pub removed_count: i64,
+    /// Tools whose versions changed (the first 20), and how many in all.
+    pub changed: Vec<FeedVersionChange>,
+    pub changed_count: i64,
 }
 
-/// One happening; exactly one of `decision`, `reason` and `stack` is set, after `kind`.
+/// A comment on a decision.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FeedComment {
+    #[schema(value_type = i64)]
+    pub id: CommentId,
+    #[schema(value_type = i64)]
+    pub decision: DecisionId,
+    pub author: Option<Author>,
+    /// The start of the comment, as plain text.
+    pub excerpt: String,
+    /// `/decisions/{decision}#comment-{id}`.
+    pub url: String,
+}
+
+/// One item of the feed: a happening, or several of one kind about one thing on one day (the
+/// pros and cons added to a tool, the comments on a decision, a stack's snapshots). `decision`
+/// is set for decisions and comments, `reason` and `reasons` for pros and cons, `comments`
+/// for comments, `stack` for stacks.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FeedItem {
-    /// The event id (cursor order).
+    /// The newest event's id.
     #[schema(value_type = i64)]
     pub id: EventId,
     #[schema(value_type = String, example = "decision")]
     pub kind: EventKind,
+    /// When the newest happened.
     pub created_at: i64,
-    /// Who did it, when known.
+    /// Who did the newest, when known.
     pub actor: Option<Author>,
+    /// How many happenings the item stands for.
+    pub count: usize,
     /// What the user follows that this is about.
     pub about: Vec<TargetView>,
     /// Where to read more.
@@ -84,7 +123,12 @@ pub struct FeedItem {
     /// One line of plain text.
     pub summary: String,
     pub decision: Option<DecisionView>,
+    /// The newest pro or con.
     pub reason: Option<FeedReason>,
+    /// Every pro and con of the item, newest first (at most 10).
+    pub reasons: Vec<FeedReason>,
+    /// Every comment of the item, newest first (at most 10).
+    pub comments: Vec<FeedComment>,
     pub stack: Option<FeedStack>,
 }
 
@@ -92,16 +136,100 @@ impl FeedItem {
     pub fn date_fmt(&self) -> String {
         crate::format::date(self.created_at)
     }
+
+    /// The title of the decision the item is about.
+    pub fn decision_title(&self) -> String {
+        self.decision.as_ref().map(|d| crate::format::excerpt(&d.body, 80)).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FeedPage {
     pub items: Vec<FeedItem>,
     /// Pass as `?before=` for the next (older) page; none on the last page.
-    #[schema(value_type = Option<i64>)]
-    pub next_before: Option<EventId>,
+    pub next_before: Option<String>,
+    /// The kinds shown (all when the query named none).
+    #[schema(value_type = Vec<String>)]
+    pub kinds: Vec<EventKind>,
     /// Everything the user follows, most recent first.
     pub following: Vec<TargetView>,
+}
+
+impl FeedPage {
+    /// Whether the page shows `kind` alone (`""`: every kind).
+    pub fn shows_only(&self, kind: &str) -> bool {
+        match self.kinds.as_slice() {
+            [one] => one.as_str() == kind,
+            all => kind.is_empty() && all.len() == EventKind::VARIANTS.len(),
+        }
+    }
+
+    /// The `kind` parameter that asks for this page's kinds (empty for all of them).
+    pub fn kind_param(&self) -> String {
+        if self.kinds.len() == EventKind::VARIANTS.len() {
+            return String::new();
+        }
+        self.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// Which part of the feed to read: `?before=` (the `next_before` of the page before: the
+/// time and id of the first event to show, `1764000000.41`) and `?kind=` (comma-separated:
+/// `decision`, `reason`, `stack`, `comment`; all when empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedQuery {
+    before: FeedPosition,
+    kinds: Vec<EventKind>,
+}
+
+impl FeedQuery {
+    pub fn parse(before: Option<&str>, kinds: Option<&str>) -> Result<FeedQuery> {
+        let before = match before.filter(|b| !b.is_empty()) {
+            None => FeedPosition::START,
+            Some(b) => b
+                .split_once('.')
+                .and_then(|(at, id)| Some(FeedPosition { at: at.parse().ok()?, id: id.parse().ok()? }))
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!("before={b:?} is not a place in the feed (as in next_before)"))
+                })?,
+        };
+        let mut parsed = Vec::new();
+        for kind in kinds.unwrap_or("").split(',').map(str::trim).filter(|k| !k.is_empty()) {
+            let kind: EventKind = kind.parse().map_err(|_| {
+                AppError::BadRequest(format!("kind={kind:?}: the feed has decision, reason, stack and comment"))
+            })?;
+            if !parsed.contains(&kind) {
+                parsed.push(kind);
+            }
+        }
+        if parsed.is_empty() {
+            parsed = EventKind::VARIANTS.to_vec();
+        }
+        Ok(FeedQuery { before, kinds: parsed })
+    }
+}
+
+/// What the events of one feed item have in common.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Thing {
+    /// One decision (its events differ only by the followed target).
+    Decision(i64),
+    /// Pros and cons of one tool on one day.
+    Reasons { tool: i64, day: i64 },
+    /// Comments on one decision on one day.
+    Comments { decision: i64, day: i64 },
+    /// Snapshots of one stack on one day.
+    Stack { stack: i64, day: i64 },
+}
+
+fn thing_of(event: &Event) -> Option<Thing> {
+    let day = event.created_at.div_euclid(86_400);
+    Some(match event.kind {
+        EventKind::Decision => Thing::Decision(event.subject),
+        EventKind::Reason => Thing::Reasons { tool: event.target.id, day },
+        EventKind::Comment => Thing::Comments { decision: event.payload["decision"].as_i64()?, day },
+        EventKind::Stack => Thing::Stack { stack: stack_of(event)?.get(), day },
+    })
 }
 
 impl App {
@@ -164,29 +292,30 @@ impl App {
         Ok(targets.iter().filter_map(|t| names.get(t).cloned()).collect())
     }
 
-    /// The user's feed: events on what they follow with an id below `before`, newest first,
-    /// [`FEED_PAGE`] happenings a page (a decision about two followed tools is one item).
-    pub async fn feed(&self, user: &User, before: Option<EventId>) -> Result<FeedPage> {
+    /// The user's feed: events on what they follow, newest first by when they happened,
+    /// [`FEED_PAGE`] items a page; events about one thing are one item (see [`FeedItem`]).
+    pub async fn feed(&self, user: &User, query: &FeedQuery) -> Result<FeedPage> {
         let mut groups: Vec<Vec<Event>> = Vec::new();
-        let mut index: HashMap<(EventKind, i64), usize> = HashMap::new();
-        let mut cursor = before.map_or(i64::MAX, EventId::get);
+        let mut index: HashMap<Thing, usize> = HashMap::new();
+        let mut position = query.before;
         let mut next_before = None;
         'fill: loop {
-            let rows = self.store.feed_rows(user.id, cursor, BATCH).await?;
+            let rows = self.store.feed_rows(user.id, &query.kinds, position, BATCH).await?;
             let exhausted = (rows.len() as i64) < BATCH;
             for row in rows {
-                cursor = row.id.get();
-                let key = (row.kind, row.subject);
-                if let Some(&i) = index.get(&key) {
+                position = FeedPosition { at: row.created_at, id: row.id.get() };
+                let Some(thing) = thing_of(&row) else { continue };
+                if let Some(&i) = index.get(&thing) {
                     groups[i].push(row);
                     continue;
                 }
                 if groups.len() == FEED_PAGE {
-                    // The first row of the next page's first item: the next page starts there.
-                    next_before = Some(EventId(row.id.get() + 1));
+                    // The next page starts at the first event of its first item.
+                    let start = FeedPosition::at(&row);
+                    next_before = Some(format!("{}.{}", start.at, start.id));
                     break 'fill;
                 }
-                index.insert(key, groups.len());
+                index.insert(thing, groups.len());
                 groups.push(vec![row]);
             }
             if exhausted {
@@ -194,46 +323,77 @@ impl App {
             }
         }
         let items = self.feed_items(groups).await?;
-        Ok(FeedPage { items, next_before, following: self.following(user).await? })
+        Ok(FeedPage { items, next_before, kinds: query.kinds.clone(), following: self.following(user).await? })
     }
 
-    /// Turns groups of event rows (one group per happening) into items, loading what they
-    /// name in a few queries. Happenings whose subject is gone are left out.
+    /// Turns groups of event rows (newest first, one group per item) into items, loading what
+    /// they name in a few queries. What is gone since (a deleted pro) is left out.
     async fn feed_items(&self, groups: Vec<Vec<Event>>) -> Result<Vec<FeedItem>> {
         let subjects = |kind: EventKind| -> Vec<i64> {
-            groups.iter().filter(|g| g[0].kind == kind).map(|g| g[0].subject).collect()
+            let all = groups.iter().flatten().filter(|e| e.kind == kind).map(|e| e.subject);
+            all.collect::<HashSet<_>>().into_iter().collect()
         };
+        let mut decision_ids: Vec<DecisionId> = subjects(EventKind::Decision).into_iter().map(DecisionId).collect();
+        decision_ids.extend(
+            groups
+                .iter()
+                .flatten()
+                .filter(|e| e.kind == EventKind::Comment)
+                .filter_map(|e| e.payload["decision"].as_i64())
+                .map(DecisionId),
+        );
+        decision_ids.sort_unstable();
+        decision_ids.dedup();
         let decisions: HashMap<DecisionId, DecisionView> = {
-            let ids: Vec<DecisionId> = subjects(EventKind::Decision).into_iter().map(DecisionId).collect();
-            let found = self.store.decisions_by_ids(&ids).await?;
+            let found = self.store.decisions_by_ids(&decision_ids).await?;
             self.decision_views(found, &mut Vec::new()).await?.into_iter().map(|d| (d.id, d)).collect()
         };
         let reason_ids: Vec<ReasonId> = subjects(EventKind::Reason).into_iter().map(ReasonId).collect();
         let reasons = self.store.reasons_by_ids(&reason_ids).await?;
+        let comment_ids: Vec<CommentId> = subjects(EventKind::Comment).into_iter().map(CommentId).collect();
+        let comments = self.store.comments_by_ids(&comment_ids).await?;
         // The followed targets, and the stacks of stack events (which may have reached the
         // user through the stack's organisation only).
         let mut targets: Vec<Target> = groups.iter().flatten().map(|e| e.target).collect();
         targets.extend(groups.iter().filter_map(|g| stack_of(&g[0])).map(Target::stack));
         let names = self.target_names(&targets).await?;
-        let actor_ids: Vec<UserId> =
-            groups.iter().filter_map(|g| g[0].actor_id).collect::<HashSet<_>>().into_iter().collect();
+        let mut actor_ids: Vec<UserId> = groups.iter().flatten().filter_map(|e| e.actor_id).collect();
+        actor_ids.extend(comments.values().filter_map(|c| c.author_id));
+        actor_ids.sort_unstable();
+        actor_ids.dedup();
         let actors = self.store.users_by_ids(&actor_ids).await?;
+        let author = |id: Option<UserId>| id.and_then(|a| actors.get(&a)).map(Author::from);
+
         let mut items = Vec::with_capacity(groups.len());
         for group in groups {
             let first = &group[0];
-            let about: Vec<TargetView> = group.iter().filter_map(|e| names.get(&e.target).cloned()).collect();
-            let actor = first.actor_id.and_then(|a| actors.get(&a)).map(Author::from);
-            let who = actor.as_ref().map_or("Someone".to_owned(), |a| a.display_name.clone());
+            let mut about: Vec<TargetView> = Vec::new();
+            for view in group.iter().filter_map(|e| names.get(&e.target)) {
+                if !about.contains(view) {
+                    about.push(view.clone());
+                }
+            }
+            // One entry per happening (a happening has a row per followed target), newest first.
+            let mut happenings: Vec<&Event> = Vec::new();
+            for e in &group {
+                if !happenings.iter().any(|h| h.subject == e.subject) {
+                    happenings.push(e);
+                }
+            }
+            let who = who_did(&happenings.iter().map(|e| author(e.actor_id)).collect::<Vec<_>>());
             let mut item = FeedItem {
                 id: first.id,
                 kind: first.kind,
                 created_at: first.created_at,
-                actor,
+                actor: author(first.actor_id),
+                count: happenings.len(),
                 about,
                 url: String::new(),
                 summary: String::new(),
                 decision: None,
                 reason: None,
+                reasons: Vec::new(),
+                comments: Vec::new(),
                 stack: None,
             };
             match first.kind {
@@ -249,44 +409,73 @@ impl App {
                     item.decision = Some(d.clone());
                 }
                 EventKind::Reason => {
-                    let Some(r) = reasons.get(&ReasonId(first.subject)) else { continue };
-                    let Some(tool) = self.tool_by_id(r.tool_id) else { continue };
-                    item.summary = format!("{who} added a {} of {}: {}", r.kind, tool.name, r.text);
-                    item.url = format!("/tools/{}#reason-{}", tool.slug, r.id);
-                    item.reason = Some(FeedReason {
-                        id: r.id,
-                        kind: r.kind,
-                        text: r.text.clone(),
-                        votes: r.votes,
-                        tool: NameLink::of(tool),
-                    });
+                    item.reasons = happenings
+                        .iter()
+                        .filter_map(|e| reasons.get(&ReasonId(e.subject)))
+                        .filter_map(|r| {
+                            let tool = self.tool_by_id(r.tool_id)?;
+                            let (kind, text, votes) = (r.kind, r.text.clone(), r.votes);
+                            Some(FeedReason { id: r.id, kind, text, votes, tool: NameLink::of(tool) })
+                        })
+                        .take(10)
+                        .collect();
+                    let Some(newest) = item.reasons.first().cloned() else { continue };
+                    item.count = item.count.min(item.reasons.len().max(1));
+                    item.summary = match item.reasons.as_slice() {
+                        [one] => format!("{who} added a {} of {}: {}", one.kind, one.tool.name, one.text),
+                        many => {
+                            let pros = many.iter().filter(|r| r.kind == ReasonKind::Pro).count();
+                            let what = match (pros, many.len() - pros) {
+                                (_, 0) => "pros",
+                                (0, _) => "cons",
+                                _ => "pros and cons",
+                            };
+                            format!("{who} added {} {what} of {}", many.len(), newest.tool.name)
+                        }
+                    };
+                    item.url = format!("/tools/{}#reason-{}", newest.tool.slug, newest.id);
+                    item.reason = Some(newest);
+                }
+                EventKind::Comment => {
+                    let Some(d) = first.payload["decision"].as_i64().and_then(|d| decisions.get(&DecisionId(d))) else {
+                        continue;
+                    };
+                    item.comments = happenings
+                        .iter()
+                        .filter_map(|e| comments.get(&CommentId(e.subject)))
+                        .map(|c| FeedComment {
+                            id: c.id,
+                            decision: d.id,
+                            author: author(c.author_id),
+                            excerpt: crate::format::excerpt(&c.body, 200),
+                            url: format!("/decisions/{}#comment-{}", d.id, c.id),
+                        })
+                        .take(10)
+                        .collect();
+                    let Some(newest) = item.comments.first() else { continue };
+                    item.url = newest.url.clone();
+                    let title = crate::format::excerpt(&d.body, 80);
+                    item.summary = match item.comments.len() {
+                        1 => format!("{who} commented on “{title}”"),
+                        n => format!("{who} left {n} comments on “{title}”"),
+                    };
+                    item.decision = Some(d.clone());
                 }
                 EventKind::Stack => {
                     let Some(view) = stack_of(first).and_then(|id| names.get(&Target::stack(id))) else { continue };
-                    let Some((owner, slug)) = view.key.split_once('/') else { continue };
-                    let tools = |field: &str| -> Vec<NameLink> {
-                        first.payload[field]
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .filter_map(|v| self.tool_by_id(ToolId(v.as_i64()?)))
-                            .map(NameLink::of)
-                            .collect()
-                    };
-                    let s = FeedStack {
-                        owner: owner.to_owned(),
-                        slug: slug.to_owned(),
-                        name: view.name.clone(),
-                        snapshot: SnapshotId(first.subject),
-                        added: tools("added"),
-                        added_count: first.payload["added_count"].as_i64().unwrap_or(0),
-                        removed: tools("removed"),
-                        removed_count: first.payload["removed_count"].as_i64().unwrap_or(0),
-                    };
-                    item.summary = format!(
-                        "{who} changed the stack {}: {} added, {} removed",
-                        view.key, s.added_count, s.removed_count
-                    );
+                    let Some(s) = self.merged_stack(view, &happenings) else { continue };
+                    let mut parts = Vec::new();
+                    if s.added_count > 0 {
+                        parts.push(format!("{} added", s.added_count));
+                    }
+                    if s.removed_count > 0 {
+                        parts.push(format!("{} removed", s.removed_count));
+                    }
+                    parts.extend(s.changed.iter().take(3).map(|c| format!("{} {} → {}", c.tool.name, c.from, c.to)));
+                    if s.changed_count > 3 {
+                        parts.push(format!("{} more versions", s.changed_count - 3));
+                    }
+                    item.summary = format!("{who} changed the stack {}: {}", view.key, parts.join(", "));
                     item.url = view.url.clone();
                     item.stack = Some(s);
                 }
@@ -294,6 +483,75 @@ impl App {
             items.push(item);
         }
         Ok(items)
+    }
+
+    /// What the snapshots of one stack (newest first) changed, taken together: a tool added
+    /// and removed again is no change, and a version changed twice goes from the first to the
+    /// last. None when it all comes to nothing.
+    fn merged_stack(&self, view: &TargetView, snapshots: &[&Event]) -> Option<FeedStack> {
+        let (owner, slug) = view.key.split_once('/')?;
+        let ids = |e: &Event, field: &str| -> Vec<ToolId> {
+            e.payload[field].as_array().into_iter().flatten().filter_map(|v| v.as_i64()).map(ToolId).collect()
+        };
+        let count = |e: &Event, field: &str| e.payload[field].as_i64().unwrap_or(0);
+        let (mut added, mut removed): (Vec<ToolId>, Vec<ToolId>) = (Vec::new(), Vec::new());
+        let mut changed: Vec<(ToolId, String, String)> = Vec::new();
+        // Counts beyond the listed tools (each event lists at most 20).
+        let (mut added_unlisted, mut removed_unlisted, mut changed_unlisted) = (0, 0, 0);
+        for e in snapshots.iter().rev() {
+            for t in ids(e, "added") {
+                if let Some(i) = removed.iter().position(|r| *r == t) {
+                    removed.remove(i);
+                } else if !added.contains(&t) {
+                    added.push(t);
+                }
+            }
+            for t in ids(e, "removed") {
+                if let Some(i) = added.iter().position(|a| *a == t) {
+                    added.remove(i);
+                } else if !removed.contains(&t) {
+                    removed.push(t);
+                }
+            }
+            for c in e.payload["changed"].as_array().into_iter().flatten() {
+                let (Some(tool), Some(from), Some(to)) = (c["tool"].as_i64(), c["from"].as_str(), c["to"].as_str())
+                else {
+                    continue;
+                };
+                match changed.iter_mut().find(|(t, _, _)| t.get() == tool) {
+                    Some(entry) => entry.2 = to.to_owned(),
+                    None => changed.push((ToolId(tool), from.to_owned(), to.to_owned())),
+                }
+            }
+            added_unlisted += count(e, "added_count") - ids(e, "added").len() as i64;
+            removed_unlisted += count(e, "removed_count") - ids(e, "removed").len() as i64;
+            changed_unlisted += count(e, "changed_count") - e.payload["changed"].as_array().map_or(0, Vec::len) as i64;
+        }
+        changed.retain(|(_, from, to)| from != to);
+        let links = |tools: &[ToolId]| -> Vec<NameLink> {
+            tools.iter().filter_map(|t| self.tool_by_id(*t)).map(NameLink::of).take(20).collect()
+        };
+        let stack = FeedStack {
+            owner: owner.to_owned(),
+            slug: slug.to_owned(),
+            name: view.name.clone(),
+            snapshot: SnapshotId(snapshots.first()?.subject),
+            snapshots: snapshots.len(),
+            added_count: added.len() as i64 + added_unlisted.max(0),
+            removed_count: removed.len() as i64 + removed_unlisted.max(0),
+            changed_count: changed.len() as i64 + changed_unlisted.max(0),
+            added: links(&added),
+            removed: links(&removed),
+            changed: changed
+                .iter()
+                .filter_map(|(t, from, to)| {
+                    let tool = NameLink::of(self.tool_by_id(*t)?);
+                    Some(FeedVersionChange { tool, from: from.clone(), to: to.clone() })
+                })
+                .take(20)
+                .collect(),
+        };
+        (stack.added_count + stack.removed_count + stack.changed_count > 0).then_some(stack)
     }
 
     /// Names and links of targets, loaded in one query per kind.
@@ -352,6 +610,23 @@ fn org_view(org: &stackdex_store::Organisation) -> TargetView {
         key: org.slug.clone(),
         name: org.name.clone(),
         url: format!("/organisations/{}", org.slug),
+    }
+}
+
+/// Who did the happenings of an item (newest first): `Ann`, `Ann and Bob`, `Ann and 3
+/// others`, or `Someone`.
+fn who_did(authors: &[Option<Author>]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for name in authors.iter().flatten().map(|a| a.display_name.as_str()) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    match names.as_slice() {
+        [] => "Someone".into(),
+        [one] => (*one).to_owned(),
+        [a, b] => format!("{a} and {b}"),
+        [a, rest @ ..] => format!("{a} and {} others", rest.len()),
     }
 }
 

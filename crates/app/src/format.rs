@@ -28,6 +28,19 @@ pub fn date(unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0).map(|d| d.format("%b %-d, %Y").to_string()).unwrap_or_default()
 }
 
+/// The start of what a user wrote, as one line of plain text of at most `max` characters: the
+/// first line with words, without markdown's marks.
+pub fn excerpt(markdown: &str, max: usize) -> String {
+    let first = markdown.lines().map(str::trim).find(|l| l.chars().any(char::is_alphanumeric)).unwrap_or("");
+    let plain: String = first.chars().filter(|c| !matches!(c, '*' | '_' | '#' | '`' | '>')).collect();
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    if plain.chars().count() > max {
+        format!("{}…", plain.chars().take(max.saturating_sub(1)).collect::<String>().trim_end())
+    } else {
+        plain
+    }
+}
+
 /// The sanitiser for what users write: ammonia's safe defaults, and links that earn no credit
 /// from search engines (`nofollow ugc`) and give the page they open no hold on ours.
 static SANITISER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {

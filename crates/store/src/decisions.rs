@@ -93,6 +93,11 @@ struct NewCommentId {
 }
 
 #[derive(FromQueryResult)]
+struct PostedFor {
+    org_id: Option<OrganisationId>,
+}
+
+#[derive(FromQueryResult)]
 struct Existing {
     id: DecisionId,
 }
@@ -250,11 +255,36 @@ impl Store {
                 ),
             )
             .await?;
+        let id = row.ok_or(StoreError::NotFound)?.id;
         self.execute(&txn, raw_sql!(Postgres, "UPDATE decisions SET comments = comments + 1 WHERE id = {decision}"))
             .await?;
+        // Followers of the decision's tools and of its organisation hear of it, as of the
+        // decision itself.
+        let tools: Vec<DecisionTool> = self
+            .all_on(
+                &txn,
+                raw_sql!(Postgres, "SELECT decision_id, tool_id FROM decision_tools WHERE decision_id = {decision}"),
+            )
+            .await?;
+        let posted_for: Option<PostedFor> =
+            self.one_on(&txn, raw_sql!(Postgres, "SELECT org_id FROM decisions WHERE id = {decision}")).await?;
+        let mut targets: Vec<Target> = tools.iter().map(|t| Target::tool(t.tool_id)).collect();
+        targets.extend(posted_for.and_then(|p| p.org_id).map(Target::organisation));
+        let events: Vec<NewEvent> = targets
+            .into_iter()
+            .map(|target| NewEvent {
+                kind: EventKind::Comment,
+                actor: Some(author),
+                target,
+                subject: id.get(),
+                detail: serde_json::json!({ "decision": decision }),
+                created_at: now,
+            })
+            .collect();
+        self.record_events(&txn, &events).await?;
         self.record_change(&txn, &[Tag::Decision(decision), Tag::Decisions]).await?;
         txn.commit().await?;
-        Ok(row.ok_or(StoreError::NotFound)?.id)
+        Ok(id)
     }
 
     /// A decision's comments, oldest first.
@@ -264,6 +294,18 @@ impl Store {
             "SELECT id, author_id, body, created_at FROM comments WHERE decision_id = {decision} ORDER BY id"
         ))
         .await
+    }
+
+    /// Comments by id (those that exist).
+    pub async fn comments_by_ids(&self, ids: &[CommentId]) -> Result<HashMap<CommentId, Comment>> {
+        let mut found = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(IN_CHUNK) {
+            let rows: Vec<Comment> = self
+                .all(raw_sql!(Postgres, "SELECT id, author_id, body, created_at FROM comments WHERE id IN ({..chunk})"))
+                .await?;
+            found.extend(rows.into_iter().map(|c| (c.id, c)));
+        }
+        Ok(found)
     }
 
     /// Upvotes a decision; returns whether the upvote is new (a second one by the same user

@@ -32,8 +32,10 @@ text_enum! {
         Decision,
         /// A pro or con was added.
         Reason,
-        /// A stack's tools changed.
+        /// A stack's tools, or their versions, changed.
         Stack,
+        /// A decision was commented on.
+        Comment,
     }
 }
 
@@ -78,6 +80,23 @@ pub(crate) struct NewEvent {
     /// More detail, merged into the stored payload beside `subject`.
     pub detail: serde_json::Value,
     pub created_at: i64,
+}
+
+/// A place in the feed: events that happened before `at`, or at `at` with a smaller id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedPosition {
+    pub at: i64,
+    pub id: i64,
+}
+
+impl FeedPosition {
+    /// Before everything: the newest events.
+    pub const START: FeedPosition = FeedPosition { at: i64::MAX, id: i64::MAX };
+
+    /// Right after `event` (so it is the first one read).
+    pub fn at(event: &Event) -> FeedPosition {
+        FeedPosition { at: event.created_at, id: event.id.get() + 1 }
+    }
 }
 
 /// One stored event row, as the feed reads it.
@@ -361,16 +380,25 @@ impl Store {
         Ok(())
     }
 
-    /// Event rows on what `user` follows with an id below `before`, newest first. A happening
-    /// that concerns several followed targets gives one row per target (same `subject`).
-    pub async fn feed_rows(&self, user: UserId, before: i64, limit: i64) -> Result<Vec<Event>> {
+    /// Event rows of `kinds` on what `user` follows that come before `before` in feed order:
+    /// newest first by when they happened, then by id. A happening that concerns several
+    /// followed targets gives one row per target (same `subject`).
+    pub async fn feed_rows(
+        &self,
+        user: UserId,
+        kinds: &[EventKind],
+        before: FeedPosition,
+        limit: i64,
+    ) -> Result<Vec<Event>> {
+        let (at, id) = (before.at, before.id);
         let rows: Vec<EventRow> = self
             .all(raw_sql!(
                 Postgres,
                 "SELECT e.id, e.kind, e.actor_id, e.target_kind, e.target_id, e.payload, e.created_at
                  FROM events e JOIN follows f ON f.target_kind = e.target_kind AND f.target_id = e.target_id
-                 WHERE f.user_id = {user} AND e.id < {before}
-                 ORDER BY e.id DESC LIMIT {limit}"
+                 WHERE f.user_id = {user} AND e.kind IN ({..kinds})
+                   AND (e.created_at < {at} OR (e.created_at = {at} AND e.id < {id}))
+                 ORDER BY e.created_at DESC, e.id DESC LIMIT {limit}"
             ))
             .await?;
         Ok(rows.into_iter().filter_map(EventRow::event).collect())
@@ -441,21 +469,46 @@ mod tests {
             let new =
                 |tool, text: &str| NewReason { tool, kind: ReasonKind::Pro, text: text.into(), author: Some(u[0]) };
             let ids = s.add_reasons(&[new(t["rust"], "Fast"), new(t["django"], "Batteries")]).await.unwrap();
-            s.push_snapshots(&[test_snapshot("user0", "cli", &[t["rust"]])]).await.unwrap();
+            // Snapshots with their own dates: the last one pushed happened before the second.
+            let snapshot = |tools: &[(ToolId, &str)], at: i64| {
+                let mut snapshot = test_snapshot("user0", "cli", &tools.iter().map(|t| t.0).collect::<Vec<_>>());
+                for (held, (_, versions)) in snapshot.tools.iter_mut().zip(tools) {
+                    held.versions = (*versions).to_owned();
+                }
+                snapshot.created_at = at;
+                snapshot
+            };
+            s.push_snapshots(&[snapshot(&[(t["rust"], "1.70")], 1000)]).await.unwrap();
             let cli = s.stack("user0", "cli").await.unwrap().unwrap().id;
             s.follow(u[1], Target::stack(cli)).await.unwrap();
-            s.push_snapshots(&[test_snapshot("user0", "cli", &[t["rust"], t["python"]])]).await.unwrap();
+            s.push_snapshots(&[snapshot(&[(t["rust"], "1.80"), (t["python"], "3.12")], 3000)]).await.unwrap();
+            s.push_snapshots(&[snapshot(&[(t["rust"], "1.81"), (t["python"], "3.12")], 2000)]).await.unwrap();
+            // The same again tells nobody anything.
+            s.push_snapshots(&[snapshot(&[(t["rust"], "1.81"), (t["python"], "3.12")], 4000)]).await.unwrap();
 
-            let feed = s.feed_rows(u[1], i64::MAX, 10).await.unwrap();
-            let kinds: Vec<(EventKind, Target)> = feed.iter().map(|e| (e.kind, e.target)).collect();
-            let stack = (EventKind::Stack, Target::stack(cli));
-            assert_eq!(kinds, [stack, stack, (EventKind::Reason, Target::tool(t["rust"]))]);
-            assert_eq!(feed[2].subject, ids[0].get(), "{:?}", db.backend);
-            assert_eq!(feed[2].actor_id, Some(u[0]));
-            assert_eq!(feed[0].actor_id, None, "no author: NULL, not 0");
-            assert_eq!(feed[0].payload["added_count"], 1);
-            let older = s.feed_rows(u[1], feed[0].id.get(), 10).await.unwrap();
-            assert_eq!(older.len(), 2, "before the newest");
+            let every = [EventKind::Decision, EventKind::Reason, EventKind::Stack, EventKind::Comment];
+            let feed = s.feed_rows(u[1], &every, FeedPosition::START, 10).await.unwrap();
+            let order: Vec<(EventKind, i64)> = feed.iter().map(|e| (e.kind, e.created_at)).collect();
+            let stack = EventKind::Stack;
+            assert_eq!(order[1..], [(stack, 3000), (stack, 2000), (stack, 1000)], "{:?}: by time", db.backend);
+            assert_eq!((feed[0].kind, feed[0].subject), (EventKind::Reason, ids[0].get()));
+            assert_eq!(feed[0].actor_id, Some(u[0]));
+            assert_eq!(feed[1].actor_id, None, "no author: NULL, not 0");
+            let rust = t["rust"].get();
+            assert_eq!(feed[1].payload["added_count"], 1);
+            assert_eq!(feed[1].payload["changed"], serde_json::json!([{"tool": rust, "from": "1.70", "to": "1.80"}]));
+            assert_eq!(
+                (feed[2].payload["added_count"].as_i64(), feed[2].payload["changed_count"].as_i64()),
+                (Some(0), Some(1))
+            );
+            assert_eq!(feed[2].payload["changed"][0]["to"], "1.81");
+
+            let reasons = s.feed_rows(u[1], &[EventKind::Reason], FeedPosition::START, 10).await.unwrap();
+            assert_eq!(reasons.len(), 1, "only the kinds asked for");
+            let from_second = s.feed_rows(u[1], &every, FeedPosition::at(&feed[1]), 10).await.unwrap();
+            assert_eq!(from_second, feed[1..], "a position starts at its event");
+            let after_second = FeedPosition { at: feed[1].created_at, id: feed[1].id.get() };
+            assert_eq!(s.feed_rows(u[1], &every, after_second, 10).await.unwrap(), feed[2..]);
             assert_eq!(s.events_about(Target::tool(t["django"]), 10).await.unwrap().len(), 1);
         }
     }

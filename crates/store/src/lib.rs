@@ -35,7 +35,7 @@ pub use accounts::{Credentials, NewUser, SessionRow, TokenInfo, User};
 pub use changes::{Change, Tag};
 pub use decisions::{Comment, Decision, DecisionCounters, DecisionKind, NewDecision, NewView};
 pub use error::StoreError;
-pub use follows::{Event, EventKind, FollowerCount, Target, TargetKind};
+pub use follows::{Event, EventKind, FeedPosition, FollowerCount, Target, TargetKind};
 pub use migrate::LATEST as SCHEMA_VERSION;
 pub use organisations::{Member, Membership, Organisation, OrganisationListing, Role};
 pub use reasons::{Deletion, NewReason, Reason, ReasonKind, ReasonVotes};

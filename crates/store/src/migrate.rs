@@ -12,6 +12,7 @@ use crate::{Backend, Result, Store};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_follower_counters.sql")),
+    (3, include_str!("../migrations/0003_feed_by_time.sql")),
 ];
 
 /// The schema version a fully migrated database is at.
@@ -116,6 +117,7 @@ mod tests {
             // Back to version 1, as a database made by the first release is.
             s.write.execute_unprepared("ALTER TABLE stacks DROP COLUMN followers").await.unwrap();
             s.write.execute_unprepared("ALTER TABLE organisations DROP COLUMN followers").await.unwrap();
+            s.write.execute_unprepared("DROP INDEX events_target_time").await.unwrap();
             s.write.execute_unprepared("DELETE FROM schema_migrations WHERE version > 1").await.unwrap();
             assert_eq!(s.schema_version().await.unwrap(), 1);
             s.migrate().await.unwrap();

@@ -139,6 +139,13 @@ struct Inserted {
 }
 
 #[derive(FromQueryResult)]
+struct HeldVersions {
+    stack_id: StackId,
+    tool_id: ToolId,
+    versions: String,
+}
+
+#[derive(FromQueryResult)]
 struct OrgRow {
     slug: String,
     id: OrganisationId,
@@ -162,6 +169,8 @@ pub struct StackFilter {
 
 /// Tools a snapshot added to its stack and took away.
 type Moves = HashMap<StackId, (Vec<ToolId>, Vec<ToolId>)>;
+/// Per stack, the tools whose versions a snapshot changes: `(tool, before, after)`.
+type VersionMoves = HashMap<StackId, Vec<(ToolId, String, String)>>;
 
 impl Store {
     /// Records one snapshot per entry (each stack at most once per call) and moves the current
@@ -221,6 +230,41 @@ impl Store {
             stacks.into_iter().map(|r| ((r.owner, r.slug), r.id)).collect();
         let ids: Vec<StackId> =
             snapshots.iter().map(|s| stack_ids[&(s.stack.owner.clone(), s.stack.slug.clone())]).collect();
+
+        // The versions each announced stack held until now (its latest snapshot), to tell its
+        // followers what moved.
+        let announced: Vec<StackId> =
+            snapshots.iter().zip(&ids).filter(|(s, _)| s.source != SnapshotSource::Demo).map(|(_, id)| *id).collect();
+        let mut held: HashMap<StackId, HashMap<ToolId, String>> = HashMap::new();
+        for chunk in announced.chunks(IN_CHUNK) {
+            let found: Vec<HeldVersions> = self
+                .all_on(
+                    &txn,
+                    raw_sql!(
+                        Postgres,
+                        "SELECT s.stack_id, t.tool_id, t.versions FROM stack_snapshots s
+                         JOIN snapshot_tools t ON t.snapshot_id = s.id
+                         WHERE s.id IN (SELECT MAX(id) FROM stack_snapshots WHERE stack_id IN ({..chunk}) GROUP BY stack_id)
+                           AND t.versions <> ''"
+                    ),
+                )
+                .await?;
+            for row in found {
+                held.entry(row.stack_id).or_default().insert(row.tool_id, row.versions);
+            }
+        }
+        let mut versions_moved: VersionMoves = HashMap::new();
+        for (s, id) in snapshots.iter().zip(&ids) {
+            let Some(before) = held.get(id) else { continue };
+            for t in &s.tools {
+                if let Some(old) = before.get(&t.tool_id)
+                    && !t.versions.is_empty()
+                    && *old != t.versions
+                {
+                    versions_moved.entry(*id).or_default().push((t.tool_id, old.clone(), t.versions.clone()));
+                }
+            }
+        }
 
         // 2. The snapshots and what they hold.
         let rows: Vec<Vec<Value>> = snapshots
@@ -287,7 +331,7 @@ impl Store {
         for (stack, tool) in &removed {
             moves.entry(*stack).or_default().1.push(*tool);
         }
-        let events = self.snapshot_events(&txn, snapshots, &ids, &snapshot_of, moves).await?;
+        let events = self.snapshot_events(&txn, snapshots, &ids, &snapshot_of, moves, versions_moved).await?;
         self.record_events(&txn, &events).await?;
         // Counters follow the rows actually inserted and deleted, so a race cannot double-count.
         let mut deltas: HashMap<ToolId, i64> = HashMap::new();
@@ -321,8 +365,8 @@ impl Store {
         Ok(ids.iter().map(|id| snapshot_of[id]).collect())
     }
 
-    /// The events of a batch of snapshots: one for the followers of each stack whose tools
-    /// changed (a snapshot with the same tools as before tells nobody anything), and one for
+    /// The events of a batch of snapshots: one for the followers of each stack whose tools or
+    /// their versions changed (a snapshot with the same as before tells nobody anything), and one for
     /// the followers of its organisation when an organisation owns it. The demo's generated
     /// stacks (45,000 of them in one batch) announce nothing: their events would cost the demo
     /// build a tenth of its time for a feed nobody reads.
@@ -333,16 +377,18 @@ impl Store {
         stack_ids: &[StackId],
         snapshot_of: &HashMap<StackId, SnapshotId>,
         mut moves: Moves,
+        mut versions_moved: VersionMoves,
     ) -> Result<Vec<NewEvent>> {
         for (snapshot, stack) in snapshots.iter().zip(stack_ids) {
             if snapshot.source == SnapshotSource::Demo {
                 moves.remove(stack);
             }
         }
+        let announced = |id: &StackId| moves.contains_key(id) || versions_moved.contains_key(id);
         let mut org_slugs: Vec<&str> = snapshots
             .iter()
             .zip(stack_ids)
-            .filter(|(s, id)| s.stack.owner_kind == OwnerKind::Organisation && moves.contains_key(id))
+            .filter(|(s, id)| s.stack.owner_kind == OwnerKind::Organisation && announced(id))
             .map(|(s, _)| s.stack.owner.as_str())
             .collect();
         org_slugs.sort_unstable();
@@ -356,15 +402,27 @@ impl Store {
         }
         let mut events = Vec::new();
         for (snapshot, stack) in snapshots.iter().zip(stack_ids) {
-            let Some((mut added, mut removed)) = moves.remove(stack) else { continue };
+            let (mut added, mut removed) = moves.remove(stack).unwrap_or_default();
+            let mut changed = versions_moved.remove(stack).unwrap_or_default();
+            if added.is_empty() && removed.is_empty() && changed.is_empty() {
+                continue;
+            }
             added.sort_unstable();
             removed.sort_unstable();
+            changed.sort_unstable();
+            let changed_detail: Vec<serde_json::Value> = changed
+                .iter()
+                .take(20)
+                .map(|(tool, from, to)| serde_json::json!({"tool": tool, "from": from, "to": to}))
+                .collect();
             let detail = serde_json::json!({
                 "stack": stack,
                 "added_count": added.len(),
                 "removed_count": removed.len(),
+                "changed_count": changed.len(),
                 "added": added.iter().take(20).collect::<Vec<_>>(),
                 "removed": removed.iter().take(20).collect::<Vec<_>>(),
+                "changed": changed_detail,
             });
             let mut targets = vec![Target::stack(*stack)];
             if snapshot.stack.owner_kind == OwnerKind::Organisation {

@@ -20,7 +20,17 @@ async fn token_for(t: &TestApp, name: &str) -> String {
 }
 
 async fn push(t: &TestApp, token: &str, stack: &str, tools: &[&str]) {
-    let report = json!({"tools": tools.iter().map(|s| json!({"slug": s})).collect::<Vec<_>>()}).to_string();
+    let versioned: Vec<(&str, &str)> = tools.iter().map(|s| (*s, "")).collect();
+    push_versions(t, token, stack, &versioned).await;
+}
+
+/// Pushes tools with a version each (`""` for none).
+async fn push_versions(t: &TestApp, token: &str, stack: &str, tools: &[(&str, &str)]) {
+    let tools: Vec<Value> = tools
+        .iter()
+        .map(|(slug, v)| if v.is_empty() { json!({"slug": slug}) } else { json!({"slug": slug, "versions": [v]}) })
+        .collect();
+    let report = json!({ "tools": tools }).to_string();
     let r = t.send("PUT", &format!("/api/v1/stacks/{stack}"), Some(&report), Some(token)).await;
     assert_eq!(r.status, StatusCode::OK, "push {stack}: {}", r.body);
 }
@@ -45,12 +55,9 @@ async fn post_follow(
     t.browse("POST", "/follows", Some(cookie), &pairs, origin).await
 }
 
-async fn feed(t: &TestApp, token: &str, before: Option<i64>) -> Value {
-    let uri = match before {
-        Some(b) => format!("/api/v1/feed?before={b}"),
-        None => "/api/v1/feed".into(),
-    };
-    let r = t.send("GET", &uri, None, Some(token)).await;
+/// The feed through the API, with a query string (`""`, `kind=comment`, `before=...`).
+async fn feed(t: &TestApp, token: &str, query: &str) -> Value {
+    let r = t.send("GET", &format!("/api/v1/feed?{query}"), None, Some(token)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.json()
 }
@@ -176,7 +183,7 @@ async fn the_feed_shows_what_happened_on_what_one_follows() {
             follow(&t, &bob, "PUT", path).await;
         }
         // What happened before the follow shows too: the stack's first snapshot.
-        let start = feed(&t, &bob, None).await;
+        let start = feed(&t, &bob, "").await;
         assert_eq!(start["items"].as_array().unwrap().len(), 1, "{be:?}: {start:#}");
         let added = &start["items"][0]["stack"]["added"];
         assert_eq!((added[0]["slug"].as_str(), added[0]["name"].as_str()), (Some("django"), Some("Django")));
@@ -207,10 +214,10 @@ async fn the_feed_shows_what_happened_on_what_one_follows() {
         )
         .await;
 
-        let page = feed(&t, &bob, None).await;
+        let page = feed(&t, &bob, "").await;
         let items = page["items"].as_array().unwrap();
         let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
-        assert_eq!(kinds, ["decision", "stack", "stack", "reason", "decision", "stack"], "{be:?}: {page:#}");
+        assert_eq!(kinds, ["decision", "stack", "stack", "reason", "decision"], "{be:?}: {page:#}");
         assert!(page["next_before"].is_null());
         // The organisation's decision, about a tool bob does not follow.
         assert_eq!(items[0]["decision"]["id"], for_org);
@@ -221,15 +228,14 @@ async fn the_feed_shows_what_happened_on_what_one_follows() {
         assert_eq!(items[1]["stack"]["owner"], "acme");
         assert_eq!(items[1]["stack"]["added"][0]["slug"], "react");
         assert_eq!(items[1]["about"][0]["kind"], "organisation");
-        // Two tools added to a followed stack, one happening.
+        // A followed stack's two snapshots of the day are one item: what they added together.
         let mut added: Vec<&str> =
             items[2]["stack"]["added"].as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap()).collect();
         added.sort_unstable();
-        assert_eq!(added, ["postgresql", "rust"]);
-        assert_eq!(
-            (items[2]["stack"]["added_count"].as_i64(), items[2]["stack"]["removed_count"].as_i64()),
-            (Some(2), Some(0))
-        );
+        assert_eq!(added, ["django", "postgresql", "rust"]);
+        let stack = &items[2]["stack"];
+        assert_eq!((stack["added_count"].as_i64(), stack["removed_count"].as_i64()), (Some(3), Some(0)));
+        assert_eq!((stack["snapshots"].as_i64(), items[2]["count"].as_i64()), (Some(2), Some(2)));
         assert_eq!(items[2]["url"], "/stacks/ann/api");
         assert_eq!(items[3]["reason"]["id"], reason);
         assert_eq!(items[3]["reason"]["text"], "Admin for free");
@@ -247,16 +253,16 @@ async fn the_feed_shows_what_happened_on_what_one_follows() {
         for i in 0..25 {
             posted.push(decide(&t, &ann, &format!("Decision {i}"), &["django", "rust"], None).await);
         }
-        let first = feed(&t, &bob, None).await;
+        let first = feed(&t, &bob, "").await;
         assert_eq!(first["items"].as_array().unwrap().len(), 20);
-        let before = first["next_before"].as_i64().expect("a next page");
-        let second = feed(&t, &bob, Some(before)).await;
+        let before = first["next_before"].as_str().expect("a next page").to_owned();
+        let second = feed(&t, &bob, &format!("before={before}")).await;
         let ids = |p: &Value| -> Vec<i64> {
             p["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect()
         };
         let all: Vec<i64> = [ids(&first), ids(&second)].concat();
         assert!(all.windows(2).all(|w| w[0] > w[1]), "newest first: {all:?}");
-        assert_eq!(all.len(), 31, "{be:?}: 25 new and 6 old items");
+        assert_eq!(all.len(), 30, "{be:?}: 25 new and 5 old items");
         let decisions: Vec<i64> =
             first["items"].as_array().unwrap().iter().map(|i| i["decision"]["id"].as_i64().unwrap()).collect();
         assert_eq!(decisions, posted.iter().rev().take(20).copied().collect::<Vec<_>>());
@@ -278,6 +284,77 @@ async fn the_feed_shows_what_happened_on_what_one_follows() {
         let older = t.browse("GET", &format!("/feed?before={before}"), Some(&cookie), &[], None).await.body;
         assert!(older.contains("Admin for free") && older.contains("acme/web") && !older.contains("Decision 24"));
         assert!(html.body.contains("name=\"target\" value=\"ann/api\""), "unfollow buttons for what bob follows");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_feed_groups_a_days_happenings_and_filters_by_kind() {
+    for t in common::apps(false).await {
+        let be = t.backend();
+        let ann = token_for(&t, "ann").await;
+        let bob = token_for(&t, "bob").await;
+        let cid = token_for(&t, "cid").await;
+        push_versions(&t, &ann, "ann/db", &[("postgresql", "15"), ("redis", "7.0")]).await;
+        for path in ["tool/django", "stack/ann/db"] {
+            follow(&t, &bob, "PUT", path).await;
+        }
+        let question = decide(&t, &ann, "# Django or **Flask**?\nFor an admin.", &["django"], None).await;
+        for (who, text) in [(&ann, "Batteries included"), (&cid, "Admin for free"), (&cid, "Mature ORM")] {
+            let body = json!({"kind": "pro", "text": text}).to_string();
+            let r = t.send("POST", "/api/v1/tools/django/reasons", Some(&body), Some(who)).await;
+            assert_eq!(r.status, StatusCode::CREATED);
+        }
+        for (who, text) in [(&cid, "Django, *surely*."), (&ann, "Agreed: the admin alone.")] {
+            let body = json!({ "body": text }).to_string();
+            let r = t.send("POST", &format!("/api/v1/decisions/{question}/comments"), Some(&body), Some(who)).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        }
+        // PostgreSQL 15 → 16, then 16 → 17 the same day: one item, 15 → 17.
+        push_versions(&t, &ann, "ann/db", &[("postgresql", "16"), ("redis", "7.0")]).await;
+        push_versions(&t, &ann, "ann/db", &[("postgresql", "17"), ("redis", "7.0")]).await;
+
+        let page = feed(&t, &bob, "").await;
+        let items = page["items"].as_array().unwrap();
+        let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["stack", "comment", "reason", "decision"], "{be:?}: {page:#}");
+        let stack = &items[0]["stack"];
+        assert_eq!(stack["changed"][0]["tool"]["slug"], "postgresql");
+        assert_eq!(
+            (stack["changed"][0]["from"].as_str(), stack["changed"][0]["to"].as_str()),
+            (Some("15"), Some("17"))
+        );
+        assert_eq!((stack["changed_count"].as_i64(), stack["snapshots"].as_i64()), (Some(1), Some(3)));
+        assert!(items[0]["summary"].as_str().unwrap().contains("PostgreSQL 15 → 17"), "{}", items[0]["summary"]);
+        // Two comments on the question: one item, newest first, its title in the summary.
+        let comments = items[1]["comments"].as_array().unwrap();
+        assert_eq!(comments.len(), 2);
+        assert_eq!(comments[0]["excerpt"], "Agreed: the admin alone.");
+        assert_eq!(comments[1]["excerpt"], "Django, surely.");
+        assert_eq!(items[1]["summary"], "ann and cid left 2 comments on “Django or Flask?”");
+        assert!(items[1]["url"].as_str().unwrap().starts_with(&format!("/decisions/{question}#comment-")));
+        // Three pros of Django: one item listing them.
+        assert_eq!(items[2]["count"], 3);
+        assert_eq!(items[2]["reasons"].as_array().unwrap().len(), 3);
+        assert_eq!(items[2]["summary"], "cid and ann added 3 pros of Django");
+
+        // Only some kinds.
+        let only = feed(&t, &bob, "kind=comment,decision").await;
+        let kinds: Vec<&str> = only["items"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["comment", "decision"]);
+        assert_eq!(only["kinds"], json!(["comment", "decision"]));
+        for bad in ["kind=votes", "before=12", "before=a.b"] {
+            let r = t.send("GET", &format!("/api/v1/feed?{bad}"), None, Some(&bob)).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        }
+        // The page: the filter as tabs, the current one marked; comments and versions shown.
+        let r = t.browse("POST", "/login", None, &[("username", "bob"), ("password", "correct horse")], None).await;
+        let cookie = common::session_of(&r).unwrap();
+        let html = t.browse("GET", "/feed?kind=stack", Some(&cookie), &[], None).await.body;
+        assert!(html.contains(r#"<a href="/feed?kind=stack" aria-current="page">"#), "{html}");
+        assert!(html.contains("15 → 17") && !html.contains("Agreed: the admin alone."));
+        let html = t.browse("GET", "/feed", Some(&cookie), &[], None).await.body;
+        assert!(html.contains(r#"<a href="/feed" aria-current="page">"#));
+        assert!(html.contains("Agreed: the admin alone.") && html.contains("Mature ORM"));
     }
 }
 

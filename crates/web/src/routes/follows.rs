@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
 use stackdex_app::follows::{FeedPage, FollowState, TargetView};
-use stackdex_app::{App, AppError, EventId, TargetKind, User};
+use stackdex_app::{App, AppError, TargetKind, User};
 use utoipa::ToSchema;
 
 use crate::extract::{Bearer, MaybeSession, Query, SignedIn};
@@ -58,12 +58,22 @@ pub(crate) async fn follow_form(State(app): State<Arc<App>>, SignedIn(session, f
     Ok(Redirect::to(&back).into_response())
 }
 
-/// `?before=ID` of the feed: the `next_before` of the page before.
+/// Which part of the feed: `?before=` and `?kind=`.
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct FeedQuery {
-    #[param(value_type = Option<i64>, minimum = 1)]
-    before: Option<EventId>,
+    /// The `next_before` of the page before (`{unix time}.{event id}`).
+    #[param(example = "1764000000.41", pattern = "^[0-9]+\\.[0-9]+$")]
+    before: Option<String>,
+    /// Only these kinds, comma-separated: `decision`, `comment`, `reason`, `stack`.
+    #[param(example = "decision,comment")]
+    kind: Option<String>,
+}
+
+impl FeedQuery {
+    fn parse(&self) -> Result<stackdex_app::follows::FeedQuery> {
+        Ok(stackdex_app::follows::FeedQuery::parse(self.before.as_deref(), self.kind.as_deref())?)
+    }
 }
 
 /// The signed-in visitor's feed.
@@ -73,7 +83,7 @@ pub(crate) async fn feed_page(
     Query(q): Query<FeedQuery>,
 ) -> Result {
     let Some(session) = session else { return Ok(to_login("/feed")) };
-    let page = app.feed(&session.user, q.before).await?;
+    let page = app.feed(&session.user, &q.parse()?).await?;
     Ok(private(html(StatusCode::OK, FeedHtml { user: &session.user, page: &page })?))
 }
 
@@ -149,5 +159,5 @@ pub(crate) async fn api_unfollow(State(app): State<Arc<App>>, target: FollowTarg
 #[utoipa::path(get, path = "/api/v1/feed", params(FeedQuery),
     responses((status = 200, body = FeedPage), BadRequest, Unauthorized), security(("bearer" = [])))]
 pub(crate) async fn api_feed(State(app): State<Arc<App>>, Bearer(user): Bearer, Query(q): Query<FeedQuery>) -> Result {
-    Ok(Json(app.feed(&user, q.before).await?).into_response())
+    Ok(Json(app.feed(&user, &q.parse()?).await?).into_response())
 }
