@@ -11,6 +11,10 @@ use crate::tools::StatsMap;
 use crate::views::{Breadcrumb, DecisionView, NameLink, ReasonView, StackupLink, Stats, Suggestion, ToolCard, initial};
 use crate::{App, AppError, Result, Shown, format};
 
+mod explain;
+pub use explain::DifferencePoint;
+use explain::Together;
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StackupTool {
     pub slug: String,
@@ -44,6 +48,10 @@ pub struct StackupPage {
     pub breadcrumb: Breadcrumb,
     pub tools: Vec<StackupTool>,
     pub key_differences: Vec<KeyDifference>,
+    /// "What are the differences?" in words: numbered points written from the facts.
+    pub differences: Vec<DifferencePoint>,
+    /// One sentence that sums the points up ("In summary: ...").
+    pub summary: String,
     /// Facts about how often the tools are used together, one sentence each.
     pub co_usage: Vec<String>,
     pub decisions: Vec<DecisionView>,
@@ -189,8 +197,10 @@ impl App {
                 integrations: self.integrations(tool, &stats, 8, &mut tags).await?,
             });
         }
-        let co_usage = self.co_usage_facts(&tools, &ids, &stats).await?;
+        let together = self.together(&ids, &stats).await?;
+        let co_usage = together.iter().map(|t| co_usage_fact(&tools, t)).collect();
         let key_differences = key_differences(self, &tools, &columns);
+        let (differences, summary) = explain::explain(self.catalog, &tools, &columns, &together, this_year());
         let decisions = self.store.decisions_about(&ids, 10).await?;
         let mut alternatives: Vec<ToolCard> = Vec::new();
         for tool in &tools {
@@ -207,6 +217,8 @@ impl App {
             breadcrumb: self.breadcrumb(tools[0]),
             tools: columns,
             key_differences,
+            differences,
+            summary,
             co_usage,
             decisions: self.decision_views(decisions, &mut tags).await?,
             alternatives,
@@ -215,32 +227,20 @@ impl App {
         Ok(Shown::new(page, tags))
     }
 
-    async fn co_usage_facts(&self, tools: &[&'static Tool], ids: &[ToolId], stats: &StatsMap) -> Result<Vec<String>> {
+    /// How often each pair of the tools shares a stack, and the lift over chance.
+    async fn together(&self, ids: &[ToolId], stats: &StatsMap) -> Result<Vec<Together>> {
         let population = self.store.count_stacks_with_tools().await?;
-        let mut facts = Vec::new();
-        for i in 0..tools.len() {
-            for j in i + 1..tools.len() {
-                let both = self.store.co_usage(ids[i], ids[j]).await?;
-                let (a, b) = (stats.get(&ids[i]).map_or(0, |s| s.stacks), stats.get(&ids[j]).map_or(0, |s| s.stacks));
-                let mut fact =
-                    format!("{} stacks use both {} and {}", format::compact(both), tools[i].name, tools[j].name);
-                if a > 0 && b > 0 && population > 0 {
-                    let lift = both as f64 * population as f64 / (a as f64 * b as f64);
-                    let verdict = if lift >= 1.5 {
-                        "more often than chance would give: they are often used together"
-                    } else if lift <= 0.67 {
-                        "less often than chance would give: a sign they fill the same role"
-                    } else {
-                        "about as often as chance would give"
-                    };
-                    fact.push_str(&format!(", {verdict} (lift {lift:.2})."));
-                } else {
-                    fact.push('.');
-                }
-                facts.push(fact);
+        let mut pairs = Vec::new();
+        for a in 0..ids.len() {
+            for b in a + 1..ids.len() {
+                let both = self.store.co_usage(ids[a], ids[b]).await?;
+                let (sa, sb) = (stats.get(&ids[a]).map_or(0, |s| s.stacks), stats.get(&ids[b]).map_or(0, |s| s.stacks));
+                let lift = (sa > 0 && sb > 0 && population > 0)
+                    .then(|| both as f64 * population as f64 / (sa as f64 * sb as f64));
+                pairs.push(Together { a, b, both, lift });
             }
         }
-        Ok(facts)
+        Ok(pairs)
     }
 
     /// Stackups sharing a tool with this one, then the most viewed, from stackup views.
@@ -264,6 +264,30 @@ impl App {
     }
 }
 
+/// One sentence about how often two tools share a stack.
+fn co_usage_fact(tools: &[&'static Tool], t: &Together) -> String {
+    let mut fact = format!("{} stacks use both {} and {}", format::compact(t.both), tools[t.a].name, tools[t.b].name);
+    match t.lift {
+        Some(lift) => {
+            let verdict = if lift >= 1.5 {
+                "more often than chance would give: they are often used together"
+            } else if lift <= 0.67 {
+                "less often than chance would give: a sign they fill the same role"
+            } else {
+                "about as often as chance would give"
+            };
+            fact.push_str(&format!(", {verdict} (lift {lift:.2})."));
+        }
+        None => fact.push('.'),
+    }
+    fact
+}
+
+fn this_year() -> i32 {
+    use chrono::Datelike;
+    chrono::Utc::now().year()
+}
+
 /// Facts side by side: taxonomy, licence, language, age, stars, stacks, top pro and con.
 fn key_differences(app: &App, tools: &[&'static Tool], columns: &[StackupTool]) -> Vec<KeyDifference> {
     let row = |label: &str, f: &dyn Fn(usize) -> String| KeyDifference {
@@ -279,10 +303,7 @@ fn key_differences(app: &App, tools: &[&'static Tool], columns: &[StackupTool]) 
         row("Written in", &|i| or_unknown(&tools[i].language)),
         row("First released", &|i| match tools[i].first_release {
             0 => "unknown".into(),
-            y => format!(
-                "{y} ({} years ago)",
-                (chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap_or(2026) - y as i32).max(0)
-            ),
+            y => format!("{y} ({} years ago)", (this_year() - i32::from(y)).max(0)),
         }),
         row("Open source", &|i| if tools[i].open_source { "yes".into() } else { "no".into() }),
         row("GitHub stars", &|i| columns[i].stats.stars_fmt()),
