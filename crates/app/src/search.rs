@@ -39,10 +39,68 @@ impl SearchPage {
     }
 }
 
+/// A tool a picker offers for what is being typed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ToolSuggestion {
+    pub slug: String,
+    pub name: String,
+    /// Where the tool sits: "category › subcategory".
+    pub category: String,
+    pub logo: Option<String>,
+}
+
+/// A picker's suggestions, best first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ToolSuggestions {
+    pub tools: Vec<ToolSuggestion>,
+}
+
 /// Results per kind, tools aside.
 const PER_KIND: i64 = 10;
 
 impl App {
+    /// Tools whose name, slug or alias starts with, holds or nearly spells `query` (not matches
+    /// in descriptions only), the widely used first: what a tool picker offers.
+    pub fn suggest_tools(&self, query: &str, limit: usize) -> Result<ToolSuggestions> {
+        if query.len() > 100 {
+            return Err(AppError::BadRequest("the text to complete is longer than 100 characters".into()));
+        }
+        let q = normalise(query);
+        if q.is_empty() {
+            return Ok(ToolSuggestions { tools: Vec::new() });
+        }
+        // By kind of match (the name itself, then names it starts, then names holding it, then
+        // near misses), and within each kind the widely used first: "postgre" offers
+        // PostgreSQL before PostgREST although the latter is shorter.
+        let kind = |score: f64| match score {
+            s if s >= 100.0 => 3,
+            s if s >= 60.0 => 2,
+            s if s >= 50.0 => 1,
+            _ => 0,
+        };
+        let mut scored: Vec<(u8, u32, &Tool)> = self
+            .catalog
+            .tools()
+            .iter()
+            .filter_map(|t| score(t, &q).filter(|s| *s >= 30.0).map(|s| (kind(s), t.popularity.stacks, t)))
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.slug.cmp(&b.2.slug)));
+        let tools = scored
+            .into_iter()
+            .take(limit.clamp(1, 20))
+            .map(|(_, _, t)| {
+                let place = self.catalog.place(t);
+                ToolSuggestion {
+                    slug: t.slug.clone(),
+                    name: t.name.clone(),
+                    category: format!("{} › {}", place.category.name, place.subcategory.name),
+                    logo: crate::views::logo_url(&t.slug),
+                }
+            })
+            .collect();
+        Ok(ToolSuggestions { tools })
+    }
+
     pub async fn search_page(&self, query: &str) -> Result<SearchPage> {
         if query.len() > 200 {
             return Err(AppError::BadRequest("the search text is longer than 200 characters".into()));

@@ -158,3 +158,36 @@ async fn names_and_near_misses_lead_to_the_right_stackup() {
         assert_eq!(r.json()["error"]["suggestions"][0]["url"], "/tools/django");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tool_picker_suggests_by_name_alias_and_near_miss() {
+    for t in common::apps(false).await {
+        let names = |v: &Value| -> Vec<String> {
+            v["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect()
+        };
+        // A prefix: the widely used tool first, with where it sits.
+        let v = json(&t, "/api/v1/tools/suggest?q=postgre").await;
+        assert_eq!(names(&v)[0], "PostgreSQL", "{v}");
+        assert!(v["tools"][0]["category"].as_str().unwrap().contains('›'));
+        assert!(names(&v).len() <= 8);
+        // An alias, and a near miss.
+        assert_eq!(names(&json(&t, "/api/v1/tools/suggest?q=ruby%20on%20rails").await)[0], "Rails");
+        assert_eq!(names(&json(&t, "/api/v1/tools/suggest?q=postgress").await)[0], "PostgreSQL");
+        // Nothing typed, nothing offered; words found only in descriptions are not offered.
+        assert!(names(&json(&t, "/api/v1/tools/suggest?q=").await).is_empty());
+        assert!(names(&json(&t, "/api/v1/tools/suggest?q=%3Cscript%3E").await).iter().all(|n| !n.contains('<')));
+        // Too long: a clear 400 in the API's error shape.
+        let r = t.get(&format!("/api/v1/tools/suggest?q={}", "a".repeat(101))).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.json()["error"]["code"], "bad_request");
+
+        // The script is ours, served from /static under the site's CSP, and the fields that
+        // take tools ask for it.
+        let js = t.get("/static/picker.js").await;
+        assert_eq!(js.status, StatusCode::OK);
+        assert!(js.content_type.starts_with("text/javascript"), "{}", js.content_type);
+        assert!(js.body.contains("/api/v1/tools/suggest"));
+        let tool = t.get("/tools/django").await.body;
+        assert!(tool.contains(r#"data-picker="tool""#) && tool.contains(r#"<script src="/static/picker.js" defer>"#));
+    }
+}

@@ -78,6 +78,7 @@ fn pages(app: &Arc<App>) -> Router<Arc<App>> {
         .route("/settings", get(accounts::settings))
         .route("/share", get(site::share))
         .route("/static/app.css", get(site::css))
+        .route("/static/picker.js", get(site::picker_js))
         .route("/static/logos/{file}", get(site::logo))
         .route("/healthz", get(site::health));
     // Form posts that no limit counts (each acts on what the visitor already owns).
@@ -137,6 +138,7 @@ fn api(app: &Arc<App>) -> OpenApiRouter<Arc<App>> {
         .routes(routes!(categories::api))
         .routes(routes!(categories::api_subcategory))
         .routes(routes!(search::api))
+        .routes(routes!(search::api_suggest))
         .routes(routes!(stackups::api_index))
         .routes(routes!(stackups::api))
         .routes(routes!(stacks::api_index))

@@ -43,6 +43,15 @@ pub(crate) async fn css() -> Response {
         .into_response()
 }
 
+/// The tool picker's script (the only script the pages load; see `static/picker.js`).
+pub(crate) async fn picker_js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/picker.js"),
+    )
+        .into_response()
+}
+
 /// A tool's logo, `/static/logos/{slug}.{fingerprint}.svg`: kept by browsers for good (the
 /// fingerprint changes with the file); under an old fingerprint, the current file for a day.
 pub(crate) async fn logo(State(app): State<Arc<stackdex_app::App>>, Path(file): Path<String>) -> Result {
