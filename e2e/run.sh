@@ -6,6 +6,7 @@
 #   bash e2e/run.sh                # builds and uses target/debug/stackdex (cargo build -p stackdex)
 #   STACKDEX_BIN=target/release/stackdex bash e2e/run.sh   # uses that binary as it is
 #   E2E_NO_BUILD=1 bash e2e/run.sh # skips the cargo build
+#   bash e2e/run.sh e2e/layout.test.mjs   # only the test files given
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,10 +28,15 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm
 fi
 
-# npm ci when playwright-core is absent or not the pinned version.
-want="$(node -p "require('$here/package.json').dependencies['playwright-core']")"
-have="$(node -p "require('$here/node_modules/playwright-core/package.json').version" 2>/dev/null || true)"
-if [ "$want" != "$have" ]; then
+# npm ci when playwright-core or axe-core's runner is absent or not the pinned version.
+installed() {
+  node -p "require('$here/node_modules/$1/package.json').version" 2>/dev/null || true
+}
+wanted() {
+  node -p "require('$here/package.json').dependencies['$1']"
+}
+if [ "$(wanted playwright-core)" != "$(installed playwright-core)" ] \
+  || [ "$(wanted @axe-core/playwright)" != "$(installed @axe-core/playwright)" ]; then
   echo "e2e: npm ci" >&2
   (cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
@@ -40,4 +46,4 @@ if [ -z "${STACKDEX_BIN:-}" ] && [ "${E2E_NO_BUILD:-0}" != 1 ]; then
   # Up to date after `cargo test` (same dev profile), so usually a no-op.
   cargo build -p stackdex
 fi
-exec node --test e2e/
+exec node --test "${@:-e2e/}"

@@ -52,10 +52,29 @@ static SANITISER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::La
 /// Markdown to HTML, always through the sanitiser: user text never carries script.
 pub fn render_markdown(markdown: &str) -> String {
     let options = pulldown_cmark::Options::ENABLE_STRIKETHROUGH | pulldown_cmark::Options::ENABLE_TABLES;
-    let parser = pulldown_cmark::Parser::new_ext(markdown, options);
+    let parser = pulldown_cmark::Parser::new_ext(markdown, options).map(below_page_headings);
     let mut html = String::with_capacity(markdown.len() * 2);
     pulldown_cmark::html::push_html(&mut html, parser);
-    SANITISER.clean(&html).to_string()
+    sanitise(&html)
+}
+
+/// What users write sits under the page's own headings: a `#` or `##` heading becomes an h3,
+/// so a page keeps one h1 and its outline.
+fn below_page_headings(event: pulldown_cmark::Event<'_>) -> pulldown_cmark::Event<'_> {
+    use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+    let lower = |level| if level < HeadingLevel::H3 { HeadingLevel::H3 } else { level };
+    match event {
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: lower(level), id, classes, attrs })
+        }
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(lower(level))),
+        other => other,
+    }
+}
+
+/// HTML made from Markdown, through the same sanitiser.
+pub(crate) fn sanitise(html: &str) -> String {
+    SANITISER.clean(html).to_string()
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod personal;
 pub mod rate_limits;
 pub mod reasons;
 pub mod search;
+pub mod site;
 pub mod stacks;
 pub mod stackups;
 pub mod tools;
@@ -112,6 +113,8 @@ pub struct App {
     rate_limits: RwLock<rate_limits::RateLimits>,
     /// Whether a reverse proxy in front sets `X-Forwarded-For` (see [`App::trust_proxy`]).
     behind_proxy: AtomicBool,
+    /// How the instance presents itself (see [`site`]).
+    site: RwLock<site::SiteSettings>,
 }
 
 impl App {
@@ -142,6 +145,7 @@ impl App {
             decision_views: decisions::PendingViews::default(),
             rate_limits: RwLock::new(rate_limits::RateLimits::default()),
             behind_proxy: AtomicBool::new(false),
+            site: RwLock::new(site::SiteSettings::default()),
         }))
     }
 

@@ -10,6 +10,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use stackdex_app::App;
 use stackdex_app::rate_limits::RateLimits;
+use stackdex_app::site::SiteSettings;
 use stackdex_app::stacks::{PushReport, PushSource, PushTool, valid_handle};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -55,6 +56,13 @@ enum Command {
         /// rate limits per that address (without a proxy the header is the client's to forge).
         #[arg(long, env = "STACKDEX_TRUST_PROXY")]
         trust_proxy: bool,
+        /// The instance's name, in page titles and the footer.
+        #[arg(long, env = "STACKDEX_NAME")]
+        name: Option<String>,
+        /// The address the public reaches this instance at (https://stackdex.example.com), for
+        /// canonical links, OpenGraph tags and the sitemap (default: the request's Host).
+        #[arg(long, env = "STACKDEX_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Grant or withdraw the admin role.
     Admin {
@@ -174,10 +182,11 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(_) => unreachable!("handled before the runtime starts"),
-        Command::Serve { addr, db, demo, demo_scale, rate_limit, trust_proxy } => {
+        Command::Serve { addr, db, demo, demo_scale, rate_limit, trust_proxy, name, public_url } => {
             let limits = RateLimits::parse(rate_limit.as_deref())
                 .map_err(|e| anyhow::anyhow!("--rate-limit / STACKDEX_RATE_LIMIT: {e}"))?;
-            serve(&addr, &db, demo, demo_scale, (limits, trust_proxy)).await
+            let site = SiteSettings::new(name.as_deref(), public_url.as_deref(), Some(data_dir().join("pages")));
+            serve(&addr, &db, demo, demo_scale, (limits, trust_proxy), site).await
         }
         Command::Admin { action } => {
             let (user, admin, db) = match &action {
@@ -228,10 +237,21 @@ async fn serve(
     demo: bool,
     demo_scale: u32,
     (limits, trust_proxy): (RateLimits, bool),
+    site: SiteSettings,
 ) -> anyhow::Result<ExitCode> {
     let app = open_app(db).await?;
     app.set_rate_limits(limits);
     app.trust_proxy(trust_proxy);
+    app.configure_site(site);
+    // The operator's pages (about, contact, privacy, terms), ours until they edit them.
+    match app.write_default_pages() {
+        Ok(written) => {
+            for file in written {
+                tracing::info!(file = %file.display(), "wrote a default page to edit");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not write the default pages; ours are shown"),
+    }
     if demo {
         let started = std::time::Instant::now();
         let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());

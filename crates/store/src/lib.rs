@@ -20,6 +20,7 @@ mod migrate;
 mod organisations;
 mod rate_limits;
 mod reasons;
+mod site;
 mod sql;
 mod stacks;
 mod stackups;
@@ -39,6 +40,7 @@ pub use follows::{Event, EventKind, FeedPosition, FollowerCount, Target, TargetK
 pub use migrate::LATEST as SCHEMA_VERSION;
 pub use organisations::{Member, Membership, Organisation, OrganisationListing, Role};
 pub use reasons::{Deletion, NewReason, Reason, ReasonKind, ReasonVotes};
+pub use site::{DecisionLocation, StackLocation, StackupLocation};
 pub use stacks::{
     NewSnapshot, OwnerKind, SnapshotSource, SnapshotSummary, SnapshotTool, StackFilter, StackKind, StackName,
     StackOrder, StackRef, StackSummary,

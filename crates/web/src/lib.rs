@@ -11,6 +11,7 @@
 mod conditional;
 mod extract;
 mod forms;
+mod instance;
 mod limits;
 mod openapi;
 mod respond;
@@ -33,6 +34,7 @@ const BODY_LIMIT: usize = 1024 * 1024;
 
 /// The whole application router.
 pub fn router(app: Arc<App>) -> Router {
+    instance::set(app.site());
     routes::table(&app)
         .layer(axum::middleware::from_fn_with_state(app.clone(), respond::read_own_writes))
         .layer(axum::middleware::from_fn_with_state(app.clone(), session::sessions))

@@ -80,6 +80,15 @@ fn pages(app: &Arc<App>) -> Router<Arc<App>> {
         .route("/static/app.css", get(site::css))
         .route("/static/picker.js", get(site::picker_js))
         .route("/static/logos/{file}", get(site::logo))
+        .route("/favicon.svg", get(site::favicon_svg))
+        .route("/favicon.ico", get(site::favicon_ico))
+        .route("/robots.txt", get(site::robots))
+        .route("/sitemap.xml", get(site::sitemap))
+        .route("/sitemaps/{file}", get(site::sitemap_part))
+        .route("/about", get(site::about))
+        .route("/contact", get(site::contact))
+        .route("/privacy", get(site::privacy))
+        .route("/terms", get(site::terms))
         .route("/healthz", get(site::health));
     // Form posts that no limit counts (each acts on what the visitor already owns).
     let forms = Router::new()
