@@ -4,7 +4,8 @@ use assert_cmd::Command;
 use stackdex_catalog::Catalog;
 
 fn stackdex_catalog(args: &[&str]) -> String {
-    let assert = Command::cargo_bin("stackdex").expect("the stackdex binary is built").arg("catalog").args(args).assert();
+    let assert =
+        Command::cargo_bin("stackdex").expect("the stackdex binary is built").arg("catalog").args(args).assert();
     String::from_utf8_lossy(&assert.success().get_output().stdout).into_owned()
 }
 
