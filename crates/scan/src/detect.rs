@@ -73,8 +73,10 @@ pub(crate) fn build_report(
                     if matches.is_empty() {
                         continue;
                     }
-                    let versions = match resolved {
-                        Some(resolved) => resolved,
+                    // The direct dependency's version: of several locked copies, the one its
+                    // constraint points at (the others are other packages' dependencies).
+                    let versions: Vec<String> = match resolved {
+                        Some(resolved) => pick_locked(&resolved, version.as_deref()).into_iter().collect(),
                         None => version.iter().cloned().collect(),
                     };
                     for m in matches {
@@ -453,7 +455,11 @@ fn wanted_lock_names(parsed: &[ParsedFile]) -> HashSet<(Ecosystem, String)> {
 fn pick_locked(locked: &[String], constraint: Option<&str>) -> Option<String> {
     let mut sorted = locked.to_vec();
     sort_versions(&mut sorted);
-    let major = |v: &str| v.split(['.', '-', '+']).next().unwrap_or_default().to_owned();
+    // "^3.7.2", "~> 3.1" and "3.9.0" all name major 3.
+    let major = |v: &str| {
+        let v = v.trim_start_matches(|c: char| !c.is_ascii_digit());
+        v.split(['.', '-', '+', ' ', ',']).next().unwrap_or_default().to_owned()
+    };
     if let Some(wanted) = constraint.map(major)
         && let Some(hit) = sorted.iter().rev().find(|v| major(v) == wanted)
     {
@@ -665,14 +671,15 @@ fn version_lines(component: &str, entries: &[OwnVersion], names: &[String]) -> V
 }
 
 /// Whether a package is the tool's main package: named exactly after it (`vue`, `django`,
-/// `codemirror`), or its scope's `core` (`@angular/core`).
+/// `codemirror`), or its core (`@angular/core`, `babel-core`).
 fn is_primary_package(package: &str, names: &[String]) -> bool {
     let lower = package.to_ascii_lowercase();
     if let Some(scope) = lower.strip_prefix('@').and_then(|p| p.strip_suffix("/core")) {
         return names.iter().any(|n| *n == squash(scope));
     }
-    let last = lower.rsplit(['/', ':']).find(|part| !part.is_empty() && !is_major_suffix(part)).unwrap_or(&lower);
-    names.iter().any(|n| *n == squash(last))
+    let last =
+        squash(lower.rsplit(['/', ':']).find(|part| !part.is_empty() && !is_major_suffix(part)).unwrap_or(&lower));
+    names.iter().any(|n| *n == last || last.strip_suffix("core") == Some(n.as_str()))
 }
 
 fn squash(s: &str) -> String {
@@ -816,6 +823,15 @@ mod tests {
         assert!(!glob_path_match("packages/*", "packages/web/sub"));
         assert!(glob_path_match("crates/**", "crates/a/b"));
         assert!(glob_path_match("apps/app-*", "apps/app-one"));
+    }
+
+    #[test]
+    fn the_locked_copy_is_the_one_the_constraint_names() {
+        let locked = ["2.4.1".to_owned(), "3.7.2".to_owned(), "3.1.0".to_owned()];
+        assert_eq!(pick_locked(&locked, Some("^3.7.0")).as_deref(), Some("3.7.2"));
+        assert_eq!(pick_locked(&locked, Some("~> 2.4")).as_deref(), Some("2.4.1"));
+        assert_eq!(pick_locked(&locked, None).as_deref(), Some("3.7.2"));
+        assert_eq!(pick_locked(&locked, Some("*")).as_deref(), Some("3.7.2"));
     }
 
     #[test]
