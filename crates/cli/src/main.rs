@@ -1,5 +1,6 @@
 //! `stackdex`: the web app, the scanner and the admin commands, in one binary.
 
+mod catalog_cmd;
 mod login;
 mod scan_cmd;
 
@@ -35,6 +36,9 @@ struct DbArgs {
 enum Command {
     /// Detect the stack of one or more repositories, offline (no server, no database).
     Scan(scan_cmd::ScanArgs),
+    /// List the built-in catalog (slug, name, place, aliases, package names), or the tools a
+    /// query names.
+    Catalog(catalog_cmd::CatalogArgs),
     /// Serve the web app (creates and migrates the database, loads the catalog).
     Serve {
         /// Address to listen on.
@@ -163,6 +167,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         });
     }
+    if let Command::Catalog(args) = &cli.command {
+        return catalog_cmd::run(args).unwrap_or_else(|e| {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        });
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -181,7 +191,7 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Scan(_) => unreachable!("handled before the runtime starts"),
+        Command::Scan(_) | Command::Catalog(_) => unreachable!("handled before the runtime starts"),
         Command::Serve { addr, db, demo, demo_scale, rate_limit, trust_proxy, name, public_url } => {
             let limits = RateLimits::parse(rate_limit.as_deref())
                 .map_err(|e| anyhow::anyhow!("--rate-limit / STACKDEX_RATE_LIMIT: {e}"))?;

@@ -54,6 +54,10 @@ pub struct ScanArgs {
     /// No progress bar, even on a terminal.
     #[arg(long)]
     pub no_progress: bool,
+    /// With the table format, also list every package (direct dependency) with its version,
+    /// scope, registry and the tool it maps to. (JSON and YAML always hold them.)
+    #[arg(long)]
+    pub packages: bool,
 }
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
@@ -133,6 +137,7 @@ fn emit_single(args: &ScanArgs, catalog: &Catalog, root: &Path, report: &Report)
                 Format::Json => render::json(report),
                 Format::Yaml => render::yaml(report),
                 Format::Markdown => render::markdown(report),
+                _ if args.packages => format!("{}\n{}", render::table(report), render::packages_table(report)),
                 _ => render::table(report),
             };
             deliver(args, format, &text)
@@ -155,6 +160,14 @@ fn emit_multi(args: &ScanArgs, catalog: &Catalog, roots: &[PathBuf], multi: Mult
                 Format::Json => render::json(&multi),
                 Format::Yaml => render::yaml(&multi),
                 Format::Markdown => render::markdown_multi(&multi),
+                _ if args.packages => {
+                    let mut text = render::table_multi(&multi);
+                    for report in &multi.repositories {
+                        text.push('\n');
+                        text.push_str(&render::packages_table(report));
+                    }
+                    text
+                }
                 _ => render::table_multi(&multi),
             };
             deliver(args, format, &text)

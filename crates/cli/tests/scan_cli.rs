@@ -70,7 +70,13 @@ fn techstack_pair_round_trips_through_import() {
     assert!(md.contains("Laravel"));
     let stack = techstack::import(Catalog::builtin(), &file);
     assert!(stack.tools.iter().any(|t| t.slug.as_deref() == Some("laravel")));
-    assert_eq!(stack.unmatched().count(), 0);
+    // every tool is known; only package entries (with a package_url) may be unknown
+    let packages: Vec<&str> = file.tools.iter().filter(|t| t.package_url.is_some()).map(|t| t.name.as_str()).collect();
+    assert!(
+        stack.unmatched().all(|t| packages.contains(&t.name.as_str())),
+        "{:?}",
+        stack.unmatched().collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -111,4 +117,36 @@ fn strict_turns_warnings_into_a_failure() {
     let path = repo.path().to_str().unwrap();
     stackdex_scan(&[path, "-f", "json", "-o", dir]).success();
     stackdex_scan(&[path, "-f", "json", "-o", dir, "--strict"]).code(1);
+}
+
+#[test]
+fn packages_are_counted_in_the_table_listed_with_a_flag_and_written_to_stack_files() {
+    let path = fixture("js-graphql");
+    let table = stackdex_scan(&[path.to_str().unwrap(), "--no-progress"]).success();
+    let text = String::from_utf8_lossy(&table.get_output().stdout).into_owned();
+    assert!(text.contains("Packages: 11 direct dependencies"), "{text}");
+    assert!(!text.contains("pkg:npm"), "{text}");
+    let listed = stackdex_scan(&[path.to_str().unwrap(), "--packages"]).success();
+    let text = String::from_utf8_lossy(&listed.get_output().stdout).into_owned();
+    assert!(text.contains("Packages of"), "{text}");
+    assert!(text.lines().any(|l| l.contains("@apollo/client") && l.contains("3.7.2") && l.contains("dev")), "{text}");
+
+    let out = tempfile::tempdir().unwrap();
+    stackdex_scan(&[path.to_str().unwrap(), "-f", "json", "-o", out.path().to_str().unwrap()]).success();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("stack.json")).unwrap()).unwrap();
+    let apollo = json["packages"].as_array().unwrap().iter().find(|p| p["name"] == "@apollo/client").unwrap();
+    for key in ["name", "ecosystem", "purl", "version", "scope", "file", "tool"] {
+        assert!(apollo.get(key).is_some(), "packages[].{key}");
+    }
+    assert_eq!(apollo["purl"], "pkg:npm/%40apollo/client@3.7.2");
+
+    stackdex_scan(&[path.to_str().unwrap(), "-f", "techstack", "-o", out.path().to_str().unwrap()]).success();
+    let file = techstack::parse(&std::fs::read_to_string(out.path().join("techstack.yml")).unwrap()).unwrap();
+    let entry = file.tools.iter().find(|t| t.name == "@apollo/client").expect("a package entry");
+    assert_eq!(entry.package_url.as_deref(), Some("https://www.npmjs.com/@apollo/client"));
+    assert_eq!(entry.version.as_deref(), Some("3.7.2"));
+    // a package named like a tool already listed is that tool's entry
+    assert_eq!(file.tools.iter().filter(|t| t.name.eq_ignore_ascii_case("mongoose")).count(), 1);
+    assert_eq!(file.detected_tools_count, file.tools.len());
 }

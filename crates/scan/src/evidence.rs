@@ -16,17 +16,78 @@ pub enum Evidence {
         version: Option<String>,
         /// Whether this is a lockfile's resolved entry rather than a declaration.
         locked: bool,
+        /// What the dependency is for, as the manifest says (a declaration only); `None` for
+        /// lockfile entries and for names that are no package of the project (npm's
+        /// `packageManager`, an SDK such as `flutter: {sdk: flutter}`).
+        scope: Option<Scope>,
     },
     /// A container image reference (Dockerfile, compose, CI services, Kubernetes, Helm values).
     Image {
         /// The reference as written (`postgres:16-alpine`).
         image: String,
     },
+    /// A tool a file names directly, by catalog slug or alias: a runtime's version file
+    /// (`.nvmrc`, `.python-version`, the `go` line of go.mod), a pre-commit hook, a
+    /// devcontainer feature, a function of a Tiltfile, an Istio resource.
+    Tool {
+        /// The catalog slug or alias (`node-js`, `python`, `istio`).
+        name: String,
+        /// The tool's own version, when the file gives one.
+        version: Option<String>,
+        /// How the file names it, for the source's rule (`version_file:.nvmrc`,
+        /// `pre_commit:black`).
+        rule: String,
+    },
     /// An env-var name from a `.env.example`-style file.
     EnvVar {
         /// The variable's name.
         name: String,
     },
+}
+
+/// What a declared dependency is for. Each ecosystem's own words map onto these four
+/// (docs/scan.md, "Packages").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Needed when the project runs (npm `dependencies`, Maven `compile`, Gradle
+    /// `implementation`).
+    #[default]
+    Runtime,
+    /// Needed while developing only (npm `devDependencies`, Poetry's `dev` group, Cargo
+    /// `dev-dependencies`, Composer `require-dev`).
+    Dev,
+    /// Needed to build or package (Cargo `build-dependencies`, `build-system.requires`, Maven
+    /// and Gradle plugins, annotation processors).
+    Build,
+    /// Needed by the tests (Maven `test`, Gradle `testImplementation`, a `test` group).
+    Test,
+}
+
+impl Scope {
+    /// The scope's name in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Runtime => "runtime",
+            Scope::Dev => "dev",
+            Scope::Build => "build",
+            Scope::Test => "test",
+        }
+    }
+
+    /// The scope a group or configuration name says: `test`, `dev`, `build`, else runtime.
+    pub(crate) fn of_group(name: &str) -> Scope {
+        let lower = name.to_ascii_lowercase();
+        if lower.contains("test") {
+            Scope::Test
+        } else if lower.contains("dev") || lower.contains("lint") || lower.contains("doc") || lower.contains("typing") {
+            Scope::Dev
+        } else if lower.contains("build") {
+            Scope::Build
+        } else {
+            Scope::Runtime
+        }
+    }
 }
 
 /// What one file says about its folder as a component of a monorepo.
@@ -52,22 +113,42 @@ pub struct FileFindings {
 }
 
 impl FileFindings {
-    pub(crate) fn dependency(&mut self, ecosystem: Ecosystem, name: &str, version: Option<String>, locked: bool) {
+    pub(crate) fn dependency(
+        &mut self,
+        ecosystem: Ecosystem,
+        name: &str,
+        version: Option<String>,
+        locked: bool,
+        scope: Option<Scope>,
+    ) {
         let name = name.trim();
         if name.is_empty() {
             return;
         }
-        self.evidence.push(Evidence::Dependency { ecosystem, name: name.to_owned(), version, locked });
+        self.evidence.push(Evidence::Dependency { ecosystem, name: name.to_owned(), version, locked, scope });
     }
 
+    /// A runtime dependency declared by a manifest.
     pub(crate) fn declared(&mut self, ecosystem: Ecosystem, name: &str, constraint: Option<&str>) {
+        self.declared_as(ecosystem, name, constraint, Scope::Runtime);
+    }
+
+    /// A dependency declared by a manifest, for `scope`.
+    pub(crate) fn declared_as(&mut self, ecosystem: Ecosystem, name: &str, constraint: Option<&str>, scope: Scope) {
         let version = constraint.and_then(version_of_constraint);
-        self.dependency(ecosystem, name, version, false);
+        self.dependency(ecosystem, name, version, false, Some(scope));
+    }
+
+    /// A name a manifest declares that is no package of the project (a package manager, an
+    /// SDK): matched by rules, not listed among the packages.
+    pub(crate) fn declared_tool(&mut self, ecosystem: Ecosystem, name: &str, constraint: Option<&str>) {
+        let version = constraint.and_then(version_of_constraint);
+        self.dependency(ecosystem, name, version, false, None);
     }
 
     pub(crate) fn locked(&mut self, ecosystem: Ecosystem, name: &str, version: &str) {
         let version = version_of_constraint(version);
-        self.dependency(ecosystem, name, version, true);
+        self.dependency(ecosystem, name, version, true, None);
     }
 
     pub(crate) fn image(&mut self, image: &str) {
@@ -75,6 +156,17 @@ impl FileFindings {
         if !image.is_empty() && !image.contains(char::is_whitespace) {
             self.evidence.push(Evidence::Image { image: image.to_owned() });
         }
+    }
+
+    /// A tool the file names (see [`Evidence::Tool`]); `version` as written (`v20.11.0`,
+    /// `3.12`, `lts/iron` gives none).
+    pub(crate) fn tool(&mut self, name: &str, version: Option<&str>, rule: String) {
+        let name = name.trim();
+        if name.is_empty() {
+            return;
+        }
+        let version = version.and_then(version_of_constraint);
+        self.evidence.push(Evidence::Tool { name: name.to_owned(), version, rule });
     }
 
     pub(crate) fn component(&mut self, name: Option<&str>) -> &mut ComponentDecl {

@@ -32,6 +32,7 @@ mod detect;
 mod evidence;
 mod language;
 mod parsers;
+pub mod purl;
 pub mod render;
 mod report;
 pub mod techstack;
@@ -42,11 +43,12 @@ use std::path::{Path, PathBuf};
 
 use stackdex_catalog::Catalog;
 
-pub use evidence::{ComponentDecl, Evidence, FileFindings};
+pub use evidence::{ComponentDecl, Evidence, FileFindings, Scope};
 pub use language::LanguageKind;
 pub use parsers::FileKind;
 pub use report::{
-    AggregateTool, Component, LanguageShare, MultiReport, Report, SCHEMA_VERSION, ScanStats, Source, ToolDetection,
+    AggregateTool, Component, LanguageShare, MultiReport, Package, Report, SCHEMA_VERSION, ScanStats, Source,
+    ToolDetection, VersionSource,
 };
 pub use walk::ScanOptions;
 pub use warning::Warning;

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::evidence::Scope;
 use crate::language::LanguageKind;
 use crate::warning::Warning;
 
@@ -24,6 +25,9 @@ pub struct Report {
     /// Languages by their share of code bytes, largest first, then data and prose formats
     /// (largest first).
     pub languages: Vec<LanguageShare>,
+    /// Every direct dependency of every manifest, in file order (see [`Package`]).
+    #[serde(default)]
+    pub packages: Vec<Package>,
     /// Files that could not be read or parsed; the scan went on without them.
     pub warnings: Vec<Warning>,
     /// How much the scan looked at.
@@ -54,6 +58,46 @@ pub struct ToolDetection {
     pub components: Vec<String>,
     /// Each file and rule that produced the detection.
     pub sources: Vec<Source>,
+    /// Where each of `versions` came from: per component, the files and packages, images or
+    /// version files that are the tool itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub version_sources: Vec<VersionSource>,
+}
+
+/// One version of a tool and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionSource {
+    /// The version, or a range `low - high` when the tool's packages in one component differ.
+    pub version: String,
+    /// The component whose files give it.
+    pub component: String,
+    /// The files that give it (manifest, lockfile, Dockerfile, version file).
+    pub files: Vec<String>,
+    /// The packages or images that are the tool (`@codemirror/view`, `postgres:16-alpine`), or
+    /// the version file's name.
+    pub from: Vec<String>,
+}
+
+/// A direct dependency declared by a manifest, whether or not the catalog knows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Package {
+    /// The name as the registry spells it (`@apollo/client`, `org.slf4j:slf4j-api`).
+    pub name: String,
+    /// The registry, as in rule keys: `npm`, `pypi`, `crates`, `go`, `rubygems`, `composer`,
+    /// `maven`, `nuget`, `hex`, `pub`, `cocoapods`, `swiftpm`.
+    pub ecosystem: String,
+    /// The package URL (package-url spec), with the version when there is one.
+    pub purl: String,
+    /// Resolved from the nearest lockfile, else the version the manifest's constraint names.
+    pub version: Option<String>,
+    /// `runtime`, `dev`, `build` or `test` (docs/scan.md, "Packages").
+    pub scope: Scope,
+    /// The manifest that declares it.
+    pub file: String,
+    /// The component the manifest belongs to.
+    pub component: String,
+    /// The catalog slug of the tool it maps to, if any.
+    pub tool: Option<String>,
 }
 
 /// One piece of evidence for a tool: a file and the rule that matched in it.

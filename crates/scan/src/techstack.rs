@@ -120,9 +120,12 @@ mod scalar {
     }
 }
 
-/// Builds the Stack File of a report. `timestamp` is RFC 3339 (see [`rfc3339_utc`]).
+/// Builds the Stack File of a report. `timestamp` is RFC 3339 (see [`rfc3339_utc`]). As
+/// StackShare's app does, the tools come first, then every direct dependency as a package
+/// entry with its registry page in `package_url` (once per registry and name; a package named
+/// exactly like a tool listed above is that tool's entry).
 pub fn stack_file(catalog: &Catalog, report: &Report, repo_name: &str, timestamp: &str) -> StackFile {
-    let tools: Vec<StackFileTool> = report
+    let mut tools: Vec<StackFileTool> = report
         .tools
         .iter()
         .map(|detection| {
@@ -152,6 +155,22 @@ pub fn stack_file(catalog: &Catalog, report: &Report, repo_name: &str, timestamp
             }
         })
         .collect();
+    let mut listed: std::collections::HashSet<String> = tools.iter().map(|t| t.name.to_lowercase()).collect();
+    for package in &report.packages {
+        let Some(ecosystem) = crate::purl::ecosystem_of_key(&package.ecosystem) else { continue };
+        if !listed.insert(package.name.to_lowercase()) {
+            continue;
+        }
+        tools.push(StackFileTool {
+            name: package.name.clone(),
+            package_url: crate::purl::registry_page(ecosystem, &package.name),
+            version: package.version.clone(),
+            category: Some("Libraries".to_owned()),
+            sub_category: Some(format!("{} Packages", crate::purl::registry_name(ecosystem))),
+            detection_source: Some(package.file.clone()),
+            ..StackFileTool::default()
+        });
+    }
     StackFile {
         repo_name: repo_name.to_owned(),
         report_id: report_id(repo_name, report),

@@ -242,3 +242,30 @@ fn every_parser_survives_arbitrary_bytes() {
         let _ = parse_manifest(kind, &deep);
     }
 }
+
+#[test]
+fn malformed_tool_files_are_warnings_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    with_healthy_gemfile(root);
+    write(root, ".pre-commit-config.yaml", "repos: [unclosed");
+    write(root, ".devcontainer/devcontainer.json", "{ \"image\": ");
+    write(root, "mise.toml", "[tools\nnode =");
+    write(root, "rust-toolchain.toml", "[toolchain\nchannel");
+    write(root, "k8s/kustomization.yaml", "- just\n- a list\n");
+    write(root, "serverless.yml", "provider: [");
+    write(root, "global.json", "not json");
+    write(root, ".nvmrc", "\u{0}\u{1}binary");
+    write(root, "config/importmap.rb", "pin \"unterminated");
+    write(root, "Tiltfile", "docker_build(");
+    let report = scan_path(root);
+    assert!(warning(&report, ".pre-commit-config.yaml").contains("YAML"));
+    assert!(warning(&report, ".devcontainer/devcontainer.json").contains("JSON"));
+    assert!(warning(&report, "mise.toml").contains("TOML"));
+    assert!(warning(&report, "rust-toolchain.toml").contains("TOML"));
+    assert!(warning(&report, "k8s/kustomization.yaml").contains("not a mapping"));
+    assert!(warning(&report, "serverless.yml").contains("YAML"));
+    assert!(warning(&report, "global.json").contains("JSON"));
+    assert!(has(&report, "rails"), "the healthy Gemfile is still read");
+    assert!(has(&report, "tilt"), "a half-written Tiltfile still names Tilt");
+}

@@ -99,8 +99,11 @@ fn cargo_workspace_renames_and_target_tables() {
     let postgres = tool(&report, "postgresql");
     assert!(from_file(postgres, "crates/api/Cargo.toml"));
     assert_eq!(postgres.sources[0].version.as_deref(), Some("0.7.10"));
-    // `redis = { workspace = true }` resolves from the root Cargo.lock
-    assert_eq!(tool(&report, "redis").versions, ["0.25.3"]);
+    // `redis = { workspace = true }` resolves from the root Cargo.lock; a client's version is
+    // not Redis's
+    let redis = tool(&report, "redis");
+    assert!(redis.versions.is_empty(), "{:?}", redis.versions);
+    assert_eq!(redis.sources[0].version.as_deref(), Some("0.25.3"));
     assert!(has(&report, "sqlite"), "target.'cfg(unix)'.dependencies");
     assert_eq!(component(&report, "crates/cli").workspace.as_deref(), Some("."));
     assert!(has(&report, "rust"));
@@ -154,7 +157,10 @@ fn maven_parent_properties_and_dependency_management() {
 fn gradle_scripts_settings_and_version_catalogs() {
     let report = scan_fixture("gradle-app");
     assert_eq!(tool(&report, "retrofit").versions, ["2.9.0"], "version.ref in libs.versions.toml");
-    assert_eq!(tool(&report, "sentry").versions, ["7.3.0"]);
+    // an SDK's version is not the service's
+    let sentry = tool(&report, "sentry");
+    assert!(sentry.versions.is_empty(), "{:?}", sentry.versions);
+    assert!(sentry.sources.iter().any(|s| s.version.as_deref() == Some("7.3.0")));
     assert_eq!(tool(&report, "junit").versions, ["5.10.1"], "named arguments");
     assert!(has(&report, "spring-boot"), "plugins: id(...)");
     assert!(has(&report, "redis") && has(&report, "mongodb"), "Groovy DSL");

@@ -86,6 +86,26 @@ pub fn image_lines(text: &str, out: &mut FileFindings) {
             line.strip_prefix(key)
                 .map(|v| v.split(" #").next().unwrap_or_default().trim().trim_matches(['"', '\'']).to_owned())
         };
+        // Custom resources of a service mesh or operator: `apiVersion: networking.istio.io/v1`.
+        if let Some(api) = value_of("apiVersion:") {
+            if let Some((group, _)) = api.split_once('/') {
+                let tool = if group.ends_with("istio.io") {
+                    Some("istio")
+                } else if group.ends_with("cert-manager.io") {
+                    Some("cert-manager")
+                } else if group.ends_with("argoproj.io") {
+                    Some("argo")
+                } else if group == "monitoring.coreos.com" {
+                    Some("prometheus")
+                } else {
+                    None
+                };
+                if let Some(tool) = tool {
+                    out.tool(tool, None, format!("kubernetes:{group}"));
+                }
+            }
+            continue;
+        }
         if let Some(image) = value_of("image:") {
             if !image.is_empty() {
                 out.image(&image);

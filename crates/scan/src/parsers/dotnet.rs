@@ -4,7 +4,7 @@
 use stackdex_catalog::rules::Ecosystem::Nuget;
 
 use super::xml;
-use crate::evidence::FileFindings;
+use crate::evidence::{FileFindings, Scope};
 
 pub fn msbuild(text: &str, out: &mut FileFindings) -> Result<(), String> {
     let project = xml::parse(text)?;
@@ -21,8 +21,14 @@ pub fn msbuild(text: &str, out: &mut FileFindings) -> Result<(), String> {
     if let Some(sdk) = project.attribute("Sdk")
         && sdk.eq_ignore_ascii_case("Microsoft.NET.Sdk.Web")
     {
-        out.declared(Nuget, "Microsoft.AspNetCore.App", None);
+        out.declared_tool(Nuget, "Microsoft.AspNetCore.App", None);
     }
+    // A test project (the test SDK, or `<IsTestProject>`): all its packages serve the tests.
+    let is_test_project = descendants.iter().any(|e| {
+        (e.name == "IsTestProject" && e.text.trim().eq_ignore_ascii_case("true"))
+            || (e.name == "PackageReference"
+                && e.attribute("Include").is_some_and(|i| i.eq_ignore_ascii_case("Microsoft.NET.Test.Sdk")))
+    });
     for element in descendants {
         let version = element
             .attribute("Version")
@@ -33,7 +39,22 @@ pub fn msbuild(text: &str, out: &mut FileFindings) -> Result<(), String> {
             continue;
         };
         match element.name.as_str() {
-            "PackageReference" => out.declared(Nuget, id, version.as_deref()),
+            "PackageReference" => {
+                // `PrivateAssets="all"`: analyzers and build tasks, not shipped with the project.
+                let private = element
+                    .attribute("PrivateAssets")
+                    .map(str::to_owned)
+                    .or_else(|| element.child_text("PrivateAssets").map(str::to_owned))
+                    .is_some_and(|p| p.trim().eq_ignore_ascii_case("all"));
+                let scope = if is_test_project {
+                    Scope::Test
+                } else if private {
+                    Scope::Dev
+                } else {
+                    Scope::Runtime
+                };
+                out.declared_as(Nuget, id, version.as_deref(), scope);
+            }
             // Central package management: the version every project of the tree uses.
             "PackageVersion" => {
                 if let Some(version) = version {

@@ -13,6 +13,11 @@ pub fn go_mod(text: &str, out: &mut FileFindings) {
             out.component(Some(module.trim().trim_matches('"')));
             continue;
         }
+        // `go 1.22`: the Go version the module is written for.
+        if let Some(version) = line.strip_prefix("go ") {
+            out.tool("golang", Some(version.trim()), "go_mod:go".to_owned());
+            continue;
+        }
         if line.starts_with("require (") || line == "require(" {
             in_require = true;
             continue;

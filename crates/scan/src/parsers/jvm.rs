@@ -7,7 +7,7 @@ use stackdex_catalog::rules::Ecosystem::Maven;
 
 use super::util::{quoted_strings, strip_slash_comment, tentries, toml};
 use super::xml::{self, Element};
-use crate::evidence::FileFindings;
+use crate::evidence::{FileFindings, Scope};
 
 pub fn pom_xml(text: &str, out: &mut FileFindings) -> Result<(), String> {
     let project = xml::parse(text)?;
@@ -39,23 +39,34 @@ pub fn pom_xml(text: &str, out: &mut FileFindings) -> Result<(), String> {
     let decl = out.component(project.child_text("artifactId"));
     decl.members.extend(project.path(&["modules", "module"]).iter().map(|m| m.text.trim().to_owned()));
     if let Some(parent) = parent {
-        coordinate(parent, &resolve, out, false);
+        coordinate(parent, &resolve, out, Some(Scope::Build));
     }
     for dependency in project.path(&["dependencies", "dependency"]) {
-        coordinate(dependency, &resolve, out, false);
+        let scope = match dependency.child_text("scope").map(str::trim) {
+            Some("test") => Scope::Test,
+            _ => Scope::Runtime, // compile, runtime, provided, system
+        };
+        coordinate(dependency, &resolve, out, Some(scope));
     }
     for plugin in project.path(&["build", "plugins", "plugin"]) {
-        coordinate(plugin, &resolve, out, false);
+        coordinate(plugin, &resolve, out, Some(Scope::Build));
     }
     // Managed versions pin what modules below use; an imported BOM is a dependency itself.
     for managed in project.path(&["dependencyManagement", "dependencies", "dependency"]) {
         let is_bom = managed.child_text("scope") == Some("import");
-        coordinate(managed, &resolve, out, !is_bom);
+        coordinate(managed, &resolve, out, is_bom.then_some(Scope::Build));
     }
     Ok(())
 }
 
-fn coordinate(element: &Element, resolve: &dyn Fn(&str) -> Option<String>, out: &mut FileFindings, managed_only: bool) {
+/// One `groupId:artifactId:version` element: declared for `scope`, or (`None`) a managed
+/// version only, which pins the modules below as a lockfile does.
+fn coordinate(
+    element: &Element,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    out: &mut FileFindings,
+    scope: Option<Scope>,
+) {
     let group =
         element.child_text("groupId").and_then(resolve).unwrap_or_else(|| "org.apache.maven.plugins".to_owned());
     let Some(artifact) = element.child_text("artifactId").and_then(resolve) else {
@@ -63,10 +74,10 @@ fn coordinate(element: &Element, resolve: &dyn Fn(&str) -> Option<String>, out: 
     };
     let name = format!("{group}:{artifact}");
     let version = element.child_text("version").and_then(resolve);
-    match (managed_only, version) {
-        (true, Some(version)) => out.locked(Maven, &name, &version),
-        (true, None) => {}
-        (false, version) => out.declared(Maven, &name, version.as_deref()),
+    match (scope, version) {
+        (None, Some(version)) => out.locked(Maven, &name, &version),
+        (None, None) => {}
+        (Some(scope), version) => out.declared_as(Maven, &name, version.as_deref(), scope),
     }
 }
 
@@ -97,31 +108,47 @@ pub fn gradle(text: &str, out: &mut FileFindings) {
         let word: String = line.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
         let strings = quoted_strings(line);
         if GRADLE_CONFIGURATIONS.contains(&word.as_str()) || word.ends_with("Implementation") {
+            let scope = configuration_scope(&word);
             if let Some(group) = named_argument(line, "group") {
                 if let Some(name) = named_argument(line, "name") {
                     let version = named_argument(line, "version");
-                    declare(out, &format!("{group}:{name}"), version);
+                    declare(out, &format!("{group}:{name}"), version, scope);
                 }
                 continue;
             }
             for s in strings {
                 let parts: Vec<&str> = s.split(':').collect();
                 if parts.len() >= 2 && !parts[0].is_empty() && !s.contains(' ') {
-                    declare(out, &format!("{}:{}", parts[0], parts[1]), parts.get(2).copied());
+                    declare(out, &format!("{}:{}", parts[0], parts[1]), parts.get(2).copied(), scope);
                 }
             }
         } else if word == "id" || word == "kotlin" {
             let Some(id) = strings.first() else { continue };
             let id = if word == "kotlin" { format!("org.jetbrains.kotlin.{id}") } else { (*id).to_owned() };
             let version = line.split_once(" version ").and_then(|(_, v)| quoted_strings(v).first().copied());
-            declare(out, &format!("{id}:{id}.gradle.plugin"), version);
+            declare(out, &format!("{id}:{id}.gradle.plugin"), version, Scope::Build);
         }
     }
 }
 
-fn declare(out: &mut FileFindings, name: &str, version: Option<&str>) {
+/// A Gradle configuration's scope: `test*` and `androidTest*` serve the tests; annotation
+/// processors, `compileOnly` and `classpath` the build; `developmentOnly` development.
+fn configuration_scope(configuration: &str) -> Scope {
+    let lower = configuration.to_ascii_lowercase();
+    if lower.contains("test") {
+        Scope::Test
+    } else if matches!(lower.as_str(), "annotationprocessor" | "kapt" | "ksp" | "classpath" | "compileonly") {
+        Scope::Build
+    } else if lower == "developmentonly" {
+        Scope::Dev
+    } else {
+        Scope::Runtime
+    }
+}
+
+fn declare(out: &mut FileFindings, name: &str, version: Option<&str>, scope: Scope) {
     let version = version.filter(|v| !v.contains('$'));
-    out.declared(Maven, name, version);
+    out.declared_as(Maven, name, version, scope);
 }
 
 /// `group: 'x'` or `group = "x"` inside a Gradle call.
@@ -180,7 +207,7 @@ pub fn version_catalog(text: &str, out: &mut FileFindings) -> Result<(), String>
             toml::Value::String(s) => {
                 let parts: Vec<&str> = s.split(':').collect();
                 if parts.len() >= 2 {
-                    declare(out, &format!("{}:{}", parts[0], parts[1]), parts.get(2).copied());
+                    declare(out, &format!("{}:{}", parts[0], parts[1]), parts.get(2).copied(), Scope::Runtime);
                 }
             }
             toml::Value::Table(t) => {
@@ -190,7 +217,7 @@ pub fn version_catalog(text: &str, out: &mut FileFindings) -> Result<(), String>
                     Some(format!("{group}:{name}"))
                 });
                 if let Some(module) = module {
-                    declare(out, &module, version_of(entry).as_deref());
+                    declare(out, &module, version_of(entry).as_deref(), Scope::Runtime);
                 }
             }
             _ => {}
@@ -208,7 +235,7 @@ pub fn version_catalog(text: &str, out: &mut FileFindings) -> Result<(), String>
             },
             _ => continue,
         };
-        declare(out, &format!("{id}:{id}.gradle.plugin"), version.as_deref());
+        declare(out, &format!("{id}:{id}.gradle.plugin"), version.as_deref(), Scope::Build);
     }
     Ok(())
 }

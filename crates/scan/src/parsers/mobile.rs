@@ -5,7 +5,7 @@ use serde_json::Value as Json;
 use stackdex_catalog::rules::Ecosystem::{Cocoapods, Hex, Pub, Swiftpm};
 
 use super::util::{json, quoted_strings, strip_hash_comment, strip_slash_comment, yaml, yentries, ykey, yscalar};
-use crate::evidence::FileFindings;
+use crate::evidence::{FileFindings, Scope};
 
 /// mix.exs: `app: :name` and `{:dep, "~> 1.0"}` tuples.
 pub fn mix_exs(text: &str, out: &mut FileFindings) {
@@ -26,7 +26,15 @@ pub fn mix_exs(text: &str, out: &mut FileFindings) {
             let closing = after.find('}').unwrap_or(after.len());
             let constraint = quoted_strings(&after[..closing]).first().copied();
             if !name.is_empty() && after.trim_start().starts_with(',') {
-                out.declared(Hex, name, constraint);
+                let options = &after[..closing];
+                let scope = match options.split_once("only:") {
+                    Some((_, only)) if only.trim_start().trim_start_matches('[').starts_with(":test") => {
+                        if only.contains(":dev") { Scope::Dev } else { Scope::Test }
+                    }
+                    Some(_) => Scope::Dev,
+                    None => Scope::Runtime,
+                };
+                out.declared_as(Hex, name, constraint, scope);
             }
             rest = after;
         }
@@ -51,14 +59,14 @@ pub fn mix_lock(text: &str, out: &mut FileFindings) {
 pub fn pubspec(text: &str, out: &mut FileFindings) -> Result<(), String> {
     let doc = yaml(text)?;
     out.component(ykey(&doc, "name").and_then(|v| v.as_str()));
-    for key in ["dependencies", "dev_dependencies"] {
+    for (key, scope) in [("dependencies", Scope::Runtime), ("dev_dependencies", Scope::Dev)] {
         for (name, spec) in yentries(ykey(&doc, key)) {
             if let Some(sdk) = ykey(spec, "sdk").and_then(|v| v.as_str()) {
-                out.declared(Pub, sdk, None); // `flutter: {sdk: flutter}`
+                out.declared_tool(Pub, sdk, None); // `flutter: {sdk: flutter}`
                 continue;
             }
             let constraint = yscalar(spec).or_else(|| ykey(spec, "version").and_then(yscalar));
-            out.declared(Pub, name, constraint.as_deref());
+            out.declared_as(Pub, name, constraint.as_deref(), scope);
         }
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! cannot read is an `Err` with a message, which the scanner turns into a warning naming the file.
 //! Parsers never panic on any input (each has a fuzz target).
 
+mod config;
 mod containers;
 mod dotnet;
 mod go;
@@ -108,6 +109,38 @@ pub enum FileKind {
     KubernetesYaml,
     /// `.env.example` and its kin (variable names only).
     DotenvExample,
+    /// `.nvmrc` or `.node-version`: the Node.js version.
+    NodeVersion,
+    /// `.python-version`: the Python version.
+    PythonVersion,
+    /// `.ruby-version`: the Ruby version.
+    RubyVersion,
+    /// `rust-toolchain.toml` or `rust-toolchain`: the Rust toolchain.
+    RustToolchain,
+    /// `global.json`: the .NET SDK version.
+    GlobalJson,
+    /// asdf's `.tool-versions`.
+    ToolVersions,
+    /// mise's `mise.toml` or `.mise.toml`.
+    MiseToml,
+    /// `.pre-commit-config.yaml`.
+    PreCommit,
+    /// `devcontainer.json` or `.devcontainer.json`.
+    Devcontainer,
+    /// Tilt's `Tiltfile`.
+    Tiltfile,
+    /// `serverless.yml`.
+    Serverless,
+    /// App Engine's `app.yaml`.
+    AppYaml,
+    /// Cloud Build's `cloudbuild.yaml`.
+    CloudBuild,
+    /// `kustomization.yaml`.
+    Kustomization,
+    /// `skaffold.yaml`.
+    Skaffold,
+    /// Rails' `config/importmap.rb`.
+    Importmap,
 }
 
 impl FileKind {
@@ -162,6 +195,22 @@ impl FileKind {
             | "sample.env"
             | ".env.local.example"
             | ".env.development.example" => FileKind::DotenvExample,
+            ".nvmrc" | ".node-version" => FileKind::NodeVersion,
+            ".python-version" => FileKind::PythonVersion,
+            ".ruby-version" => FileKind::RubyVersion,
+            "rust-toolchain.toml" | "rust-toolchain" => FileKind::RustToolchain,
+            "global.json" => FileKind::GlobalJson,
+            ".tool-versions" => FileKind::ToolVersions,
+            "mise.toml" | ".mise.toml" => FileKind::MiseToml,
+            ".pre-commit-config.yaml" | ".pre-commit-config.yml" => FileKind::PreCommit,
+            "devcontainer.json" | ".devcontainer.json" => FileKind::Devcontainer,
+            "tiltfile" => FileKind::Tiltfile,
+            "serverless.yml" | "serverless.yaml" => FileKind::Serverless,
+            "app.yaml" | "app.yml" => FileKind::AppYaml,
+            "cloudbuild.yaml" | "cloudbuild.yml" => FileKind::CloudBuild,
+            "kustomization.yaml" | "kustomization.yml" | "kustomization" => FileKind::Kustomization,
+            "skaffold.yaml" | "skaffold.yml" => FileKind::Skaffold,
+            "importmap.rb" => FileKind::Importmap,
             _ => return Self::by_pattern(&lower, parent),
         };
         Some(kind)
@@ -273,6 +322,22 @@ impl FileKind {
             FileKind::HelmChart => "Chart.yaml",
             FileKind::KubernetesYaml => "Kubernetes manifest",
             FileKind::DotenvExample => ".env.example",
+            FileKind::NodeVersion => ".nvmrc",
+            FileKind::PythonVersion => ".python-version",
+            FileKind::RubyVersion => ".ruby-version",
+            FileKind::RustToolchain => "rust-toolchain.toml",
+            FileKind::GlobalJson => "global.json",
+            FileKind::ToolVersions => ".tool-versions",
+            FileKind::MiseToml => "mise.toml",
+            FileKind::PreCommit => ".pre-commit-config.yaml",
+            FileKind::Devcontainer => "devcontainer.json",
+            FileKind::Tiltfile => "Tiltfile",
+            FileKind::Serverless => "serverless.yml",
+            FileKind::AppYaml => "app.yaml",
+            FileKind::CloudBuild => "cloudbuild.yaml",
+            FileKind::Kustomization => "kustomization.yaml",
+            FileKind::Skaffold => "skaffold.yaml",
+            FileKind::Importmap => "config/importmap.rb",
         }
     }
 }
@@ -294,6 +359,7 @@ fn looks_like_kubernetes_folder(parent: &str) -> bool {
                 | "kustomize"
                 | "overlays"
                 | "base"
+                | "istio"
         )
     })
 }
@@ -343,6 +409,22 @@ pub(crate) fn parse(kind: FileKind, text: &str) -> Result<FileFindings, String> 
         FileKind::HelmChart => containers::helm_chart(text, &mut out)?,
         FileKind::KubernetesYaml => containers::image_lines(text, &mut out),
         FileKind::DotenvExample => infra::dotenv(text, &mut out),
+        FileKind::NodeVersion => config::single_version("nodejs", ".nvmrc", text, &mut out)?,
+        FileKind::PythonVersion => config::single_version("python", ".python-version", text, &mut out)?,
+        FileKind::RubyVersion => config::single_version("ruby", ".ruby-version", text, &mut out)?,
+        FileKind::RustToolchain => config::rust_toolchain(text, &mut out)?,
+        FileKind::GlobalJson => config::global_json(text, &mut out)?,
+        FileKind::ToolVersions => config::tool_versions(text, &mut out),
+        FileKind::MiseToml => config::mise_toml(text, &mut out)?,
+        FileKind::PreCommit => config::pre_commit(text, &mut out)?,
+        FileKind::Devcontainer => config::devcontainer(text, &mut out)?,
+        FileKind::Tiltfile => config::tiltfile(text, &mut out),
+        FileKind::Serverless => config::serverless(text, &mut out)?,
+        FileKind::AppYaml => config::app_yaml(text, &mut out)?,
+        FileKind::CloudBuild => config::cloudbuild(text, &mut out)?,
+        FileKind::Kustomization => config::kustomization(text, &mut out)?,
+        FileKind::Skaffold => config::skaffold(text, &mut out)?,
+        FileKind::Importmap => config::importmap(text, &mut out),
     }
     Ok(out)
 }

@@ -6,7 +6,7 @@ use serde_json::Value as Json;
 use stackdex_catalog::rules::Ecosystem::Npm;
 
 use super::util::{jentries, json, yaml, yentries, ykey, yscalar};
-use crate::evidence::FileFindings;
+use crate::evidence::{FileFindings, Scope};
 
 const DEPENDENCY_KEYS: [&str; 4] = ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"];
 
@@ -27,13 +27,14 @@ pub fn package_json(text: &str, out: &mut FileFindings) -> Result<(), String> {
     };
     decl.members.extend(members.into_iter().map(str::to_owned));
     for key in DEPENDENCY_KEYS {
+        let scope = if key == "devDependencies" { Scope::Dev } else { Scope::Runtime };
         for (name, constraint) in jentries(&doc, key) {
-            out.declared(Npm, name, constraint.as_str());
+            out.declared_as(Npm, name, constraint.as_str(), scope);
         }
     }
     // `"packageManager": "pnpm@9.1.0"` names the package manager and its version.
     if let Some((manager, version)) = doc.get("packageManager").and_then(Json::as_str).and_then(|s| s.split_once('@')) {
-        out.declared(Npm, manager, Some(version));
+        out.declared_tool(Npm, manager, Some(version));
     }
     Ok(())
 }

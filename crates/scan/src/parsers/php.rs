@@ -4,7 +4,7 @@ use serde_json::Value as Json;
 use stackdex_catalog::rules::Ecosystem::Composer;
 
 use super::util::{jentries, json};
-use crate::evidence::FileFindings;
+use crate::evidence::{FileFindings, Scope};
 
 pub fn composer_json(text: &str, out: &mut FileFindings) -> Result<(), String> {
     let doc = json(text)?;
@@ -12,13 +12,13 @@ pub fn composer_json(text: &str, out: &mut FileFindings) -> Result<(), String> {
         return Err("composer.json is not a JSON object".into());
     }
     out.component(doc.get("name").and_then(Json::as_str));
-    for key in ["require", "require-dev"] {
+    for (key, scope) in [("require", Scope::Runtime), ("require-dev", Scope::Dev)] {
         for (name, constraint) in jentries(&doc, key) {
             // Platform requirements (php, ext-*, lib-*) are not packages.
             if !name.contains('/') {
                 continue;
             }
-            out.declared(Composer, name, constraint.as_str());
+            out.declared_as(Composer, name, constraint.as_str(), scope);
         }
     }
     Ok(())

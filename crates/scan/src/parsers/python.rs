@@ -5,7 +5,7 @@ use serde_json::Value as Json;
 use stackdex_catalog::rules::Ecosystem::Pypi;
 
 use super::util::{jentries, json, tentries, tget, toml};
-use crate::evidence::FileFindings;
+use crate::evidence::{FileFindings, Scope};
 
 pub fn requirements(text: &str, out: &mut FileFindings) {
     out.component(None);
@@ -26,7 +26,7 @@ pub fn requirements(text: &str, out: &mut FileFindings) {
         if line.starts_with('-') || line.contains("://") {
             continue;
         }
-        pep508(line, out);
+        pep508(line, Scope::Runtime, out);
     }
 }
 
@@ -50,7 +50,7 @@ fn logical_lines(text: &str) -> Vec<String> {
 }
 
 /// A PEP 508 requirement: `name[extra1,extra2] (op version, ...) ; marker`.
-fn pep508(spec: &str, out: &mut FileFindings) {
+fn pep508(spec: &str, scope: Scope, out: &mut FileFindings) {
     let spec = spec.split(';').next().unwrap_or_default().trim();
     let end = spec.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(spec.len());
     let name = &spec[..end];
@@ -62,11 +62,11 @@ fn pep508(spec: &str, out: &mut FileFindings) {
         rest = rest.split_once(']').map(|(_, r)| r).unwrap_or_default();
     }
     if rest.trim_start().starts_with('@') {
-        out.declared(Pypi, name, None); // a direct URL reference
+        out.declared_as(Pypi, name, None, scope); // a direct URL reference
         return;
     }
     let constraint = rest.trim().trim_start_matches('(');
-    out.declared(Pypi, name, Some(constraint));
+    out.declared_as(Pypi, name, Some(constraint), scope);
 }
 
 pub fn pyproject(text: &str, out: &mut FileFindings) -> Result<(), String> {
@@ -78,36 +78,49 @@ pub fn pyproject(text: &str, out: &mut FileFindings) -> Result<(), String> {
     if let Some(members) = tget(&doc, &["tool", "uv", "workspace", "members"]).and_then(toml::Value::as_array) {
         decl.members.extend(members.iter().filter_map(|m| m.as_str().map(str::to_owned)));
     }
-    let mut lists: Vec<&toml::Value> = [
-        tget(&doc, &["project", "dependencies"]),
-        tget(&doc, &["build-system", "requires"]),
-        tget(&doc, &["tool", "uv", "dev-dependencies"]),
+    let mut lists: Vec<(&toml::Value, Scope)> = [
+        (tget(&doc, &["project", "dependencies"]), Scope::Runtime),
+        (tget(&doc, &["build-system", "requires"]), Scope::Build),
+        (tget(&doc, &["tool", "uv", "dev-dependencies"]), Scope::Dev),
     ]
     .into_iter()
-    .flatten()
+    .filter_map(|(list, scope)| Some((list?, scope)))
     .collect();
-    lists.extend(tentries(tget(&doc, &["project", "optional-dependencies"])).map(|(_, l)| l));
-    lists.extend(tentries(tget(&doc, &["dependency-groups"])).map(|(_, l)| l));
-    for list in lists {
+    // Extras are installed with the package: runtime unless named for tests or development.
+    lists.extend(tentries(tget(&doc, &["project", "optional-dependencies"])).map(|(n, l)| (l, Scope::of_group(n))));
+    // Dependency groups (PEP 735) are never installed with the package: development by default.
+    lists.extend(tentries(tget(&doc, &["dependency-groups"])).map(|(n, l)| (l, non_runtime_group(n))));
+    for (list, scope) in lists {
         for item in list.as_array().into_iter().flatten() {
             if let Some(spec) = item.as_str() {
-                pep508(spec, out);
+                pep508(spec, scope, out);
             }
         }
     }
-    let mut poetry_tables =
-        vec![tget(&doc, &["tool", "poetry", "dependencies"]), tget(&doc, &["tool", "poetry", "dev-dependencies"])];
-    for (_, group) in tentries(tget(&doc, &["tool", "poetry", "group"])) {
-        poetry_tables.push(group.get("dependencies"));
+    let mut poetry_tables = vec![
+        (tget(&doc, &["tool", "poetry", "dependencies"]), Scope::Runtime),
+        (tget(&doc, &["tool", "poetry", "dev-dependencies"]), Scope::Dev),
+    ];
+    for (name, group) in tentries(tget(&doc, &["tool", "poetry", "group"])) {
+        let scope = if name == "main" { Scope::Runtime } else { non_runtime_group(name) };
+        poetry_tables.push((group.get("dependencies"), scope));
     }
-    for table in poetry_tables {
-        poetry_dependencies(table, out);
+    for (table, scope) in poetry_tables {
+        poetry_dependencies(table, scope, out);
     }
     Ok(())
 }
 
+/// A group that is not installed with the package: `test`, `build`, else development.
+fn non_runtime_group(name: &str) -> Scope {
+    match Scope::of_group(name) {
+        Scope::Runtime => Scope::Dev,
+        scope => scope,
+    }
+}
+
 /// Poetry and Pipfile dependency tables: `name = "^1.2"` or `name = { version = "^1.2", ... }`.
-fn poetry_dependencies(table: Option<&toml::Value>, out: &mut FileFindings) {
+fn poetry_dependencies(table: Option<&toml::Value>, scope: Scope, out: &mut FileFindings) {
     for (name, value) in tentries(table) {
         if name.eq_ignore_ascii_case("python") {
             continue;
@@ -117,15 +130,15 @@ fn poetry_dependencies(table: Option<&toml::Value>, out: &mut FileFindings) {
             toml::Value::Table(t) => t.get("version").and_then(toml::Value::as_str),
             _ => None,
         };
-        out.declared(Pypi, name, constraint);
+        out.declared_as(Pypi, name, constraint, scope);
     }
 }
 
 pub fn pipfile(text: &str, out: &mut FileFindings) -> Result<(), String> {
     let doc = toml(text)?;
     out.component(None);
-    poetry_dependencies(doc.get("packages"), out);
-    poetry_dependencies(doc.get("dev-packages"), out);
+    poetry_dependencies(doc.get("packages"), Scope::Runtime, out);
+    poetry_dependencies(doc.get("dev-packages"), Scope::Dev, out);
     Ok(())
 }
 
@@ -169,12 +182,12 @@ pub fn setup_cfg(text: &str, out: &mut FileFindings) {
                 if (section == "options" && key == "install_requires") || section == "options.extras_require" {
                     in_list = true;
                     if !value.trim().is_empty() {
-                        pep508(value.trim(), out);
+                        pep508(value.trim(), Scope::Runtime, out);
                     }
                 }
             }
         } else if in_list {
-            pep508(line, out);
+            pep508(line, Scope::Runtime, out);
         }
     }
 }

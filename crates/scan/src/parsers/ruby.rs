@@ -3,14 +3,30 @@
 use stackdex_catalog::rules::Ecosystem::Rubygems;
 
 use super::util::{quoted_strings, strip_hash_comment};
-use crate::evidence::FileFindings;
+use crate::evidence::{FileFindings, Scope};
 
 pub fn gemfile(text: &str, out: &mut FileFindings) {
     out.component(None);
+    // Open `do ... end` blocks: `group :test do` gives a scope, other blocks keep the outer one.
+    let mut blocks: Vec<Option<Scope>> = Vec::new();
     for raw in text.lines() {
         let line = strip_hash_comment(raw).trim();
+        if line == "end" {
+            blocks.pop();
+            continue;
+        }
+        let opens_block = line.ends_with(" do") || (line.contains(" do |") && line.ends_with('|'));
+        if opens_block {
+            let scope = line.strip_prefix("group").map(group_scope);
+            blocks.push(scope);
+            continue;
+        }
         let Some(rest) = line.strip_prefix("gem ").or_else(|| line.strip_prefix("gem(")) else {
             continue;
+        };
+        let scope = match rest.split_once("group:").or_else(|| rest.split_once(":group =>")) {
+            Some((_, groups)) => group_scope(groups),
+            None => blocks.iter().rev().find_map(|s| *s).unwrap_or(Scope::Runtime),
         };
         let strings = quoted_strings(rest);
         let Some(name) = strings.first() else { continue };
@@ -19,7 +35,20 @@ pub fn gemfile(text: &str, out: &mut FileFindings) {
             .get(1)
             .filter(|s| s.trim_start().starts_with(|c: char| c.is_ascii_digit() || "~>=<!".contains(c)))
             .copied();
-        out.declared(Rubygems, name, constraint);
+        out.declared_as(Rubygems, name, constraint, scope);
+    }
+}
+
+/// Bundler groups: `:development` (with or without `:test`) is development, `:test` alone is
+/// test; any other group (`:production`, `:default`, a custom one) runs with the app.
+fn group_scope(groups: &str) -> Scope {
+    let has = |g: &str| groups.contains(&format!(":{g}")) || groups.contains(&format!("\"{g}\""));
+    if has("development") {
+        Scope::Dev
+    } else if has("test") {
+        Scope::Test
+    } else {
+        Scope::Runtime
     }
 }
 

@@ -3,7 +3,7 @@
 use stackdex_catalog::rules::Ecosystem::Crates;
 
 use super::util::{tentries, tget, toml};
-use crate::evidence::FileFindings;
+use crate::evidence::{FileFindings, Scope};
 
 pub fn cargo_toml(text: &str, out: &mut FileFindings) -> Result<(), String> {
     let doc = toml(text)?;
@@ -12,18 +12,16 @@ pub fn cargo_toml(text: &str, out: &mut FileFindings) -> Result<(), String> {
     if let Some(members) = tget(&doc, &["workspace", "members"]).and_then(toml::Value::as_array) {
         decl.members.extend(members.iter().filter_map(|m| m.as_str().map(str::to_owned)));
     }
-    let mut tables = vec![
-        doc.get("dependencies"),
-        doc.get("dev-dependencies"),
-        doc.get("build-dependencies"),
-        tget(&doc, &["workspace", "dependencies"]),
-    ];
+    const KEYS: [(&str, Scope); 3] =
+        [("dependencies", Scope::Runtime), ("dev-dependencies", Scope::Dev), ("build-dependencies", Scope::Build)];
+    let mut tables: Vec<(Option<&toml::Value>, Scope)> = KEYS.iter().map(|(k, s)| (doc.get(*k), *s)).collect();
+    tables.push((tget(&doc, &["workspace", "dependencies"]), Scope::Runtime));
     for (_, target) in tentries(doc.get("target")) {
-        for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
-            tables.push(target.get(key));
+        for (key, scope) in KEYS {
+            tables.push((target.get(key), scope));
         }
     }
-    for table in tables {
+    for (table, scope) in tables {
         for (key, value) in tentries(table) {
             let (name, constraint) = match value {
                 toml::Value::String(v) => (key, Some(v.as_str())),
@@ -33,7 +31,7 @@ pub fn cargo_toml(text: &str, out: &mut FileFindings) -> Result<(), String> {
                 ),
                 _ => (key, None),
             };
-            out.declared(Crates, name, constraint);
+            out.declared_as(Crates, name, constraint, scope);
         }
     }
     Ok(())

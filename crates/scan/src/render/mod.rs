@@ -6,7 +6,7 @@ mod markdown;
 mod table;
 
 pub use markdown::{markdown, markdown_multi};
-pub use table::{table, table_multi};
+pub use table::{packages_table, table, table_multi};
 
 use crate::report::{MultiReport, Report, ToolDetection};
 

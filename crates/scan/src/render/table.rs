@@ -27,6 +27,14 @@ pub fn table(report: &Report) -> String {
             );
         }
     }
+    if !report.packages.is_empty() {
+        let mapped = report.packages.iter().filter(|p| p.tool.is_some()).count();
+        let _ = writeln!(
+            out,
+            "\nPackages: {} direct dependencies, {mapped} of them mapped to tools above (--packages lists them)",
+            report.packages.len()
+        );
+    }
     if !report.languages.is_empty() {
         let _ = writeln!(out, "\nLanguages");
         for language in &report.languages {
@@ -52,6 +60,27 @@ pub fn table(report: &Report) -> String {
         for warning in &report.warnings {
             let _ = writeln!(out, "  {}: {}", warning.file, warning.message);
         }
+    }
+    out
+}
+
+/// Every package of a report, one line each: name, version, scope, ecosystem, the tool it maps
+/// to, and the manifest.
+pub fn packages_table(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Packages of {} ({})", report.root, report.packages.len());
+    let name_width = report.packages.iter().map(|p| p.name.chars().count()).max().unwrap_or(4).clamp(4, 40);
+    for package in &report.packages {
+        let _ = writeln!(
+            out,
+            "  {:name_width$}  {:16}  {:7}  {:9}  {:16}  {}",
+            truncate(&package.name, name_width),
+            truncate(package.version.as_deref().unwrap_or("-"), 16),
+            package.scope.as_str(),
+            package.ecosystem,
+            truncate(package.tool.as_deref().unwrap_or("-"), 16),
+            package.file,
+        );
     }
     out
 }
