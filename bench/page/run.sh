@@ -24,8 +24,11 @@
 #      postgres://postgres@127.0.0.1:5432 ($BENCH_PG_URL changes the server), dropped at the end.
 #   4. Latency of the page with --demo-scale SCALE against scale 1 (SQLite), with
 #      `wrk -t1 -c1 -d10s --latency`: median of the per-run medians (p50), and their ratio.
-#   It prints a markdown table with the targets beside the figures: stackdex at least 0.5x
-#   nginx's req/s, p99 at most 5 ms, scale-SCALE latency at most 1.2x scale 1.
+#   Each database is measured twice: for an anonymous visitor, and for a signed-in one (a user
+#   signed up through the form, following Django; the page then carries its personal part).
+#   It prints a markdown table with the targets beside the figures: stackdex at least 0.8x
+#   nginx's req/s anonymous and 0.5x signed in, p99 at most 5 ms, scale-SCALE latency at most
+#   1.2x scale 1.
 #
 # Installs nginx, wrk, curl and the PostgreSQL client with apt-get when missing. Everything it
 # starts is stopped on exit (also on Ctrl-C or failure) and its temporary folders removed.
@@ -226,13 +229,15 @@ median() { # numbers on stdin -> median
     if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
-# run_wrk LABEL URL CONNS: one run; appends "rps p50_ms p99_ms" to $WORK/LABEL.tsv
+# run_wrk LABEL URL CONNS: one run; appends "rps p50_ms p99_ms" to $WORK/LABEL.tsv. A label
+# ending in "-in" is a signed-in visitor: its requests carry the session cookie $SESSION_COOKIE.
 run_wrk() {
-  local label=$1 url=$2 conns=$3 out n
+  local label=$1 url=$2 conns=$3 out n header=()
+  case $label in *-in) header=(-H "Cookie: $SESSION_COOKIE") ;; esac
   n=1
   if [ -f "$WORK/$label.tsv" ]; then n=$(($(wc -l <"$WORK/$label.tsv") + 1)); fi
   out="$WORK/$label.wrk.$n"
-  wrk -t1 -c"$conns" -d"$DURATION" --latency "$url" >"$out" 2>&1
+  wrk -t1 -c"$conns" -d"$DURATION" --latency "${header[@]}" "$url" >"$out" 2>&1
   if grep -q -e 'Non-2xx' -e 'Socket errors' "$out"; then
     log "$label run $n: $(grep -e 'Non-2xx' -e 'Socket errors' "$out" | tr -s ' ')"
   fi
@@ -249,8 +254,11 @@ col_median() { cut -f"$2" "$WORK/$1.tsv" | median; } # LABEL COLUMN(1 rps, 2 p50
 # alternate CONNS LABEL_A URL_A LABEL_B URL_B: warm-up, then RUNS runs of each, alternating
 alternate() {
   local conns=$1 la=$2 ua=$3 lb=$4 ub=$5
-  wrk -t1 -c"$conns" -d2s "$ua" >/dev/null 2>&1 || true
-  wrk -t1 -c"$conns" -d2s "$ub" >/dev/null 2>&1 || true
+  local ha=() hb=()
+  case $la in *-in) ha=(-H "Cookie: $SESSION_COOKIE") ;; esac
+  case $lb in *-in) hb=(-H "Cookie: $SESSION_COOKIE") ;; esac
+  wrk -t1 -c"$conns" -d2s "${ha[@]}" "$ua" >/dev/null 2>&1 || true
+  wrk -t1 -c"$conns" -d2s "${hb[@]}" "$ub" >/dev/null 2>&1 || true
   for _ in $(seq "$RUNS"); do
     run_wrk "$la" "$ua" "$conns"
     run_wrk "$lb" "$ub" "$conns"
@@ -274,7 +282,22 @@ THROUGHPUT_ROWS=()
 NOTES=()
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 
-# throughput NAME URL: saves the page, serves it with nginx, alternates wrk; adds a table row
+# sign_in URL: signs up a fresh user through the sign-up form and follows Django (so the page
+# has personal state to show); sets SESSION_COOKIE.
+sign_in() {
+  local url=$1 jar="$WORK/cookies" user="bench$RANDOM" page csrf
+  # Form posts must say they come from this site (Origin), as a browser's do.
+  curl -fsS -o /dev/null -c "$jar" -H "Origin: $url" -d "username=$user&password=correct-horse-battery" "$url/signup"
+  SESSION_COOKIE=$(awk '$6 == "sdx_session" { print "sdx_session=" $7 }' "$jar")
+  [ -n "$SESSION_COOKIE" ] || { log "sign-up gave no session"; exit 1; }
+  page=$(curl -fsS -H "Cookie: $SESSION_COOKIE" "$url/tools/django")
+  csrf=$(grep -o 'name="csrf" value="[^"]*"' <<<"$page" | head -n1 | sed 's/.*value="//; s/"$//')
+  curl -fsS -o /dev/null -H "Cookie: $SESSION_COOKIE" -H "Origin: $url" -d "csrf=$csrf&kind=tool&target=django&action=follow" "$url/follows" || log "follow failed"
+  log "signed in as $user"
+}
+
+# throughput NAME URL: saves the page, serves it with nginx, alternates wrk for an anonymous
+# visitor and for a signed-in one (against the same nginx); adds a table row for each
 throughput() {
   local name=$1 url=$2 file="$WORK/page-$1.html" status
   status=$(curl -sS -o "$file" -w '%{http_code}' "$url$PAGE")
@@ -283,12 +306,20 @@ throughput() {
   start_nginx "$file"
   log "$name: page is $PAGE_BYTES bytes; nginx on $NG_URL"
   alternate "$CONNS" "sd-$name" "$url$PAGE" "nginx-$name" "$NG_URL$PAGE"
+  sign_in "$url"
+  alternate "$CONNS" "sd-$name-in" "$url$PAGE" "nginx-$name-b" "$NG_URL$PAGE"
   stop_pid "$NG_PID"
+  row "$name" anonymous "sd-$name" "nginx-$name" 0.8
+  row "$name" "signed in" "sd-$name-in" "nginx-$name-b" 0.5
+}
+
+# row NAME VISITOR SD_LABEL NGINX_LABEL TARGET: one line of the throughput table
+row() {
   local sd_rps sd_p99 ng_rps ng_p99 r
-  sd_rps=$(col_median "sd-$name" 1); sd_p99=$(col_median "sd-$name" 3)
-  ng_rps=$(col_median "nginx-$name" 1); ng_p99=$(col_median "nginx-$name" 3)
+  sd_rps=$(col_median "$3" 1); sd_p99=$(col_median "$3" 3)
+  ng_rps=$(col_median "$4" 1); ng_p99=$(col_median "$4" 3)
   r=$(ratio "$sd_rps" "$ng_rps")
-  THROUGHPUT_ROWS+=("| $name | $PAGE_BYTES | $(printf '%.0f' "$sd_rps") | $(printf '%.0f' "$ng_rps") | ${r}x | >= 0.5x: $(verdict "$r" '>=' 0.5) | $sd_p99 | $ng_p99 | <= 5 ms: $(verdict "$sd_p99" '<=' 5) |")
+  THROUGHPUT_ROWS+=("| $1 | $2 | $PAGE_BYTES | $(printf '%.0f' "$sd_rps") | $(printf '%.0f' "$ng_rps") | ${r}x | >= ${5}x: $(verdict "$r" '>=' "$5") | $sd_p99 | $ng_p99 | <= 5 ms: $(verdict "$sd_p99" '<=' 5) |")
 }
 
 # ---------------------------------------------------------------- 1. SQLite
@@ -353,8 +384,8 @@ wrk itself shares the machine's CPUs with the server under test.
 
 ### Throughput: \`wrk -t1 -c$CONNS -d$DURATION --latency\`
 
-| Database | Page bytes | stackdex req/s | nginx req/s | stackdex/nginx | Target | stackdex p99 (ms) | nginx p99 (ms) | Target |
-| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |
+| Database | Visitor | Page bytes | stackdex req/s | nginx req/s | stackdex/nginx | Target | stackdex p99 (ms) | nginx p99 (ms) | Target |
+| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |
 $(printf '%s\n' "${THROUGHPUT_ROWS[@]}")
 EOF
 if [ "$DO_SCALE" = 1 ] && [ -n "$SCALE_ROW" ]; then

@@ -2,6 +2,10 @@
 //! [`Tag`]s of what it shows ([`Shown`]); the page is cached under those tags, and a write's
 //! change-log entry names the tags it touched, so every page sharing one is dropped. Writes on
 //! any server reach every server through the change log, polled a few times a second.
+//!
+//! A page that is not cached is built once however many requests ask for it at the same time:
+//! the first builds it, the others wait for its bytes (see [`App::cached`]), so a write to a
+//! popular tool does not make every visitor of its pages rebuild them at once.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -10,9 +14,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 use sha2::{Digest, Sha256};
 use stackdex_store::Tag;
+use tokio::sync::watch;
 
 use crate::{App, AppError, Result};
 
@@ -88,6 +93,33 @@ pub(crate) struct PageCache {
     entries: RwLock<HashMap<CacheKey, Entry>>,
     /// Moves on every invalidation (under the entries' lock).
     generation: AtomicU64,
+    /// Pages being built now, by key: the generation the build started at, and where its
+    /// bytes will be sent (`None` until they are; the channel closes if the build fails).
+    building: Mutex<HashMap<CacheKey, Flight>>,
+}
+
+type Flight = (u64, watch::Receiver<Option<Rendered>>);
+
+/// What a request that missed the cache does: build the page, or wait for the build under way.
+enum Role {
+    Build(watch::Sender<Option<Rendered>>, watch::Receiver<Option<Rendered>>),
+    Wait(watch::Receiver<Option<Rendered>>),
+}
+
+/// Takes a finished (or abandoned: its request went away) build out of the table.
+struct FlightGuard<'a> {
+    cache: &'a PageCache,
+    key: &'a CacheKey,
+    rx: watch::Receiver<Option<Rendered>>,
+}
+
+impl Drop for FlightGuard<'_> {
+    fn drop(&mut self) {
+        let mut building = self.cache.building.lock();
+        if building.get(self.key).is_some_and(|(_, rx)| rx.same_channel(&self.rx)) {
+            building.remove(self.key);
+        }
+    }
 }
 
 /// Entries kept at most: hostile URLs (endless 404 variants, page numbers) must not grow it
@@ -148,6 +180,21 @@ impl PageCache {
         entries.retain(|_, e| !e.tags.iter().any(|t| touched.contains(t)));
     }
 
+    /// Joins the build of `key` started at `generation`, or starts one. A build started before
+    /// the latest invalidation is never joined: it may show data older than a write the
+    /// request already saw done.
+    fn role(&self, key: &CacheKey, generation: u64) -> Role {
+        let mut building = self.building.lock();
+        if let Some((at, rx)) = building.get(key)
+            && *at == generation
+        {
+            return Role::Wait(rx.clone());
+        }
+        let (tx, rx) = watch::channel(None);
+        building.insert(key.clone(), (generation, rx.clone()));
+        Role::Build(tx, rx)
+    }
+
     #[cfg(test)]
     fn len(&self) -> usize {
         self.entries.read().len()
@@ -168,10 +215,26 @@ impl App {
             return Ok(page);
         }
         let generation = self.cache.generation();
+        let tx = match self.cache.role(&key, generation) {
+            Role::Wait(mut rx) => {
+                // The bytes of the build under way; if it failed, this request builds the page
+                // itself (and meets the same error, a 404 say, as its own).
+                if let Ok(page) = rx.wait_for(Option::is_some).await {
+                    return Ok(page.clone().expect("waited for Some"));
+                }
+                None
+            }
+            Role::Build(tx, rx) => Some((tx, FlightGuard { cache: &self.cache, key: &key, rx })),
+        };
         let shown = build.await?;
         let body = render(&shown.view).map_err(|e| AppError::Internal(format!("rendering {key:?}: {e}")))?;
         let page = Rendered::new(Bytes::from(body));
-        self.cache.put_if_current(key, page.clone(), &shown.tags, ttl, generation);
+        self.cache.put_if_current(key.clone(), page.clone(), &shown.tags, ttl, generation);
+        if let Some((tx, guard)) = tx {
+            // Those waiting asked at the generation this page was built from.
+            let _ = tx.send(Some(page.clone()));
+            drop(guard);
+        }
         Ok(page)
     }
 
@@ -255,5 +318,69 @@ mod tests {
             assert_eq!(again.body, Bytes::from(r#"{"winner":"rust","votes":1}"#));
             assert_ne!(again.etag, first.etag, "a new body, a new entity tag");
         }
+    }
+
+    /// Sixteen requests for a page nobody has built yet: built once, every request answered with
+    /// its bytes; a request after an invalidation does not join a build from before it; a failed
+    /// build leaves those waiting to build (and fail or succeed) themselves.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_misses_build_a_page_once() {
+        use std::sync::atomic::AtomicUsize;
+        let db = fresh_stores().await.into_iter().next().unwrap();
+        let app = Arc::new(App::open(db.store.clone()).await.unwrap());
+        let (_, rust) = app.known_tool("rust").unwrap();
+        let builds = Arc::new(AtomicUsize::new(0));
+        let key = CacheKey::new(Format::Json, "/slow");
+        let slow = move |builds: Arc<AtomicUsize>, votes: i64, fail: bool| async move {
+            builds.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if fail {
+                return Err(AppError::not_found("podium"));
+            }
+            Ok(Shown::new(Podium { winner: "rust".into(), votes }, vec![Tag::Tool(rust)]))
+        };
+        let render = |p: &Podium| serde_json::to_string(p).map_err(|e| e.to_string());
+
+        let asks: Vec<_> = (0..16)
+            .map(|i| {
+                let (app, builds, key) = (app.clone(), builds.clone(), key.clone());
+                tokio::spawn(async move { app.cached(key, None, slow(builds, i, false), render).await.unwrap() })
+            })
+            .collect();
+        let mut pages = Vec::new();
+        for ask in asks {
+            pages.push(ask.await.unwrap());
+        }
+        assert_eq!(builds.load(Ordering::SeqCst), 1, "one build for sixteen requests");
+        assert!(pages.iter().all(|p| *p == pages[0]), "every request got the one build's bytes");
+        assert!(app.cache.building.lock().is_empty(), "finished builds leave the table");
+
+        // A build under way, then an invalidation: the next request builds anew.
+        app.cache.invalidate(&[Tag::Everything]);
+        builds.store(0, Ordering::SeqCst);
+        let early = {
+            let (app, builds, key) = (app.clone(), builds.clone(), key.clone());
+            tokio::spawn(async move { app.cached(key, None, slow(builds, 1, false), render).await.unwrap() })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        app.cache.invalidate(&[Tag::Tool(rust)]);
+        let late = app.cached(key.clone(), None, slow(builds.clone(), 2, false), render).await.unwrap();
+        early.await.unwrap();
+        assert_eq!(builds.load(Ordering::SeqCst), 2, "the request after the invalidation built its own page");
+        assert_eq!(late.body, Bytes::from(r#"{"winner":"rust","votes":2}"#));
+
+        // The first build fails: the others build themselves, and each gets its own answer.
+        app.cache.invalidate(&[Tag::Everything]);
+        builds.store(0, Ordering::SeqCst);
+        let failing = {
+            let (app, builds, key) = (app.clone(), builds.clone(), key.clone());
+            tokio::spawn(async move { app.cached(key, None, slow(builds, 0, true), render).await })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let after = app.cached(key.clone(), None, slow(builds.clone(), 3, false), render).await.unwrap();
+        assert!(matches!(failing.await.unwrap(), Err(AppError::NotFound { .. })));
+        assert_eq!(after.body, Bytes::from(r#"{"winner":"rust","votes":3}"#));
+        assert_eq!(builds.load(Ordering::SeqCst), 2);
+        assert!(app.cache.building.lock().is_empty(), "finished builds leave the table");
     }
 }
