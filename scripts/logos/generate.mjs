@@ -63,6 +63,13 @@ const OVERRIDES = {
   puma: null, // the Ruby web server, not the sportswear brand
   reactemail: null, // react.email, not React
   sphinx: null, // Sphinx search, not the Sphinx documentation generator
+  carbon: null, // the PHP date library, not IBM's Carbon design system
+  evergreen: null, // Segment's React UI kit; the name also belongs to other products
+  "fabric-js": null, // fabricjs.com; SVG Logos' "fabric" is Twitter's Fabric
+  flower: null, // the Celery monitor, not Flower the federated-learning framework
+  grape: null, // the Ruby API framework; not sure the icon is its own
+  "hotwire-turbo": null, // Hotwire's Turbo, not Vercel's Turborepo
+  hypothesis: null, // the Python testing library, not the Hypothesis annotation service
 };
 
 function main() {
