@@ -45,6 +45,28 @@ const OVERRIDES = {
   "microsoft-iis": "logos:microsoft-icon",
   typekit: "logos:adobe-icon", // now Adobe Fonts
   "zoho-mail": "simple-icons:zoho",
+  // First-party Laravel packages, named after Laravel, without logos of their own.
+  "laravel-breeze": "logos:laravel",
+  "laravel-cashier": "logos:laravel",
+  "laravel-dusk": "logos:laravel",
+  "laravel-echo": "logos:laravel",
+  "laravel-fortify": "logos:laravel",
+  "laravel-octane": "logos:laravel",
+  "laravel-passport": "logos:laravel",
+  "laravel-pennant": "logos:laravel",
+  "laravel-pint": "logos:laravel",
+  "laravel-prompts": "logos:laravel",
+  "laravel-pulse": "logos:laravel",
+  "laravel-reverb": "logos:laravel",
+  "laravel-sail": "logos:laravel",
+  "laravel-sanctum": "logos:laravel",
+  "laravel-scout": "logos:laravel",
+  "laravel-socialite": "logos:laravel",
+  "laravel-telescope": "logos:laravel",
+  "laravel-tinker": "logos:laravel",
+  "laravel-valet": "logos:laravel",
+  "laravel-vite-plugin": "logos:laravel",
+  "hf-datasets": "logos:hugging-face-icon", // Hugging Face Datasets
   // Not a brand: a generic symbol.
   shell: "logos:terminal", // the POSIX shell (Simple Icons' "Shell" is the oil company)
   // Same name, another brand or product: no logo rather than a wrong one.
@@ -63,6 +85,13 @@ const OVERRIDES = {
   puma: null, // the Ruby web server, not the sportswear brand
   reactemail: null, // react.email, not React
   sphinx: null, // Sphinx search, not the Sphinx documentation generator
+  carbon: null, // the PHP date library, not IBM's Carbon design system
+  evergreen: null, // Segment's React UI kit; the name also belongs to other products
+  "fabric-js": null, // fabricjs.com; SVG Logos' "fabric" is Twitter's Fabric
+  flower: null, // the Celery monitor, not Flower the federated-learning framework
+  grape: null, // the Ruby API framework; not sure the icon is its own
+  "hotwire-turbo": null, // Hotwire's Turbo, not Vercel's Turborepo
+  hypothesis: null, // the Python testing library, not the Hypothesis annotation service
 };
 
 function main() {

@@ -85,3 +85,111 @@ fn malformed_toml_is_reported_with_its_file() {
     let errors = Catalog::from_files(&files).unwrap_err().0;
     assert!(errors.iter().any(|e| e.file == "taxonomy.toml"), "{errors:?}");
 }
+
+/// Tools whose source is on a code host but that no package, image, action, file or extension
+/// can reveal in a repository, each with the reason. Everything else with a repository must have
+/// a detection rule (`rules_cover_every_published_tool`).
+const UNDETECTABLE: &[(&str, &str)] = &[
+    // Desktop applications and editors: installed on a machine, never declared by a project.
+    ("arduino-ide", "desktop IDE; sketches are found as Arduino"),
+    ("atom", "desktop editor, archived; leaves no project file"),
+    ("brackets", "desktop editor, archived; leaves no project file"),
+    ("brave", "web browser"),
+    ("heidisql", "desktop database client"),
+    ("iterm2", "terminal emulator"),
+    ("kite", "editor plug-in service, discontinued"),
+    ("mongodb-compass", "desktop database client"),
+    ("notepad-plus-plus", "desktop editor"),
+    ("pycharm", "its .idea folder is shared by all JetBrains IDEs and counts as IntelliJ IDEA"),
+    ("robo-3t", "desktop database client"),
+    ("sequel-pro", "desktop database client"),
+    ("textmate", "desktop editor"),
+    ("windows-terminal", "terminal emulator"),
+    ("docker-machine", "command-line tool, archived, used on a workstation"),
+    ("boot2docker", "virtual-machine image, archived"),
+    ("hub", "command-line tool used on a workstation"),
+    ("oh-my-zsh", "shell configuration installed in a home folder"),
+    // Operating systems without an official image of their own.
+    ("coreos", "operating system, discontinued"),
+    ("linux-mint", "desktop operating system"),
+    ("raspbian", "operating system for Raspberry Pi boards"),
+    ("rancheros", "operating system, discontinued"),
+    // Specifications, language versions and standard libraries: found through their language.
+    ("es6", "a version of the JavaScript specification"),
+    ("java-8", "a version of Java"),
+    ("webgl", "a browser API"),
+    ("asyncio", "part of Python's standard library"),
+    ("unittest", "part of Python's standard library"),
+    // Boilerplates and stacks: copied into a project, not depended on.
+    ("mean", "a stack of MongoDB, Express, Angular and Node.js, each detected on its own"),
+    ("php-mvc", "a boilerplate copied into a project"),
+    ("react-boilerplate", "a boilerplate copied into a project"),
+    ("web-starter-kit", "a boilerplate copied into a project"),
+    ("material-design-for-angular", "the same project as angular-material, whose rule names its packages"),
+    // Hosted services and self-hosted applications run beside a project, not built into it.
+    ("cacti", "self-hosted monitoring application"),
+    ("cockpit", "self-hosted CMS application, installed from its release archive"),
+    ("dcos", "cluster platform, discontinued"),
+    ("devdocs", "documentation browser, used as a website"),
+    ("expressionengine", "self-hosted CMS application, installed from its release archive"),
+    ("gitbucket", "self-hosted Git server"),
+    ("gitlab-pages", "hosting feature of GitLab, configured inside .gitlab-ci.yml jobs"),
+    ("gitter", "hosted chat service"),
+    ("google-fonts", "hosted font service, linked from pages"),
+    ("koding", "hosted development environment, discontinued"),
+    ("mesos", "cluster manager, retired to the Apache Attic"),
+    ("opencart", "self-hosted shop application, installed from its release archive"),
+    ("openstreetmap", "map data and website; clients are detected as their own libraries"),
+    ("poli", "self-hosted BI application"),
+    ("spinnaker", "self-hosted delivery platform configured outside the repository"),
+    ("blue-ocean", "a Jenkins user interface plug-in"),
+    ("lxc", "system containers managed on the host"),
+    ("opm", "self-hosted PostgreSQL monitoring application"),
+    // Never published, or no longer developed.
+    ("effe", "never published as a package"),
+    ("mentat", "never published as a package, archived"),
+];
+
+#[test]
+fn rules_cover_every_published_tool() {
+    const CODE_HOSTS: [&str; 6] = [
+        "https://github.com/",
+        "https://gitlab.com/",
+        "https://bitbucket.org/",
+        "https://codeberg.org/",
+        "https://git.sr.ht/",
+        "https://gitee.com/",
+    ];
+    let catalog = Catalog::builtin();
+    let detectable: std::collections::HashSet<&str> = catalog
+        .rules()
+        .rules()
+        .iter()
+        .filter(|r| !r.dependencies.is_empty() || !r.files.is_empty() || !r.extensions.is_empty())
+        .map(|r| r.tool.as_str())
+        .collect();
+    let exceptions: std::collections::HashSet<&str> = UNDETECTABLE.iter().map(|(slug, _)| *slug).collect();
+    assert_eq!(exceptions.len(), UNDETECTABLE.len(), "an exception is listed twice");
+    let mut missing: std::collections::BTreeMap<String, Vec<&str>> = std::collections::BTreeMap::new();
+    for tool in catalog.tools() {
+        let hosted = CODE_HOSTS.iter().any(|host| tool.repository.starts_with(host));
+        if hosted && !detectable.contains(tool.slug.as_str()) && !exceptions.contains(tool.slug.as_str()) {
+            let place = catalog.place(tool);
+            let group = format!("{} > {} > {}", place.layer.name, place.category.name, place.subcategory.name);
+            missing.entry(group).or_default().push(&tool.slug);
+        }
+    }
+    let stale: Vec<&str> = UNDETECTABLE
+        .iter()
+        .map(|(slug, _)| *slug)
+        .filter(|slug| catalog.tool(slug).is_none_or(|t| detectable.contains(t.slug.as_str())))
+        .collect();
+    let report: String = missing.iter().map(|(group, slugs)| format!("\n  {group}: {}", slugs.join(", "))).collect();
+    let count: usize = missing.values().map(Vec::len).sum();
+    assert!(
+        missing.is_empty(),
+        "{count} tools have a repository but no package, image, file or extension matcher in data/rules \
+         (add one with scripts/catalog/add_rules.py, or list the tool in UNDETECTABLE with the reason):{report}"
+    );
+    assert!(stale.is_empty(), "UNDETECTABLE names tools that are unknown or now have a matcher: {stale:?}");
+}
