@@ -67,6 +67,53 @@ const OVERRIDES = {
   "laravel-valet": "logos:laravel",
   "laravel-vite-plugin": "logos:laravel",
   "hf-datasets": "logos:hugging-face-icon", // Hugging Face Datasets
+  // Named after its maker's product and made by the same project (the same organisation on the
+  // code host): that product's logo.
+  "angular-cli": "logos:angular-icon", // Angular CLI, by Angular's makers
+  "angular-router": "logos:angular-icon", // Angular Router, by Angular's makers
+  "angular-universal": "logos:angular-icon", // Angular Universal, by Angular's makers
+  "ansible-lint": "logos:ansible", // ansible-lint, by Ansible's makers
+  antdicons: "logos:ant-design", // Ant Design Icons, by Ant Design's makers
+  "arduino-ide": "logos:arduino", // Arduino IDE, by Arduino's makers
+  "babel-loader": "devicon:babel/babel-original", // babel-loader, by Babel's makers
+  bootstrapicons: "logos:bootstrap", // Bootstrap Icons, by Bootstrap's makers
+  "docker-swarm": "logos:docker-icon", // Docker Swarm, by Docker's makers
+  "dropwizard-metrics": "devicon:dropwizard/dropwizard-original", // Dropwizard Metrics, by Dropwizard's makers
+  "electron-forge": "logos:electron", // Electron Forge, by Electron's makers
+  "gitlab-ci": "logos:gitlab-icon", // GitLab CI, by GitLab's makers
+  "gitlab-pages": "logos:gitlab-icon", // GitLab Pages, by GitLab's makers
+  "graphql-playground": "logos:graphql", // GraphQL Playground, by GraphQL's makers
+  "highcharts-react": "logos:highcharts", // Highcharts React, by Highcharts's makers
+  "java-8": "logos:java", // Java 8, by Java's makers
+  "kafka-streams": "logos:kafka-icon", // Kafka Streams, by Kafka's makers
+  "kotlin-multiplatform": "logos:kotlin-icon", // Kotlin Multiplatform, by Kotlin's makers
+  "laravel-elixir": "logos:laravel", // Laravel Elixir, by Laravel's makers
+  "laravel-homestead": "logos:laravel", // Laravel Homestead, by Laravel's makers
+  loki: "logos:grafana", // Grafana Loki, by Grafana's makers
+  "mysql-workbench": "logos:mysql-icon", // MySQL Workbench, by MySQL's makers
+  "nginx-unit": "logos:nginx", // NGINX Unit, by NGINX's makers
+  "nuxt-content": "logos:nuxt-icon", // Nuxt Content, by Nuxt.js's makers
+  "php-fpm": "logos:php", // PHP-FPM, by PHP's makers
+  "preact-signals": "logos:preact", // Preact Signals, by Preact's makers
+  "pytest-asyncio": "devicon:pytest/pytest-original", // pytest-asyncio, by pytest's makers
+  "pytest-bdd": "devicon:pytest/pytest-original", // pytest-bdd, by pytest's makers
+  "pytest-mock": "devicon:pytest/pytest-original", // pytest-mock, by pytest's makers
+  "rails-spring": "devicon:rails/rails-plain", // Spring (Rails), by Rails's makers
+  "redux-thunk": "logos:redux", // redux-thunk, by Redux's makers
+  "redux-toolkit": "logos:redux", // Redux Toolkit, by Redux's makers
+  remixrouter: "logos:remix-icon", // Remix Router, by Remix's makers
+  "supabase-auth": "logos:supabase-icon", // Supabase Auth, by Supabase's makers
+  "supabase-functions": "logos:supabase-icon", // Supabase Functions, by Supabase's makers
+  "supabase-postgres": "logos:supabase-icon", // Supabase Postgres, by Supabase's makers
+  "supabase-realtime": "logos:supabase-icon", // Supabase Realtime, by Supabase's makers
+  "supabase-storage": "logos:supabase-icon", // Supabase Storage, by Supabase's makers
+  "symfony-panther": "logos:symfony", // Panther, by Symfony's makers
+  "tensorflow-lite": "logos:tensorflow", // TensorFlow Lite, by TensorFlow's makers
+  "vapor-fluent": "simple-icons:vapor", // Fluent, by Vapor's makers
+  "vite-plugin-react": "logos:vite-icon", // @vitejs/plugin-react, by Vite's makers
+  "vite-plugin-vue": "logos:vite-icon", // @vitejs/plugin-vue, by Vite's makers
+  "webpack-dev-server": "logos:webpack", // webpack-dev-server, by Webpack's makers
+  "xamarin-forms": "logos:xamarin", // Xamarin Forms, by Xamarin's makers
   // Not a brand: a generic symbol.
   shell: "logos:terminal", // the POSIX shell (Simple Icons' "Shell" is the oil company)
   // Same name, another brand or product: no logo rather than a wrong one.
@@ -92,6 +139,214 @@ const OVERRIDES = {
   grape: null, // the Ruby API framework; not sure the icon is its own
   "hotwire-turbo": null, // Hotwire's Turbo, not Vercel's Turborepo
   hypothesis: null, // the Python testing library, not the Hypothesis annotation service
+  // No logo of its own, sold under its maker's or platform's name (Spring, AWS, Azure, Google Cloud,
+  // Firebase, Android Jetpack, Kotlin, Swift, .NET, Apache, ...): the maker's logo.
+  "amazon-ebs": "logos:aws",
+  "amazon-ecr": "logos:aws",
+  "amazon-elastic-transcoder": "logos:aws",
+  "amazon-elasticsearch-service": "logos:aws",
+  "amazon-emr": "logos:aws",
+  "amazon-guardduty": "logos:aws",
+  "amazon-inspector": "logos:aws",
+  "amazon-iot": "logos:aws",
+  "amazon-ivs": "logos:aws",
+  "amazon-kendra": "logos:aws",
+  "amazon-kinesis-firehose": "logos:aws",
+  "amazon-kinesis-video-streams": "logos:aws",
+  "amazon-lex": "logos:aws",
+  "amazon-linux": "logos:aws",
+  "amazon-location-service": "logos:aws",
+  "amazon-machine-learning": "logos:aws",
+  "amazon-macie": "logos:aws",
+  "amazon-managed-grafana": "logos:aws",
+  "amazon-managed-service-for-prometheus": "logos:aws",
+  "amazon-mq": "logos:aws",
+  "amazon-personalize": "logos:aws",
+  "amazon-pinpoint": "logos:aws",
+  "amazon-polly": "logos:aws",
+  "amazon-qldb": "logos:aws",
+  "amazon-rds-for-postgresql": "logos:aws",
+  "amazon-redshift-spectrum": "logos:aws",
+  "amazon-sagemaker": "logos:aws",
+  "amazon-simpledb": "logos:aws",
+  "amazon-swf": "logos:aws",
+  "amazon-textract": "logos:aws",
+  "amazon-workspaces": "logos:aws",
+  "android-data-binding": "logos:android-icon",
+  "apache-cxf": "logos:apache",
+  "apache-shiro": "logos:apache",
+  "apache-velocity": "logos:apache",
+  "aws-amplifyhosting": "logos:aws",
+  "aws-app-runner": "logos:aws",
+  "aws-appconfig": "logos:aws",
+  "aws-cdk": "logos:aws",
+  "aws-cli": "logos:aws",
+  "aws-cloud-map": "logos:aws",
+  "aws-cloud9": "logos:aws",
+  "aws-cloudhsm": "logos:aws",
+  "aws-codeartifact": "logos:aws",
+  "aws-comprehend": "logos:aws",
+  "aws-copilot": "logos:aws",
+  "aws-data-pipeline": "logos:aws",
+  "aws-database-migration-service": "logos:aws",
+  "aws-device-farm": "logos:aws",
+  "aws-direct-connect": "logos:aws",
+  "aws-efs": "logos:aws",
+  "aws-elemental-mediaconvert": "logos:aws",
+  "aws-elemental-medialive": "logos:aws",
+  "aws-elemental-mediapackage": "logos:aws",
+  "aws-greengrass": "logos:aws",
+  "aws-memorydb": "logos:aws",
+  "aws-rekognition": "logos:aws",
+  "aws-sam": "logos:aws",
+  "aws-security-hub": "logos:aws",
+  "aws-storage-gateway": "logos:aws",
+  "aws-transcribe": "logos:aws",
+  "aws-transfer-for-sftp": "logos:aws",
+  "azure-active-directory": "logos:azure-icon",
+  "azure-ai-services": "logos:azure-icon",
+  "azure-api-management": "logos:azure-icon",
+  "azure-app-configuration": "logos:azure-icon",
+  "azure-application-gateway": "logos:azure-icon",
+  "azure-application-insights": "logos:azure-icon",
+  "azure-bot-service": "logos:azure-icon",
+  "azure-communication-services": "logos:azure-icon",
+  "azure-container-apps": "logos:azure-icon",
+  "azure-container-instances": "logos:azure-icon",
+  "azure-container-registry": "logos:azure-icon",
+  "azure-container-service": "logos:azure-icon",
+  "azure-data-factory": "logos:azure-icon",
+  "azure-database-for-mysql": "logos:azure-icon",
+  "azure-databricks": "logos:azure-icon",
+  "azure-devops-server": "logos:azure-icon",
+  "azure-event-grid": "logos:azure-icon",
+  "azure-event-hubs": "logos:azure-icon",
+  "azure-firewall": "logos:azure-icon",
+  "azure-front-door": "logos:azure-icon",
+  "azure-hdinsight": "logos:azure-icon",
+  "azure-functions": "logos:azure-icon",
+  "azure-iot-hub": "logos:azure-icon",
+  "azure-key-vault": "logos:azure-icon",
+  "azure-kubernetes-service": "logos:azure-icon",
+  "azure-logic-apps": "logos:azure-icon",
+  "azure-machine-learning": "logos:azure-icon",
+  "azure-maps": "logos:azure-icon",
+  "azure-monitor": "logos:azure-icon",
+  "azure-openai-service": "logos:azure-icon",
+  "azure-pipelines": "logos:azure-icon",
+  "azure-postgres": "logos:azure-icon",
+  "azure-redis-cache": "logos:azure-icon",
+  "azure-search": "logos:azure-icon",
+  "azure-service-bus": "logos:azure-icon",
+  "azure-service-fabric": "logos:azure-icon",
+  "azure-signalr-service": "logos:azure-icon",
+  "azure-staticwebapps": "logos:azure-icon",
+  "azure-storage": "logos:azure-icon",
+  "azure-synapse": "logos:azure-icon",
+  "azure-virtual-machines": "logos:azure-icon",
+  "azure-websites": "logos:azure-icon",
+  "camerax": "logos:android-icon",
+  "digitalocean-app-platform": "logos:digital-ocean-icon",
+  "digitalocean-block-storage": "logos:digital-ocean-icon",
+  "digitalocean-load-balancer": "logos:digital-ocean-icon",
+  "digitalocean-managed-databases": "logos:digital-ocean-icon",
+  "digitalocean-spaces": "logos:digital-ocean-icon",
+  "dotnet-maui": "logos:dotnet",
+  "espresso": "logos:android-icon",
+  "firebase-analytics": "logos:firebase-icon",
+  "firebase-app-check": "logos:firebase-icon",
+  "firebase-app-distribution": "logos:firebase-icon",
+  "firebase-authentication": "logos:firebase-icon",
+  "firebase-cloud-messaging": "logos:firebase-icon",
+  "firebase-cloud-storage": "logos:firebase-icon",
+  "firebase-hosting": "logos:firebase-icon",
+  "firebase-performance-monitoring": "logos:firebase-icon",
+  "firebase-realtime-database": "logos:firebase-icon",
+  "firebase-remote-config": "logos:firebase-icon",
+  "firebase-test-lab": "logos:firebase-icon",
+  "flutter-lints": "logos:flutter",
+  "google-cloud-api-gateway": "logos:google-cloud",
+  "google-cloud-armor": "logos:google-cloud",
+  "google-cloud-bigtable": "logos:google-cloud",
+  "google-cloud-build": "logos:google-cloud",
+  "google-cloud-cdn": "logos:google-cloud",
+  "google-cloud-dataflow": "logos:google-cloud",
+  "google-cloud-datastore": "logos:google-cloud",
+  "google-cloud-deploy": "logos:google-cloud",
+  "google-cloud-firestore": "logos:google-cloud",
+  "google-cloud-memorystore": "logos:google-cloud",
+  "google-cloud-messaging": "logos:google-cloud",
+  "google-cloud-scheduler": "logos:google-cloud",
+  "google-cloud-source-repositories": "logos:google-cloud",
+  "google-cloud-sql": "logos:google-cloud",
+  "google-cloud-sql-for-postgresql": "logos:google-cloud",
+  "google-cloud-text-to-speech": "logos:google-cloud",
+  "google-cloud-vision-api": "logos:google-cloud",
+  "google-cloud-workflows": "logos:google-cloud",
+  "google-document-ai": "logos:google-cloud",
+  "google-java-format": "logos:google-icon",
+  "google-play-billing": "logos:google-play-icon",
+  "govulncheck": "logos:go",
+  "jetpack-benchmark": "logos:android-icon",
+  "jetpack-biometric": "logos:android-icon",
+  "jetpack-datastore": "logos:android-icon",
+  "jetpack-lifecycle": "logos:android-icon",
+  "jetpack-navigation": "logos:android-icon",
+  "jetpack-paging": "logos:android-icon",
+  "kotlinx-coroutines": "logos:kotlin-icon",
+  "kotlinx-datetime": "logos:kotlin-icon",
+  "kotlinx-serialization": "logos:kotlin-icon",
+  "kover": "logos:kotlin-icon",
+  "ksp": "logos:kotlin-icon",
+  "material-components-android": "logos:android-icon",
+  "media3": "logos:android-icon",
+  "microsoft-clarity": "logos:microsoft-icon",
+  "microsoft-graph-api": "logos:microsoft-icon",
+  "ml-net": "logos:dotnet",
+  "netflix-dgs": "logos:netflix-icon",
+  "pekko": "logos:apache",
+  "spring-ai": "logos:spring-icon",
+  "spring-batch": "logos:spring-icon",
+  "spring-cloud": "logos:spring-icon",
+  "spring-cloud-config": "logos:spring-icon",
+  "spring-cloud-contract": "logos:spring-icon",
+  "spring-cloud-function": "logos:spring-icon",
+  "spring-cloud-gateway": "logos:spring-icon",
+  "spring-cloud-sleuth": "logos:spring-icon",
+  "spring-cloud-stream": "logos:spring-icon",
+  "spring-data": "logos:spring-icon",
+  "spring-graphql": "logos:spring-icon",
+  "spring-hateoas": "logos:spring-icon",
+  "spring-integration": "logos:spring-icon",
+  "spring-kafka": "logos:spring-icon",
+  "spring-modulith": "logos:spring-icon",
+  "spring-mvc": "logos:spring-icon",
+  "spring-restdocs": "logos:spring-icon",
+  "spring-retry": "logos:spring-icon",
+  "spring-session": "logos:spring-icon",
+  "spring-statemachine": "logos:spring-icon",
+  "spring-webflux": "logos:spring-icon",
+  "swift-argument-parser": "logos:swift",
+  "swift-log": "logos:swift",
+  "swift-nio": "logos:swift",
+  "swift-openapi-generator": "logos:swift",
+  "swift-package-manager": "logos:swift",
+  "swift-testing": "logos:swift",
+  "ui-automator": "logos:android-icon",
+  "workmanager": "logos:android-icon",
+  // Same name, another brand or product: no logo rather than a wrong one.
+  "akka-net": null, // Akka's logo, not Akka.NET's
+  "glide": null, // Glide the no-code app builder, not the Android image loader
+  "google-wire": null, // the Wire messenger, not Google's Go tool
+  "hive-dart": null, // Hive the smart-home brand, not the Dart database
+  "hyper-rs": null, // the Hyper terminal, not the Rust HTTP library
+  "iris": null, // IRIS the accounting software, not the Go framework
+  "iron": null, // another Iron, not the Rust framework
+  "maestro": null, // the Maestro card brand, not the testing tool
+  "nimble-swift": null, // Nim's package manager, not the Swift matcher library
+  "nuke-build": null, // Foundry's Nuke, not the .NET build system
+  "warp-rs": null, // the Warp terminal, not the Rust web framework
+  "zap-uber": null, // OWASP ZAP, not Uber's logger
 };
 
 function main() {
