@@ -62,7 +62,14 @@ fn check_tag(name: &str, attributes: &[(String, String)], tag: &str, forms: &[&s
     if FORBIDDEN_TAGS.contains(&name) {
         let own_form = name == "form"
             && attributes.iter().any(|(n, v)| n == "action" && forms.iter().any(|f| v == f || v.starts_with(f)));
-        let own_link = name == "link" && attributes.iter().any(|(n, v)| n == "href" && v == "/static/app.css");
+        // Our style sheet, icon and canonical address (a path of this site), in the head.
+        let attr = |want: &str| attributes.iter().find(|(n, _)| n == want).map(|(_, v)| v.as_str());
+        let own_link = name == "link"
+            && match (attr("rel"), attr("href")) {
+                (Some("stylesheet"), Some("/static/app.css")) | (Some("icon"), Some("/favicon.svg")) => true,
+                (Some("canonical"), Some(href)) => href.starts_with('/') && !href.starts_with("//"),
+                _ => false,
+            };
         // The tool picker, our one script, from our own origin.
         let own_script = name == "script"
             && attributes.iter().any(|(n, v)| n == "src" && v == "/static/picker.js")
