@@ -239,16 +239,29 @@ impl App {
         Ok((secret, Session { user, csrf }))
     }
 
-    /// The session a cookie value stands for, if it is live.
+    /// The session a cookie value stands for, if it is live: kept in memory after the first
+    /// read, until it ends or the change log says the user's account changed.
     pub async fn session(&self, cookie: &str) -> Result<Option<Session>> {
         if cookie.len() != 64 || !cookie.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
         }
-        Ok(self.store.session(&secret_hash(cookie)).await?.map(|s| Session { user: s.user, csrf: s.csrf_token }))
+        let id_hash = secret_hash(cookie);
+        if let Some(session) = self.visitors.session(&id_hash, stackdex_store::now()) {
+            return Ok(Some(session));
+        }
+        let read_at = self.visitors.generation();
+        let Some(row) = self.store.session(&id_hash).await? else { return Ok(None) };
+        let session = Session { user: row.user, csrf: row.csrf_token };
+        self.visitors.keep_session(id_hash, session.clone(), row.expires_at, read_at);
+        Ok(Some(session))
     }
 
     pub async fn close_session(&self, cookie: &str) -> Result<()> {
-        Ok(self.store.delete_session(&secret_hash(cookie)).await?)
+        let id_hash = secret_hash(cookie);
+        self.store.delete_session(&id_hash).await?;
+        // At once here; other servers drop it when they read the change log.
+        self.visitors.forget_session(&id_hash);
+        Ok(())
     }
 }
 

@@ -103,6 +103,8 @@ pub struct App {
     ids: HashMap<String, ToolId>,
     tools_by_id: HashMap<ToolId, usize>,
     cache: cache::PageCache,
+    /// Signed-in visitors' sessions and pressed toggles (see [`personal`]).
+    visitors: personal::Visitors,
     /// Where this server is in the change log (see [`changes`]).
     changes: tokio::sync::Mutex<changes::ChangeCursor>,
     /// Stackup views counted in memory and written out every few seconds, so a page view
@@ -140,6 +142,7 @@ impl App {
             ids,
             tools_by_id,
             cache: cache::PageCache::default(),
+            visitors: personal::Visitors::default(),
             changes: tokio::sync::Mutex::new(cursor),
             stackup_views: Mutex::new(HashMap::new()),
             decision_views: decisions::PendingViews::default(),
@@ -181,7 +184,11 @@ impl App {
     pub async fn poll_changes(&self) -> Result<()> {
         let mut cursor = self.changes.lock().await;
         let tags = cursor.poll(&self.store).await?;
-        self.cache.invalidate(&tags);
+        self.visitors.invalidate(&tags);
+        // No page is built from a user's tag: a change that touched only users moves no page.
+        if tags.iter().any(|t| !matches!(t, Tag::User(_))) {
+            self.cache.invalidate(&tags);
+        }
         Ok(())
     }
 

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use sea_orm::{FromQueryResult, TransactionTrait, raw_sql};
 
+use crate::changes::Tag;
 use crate::sql::{IN_CHUNK, is_unique_violation};
 use crate::{Result, Store, StoreError, TokenId, UserId};
 
@@ -42,6 +43,18 @@ pub struct SessionRow {
     #[sea_orm(nested)]
     pub user: User,
     pub csrf_token: String,
+    /// When the session ends (Unix seconds).
+    pub expires_at: i64,
+}
+
+#[derive(FromQueryResult)]
+struct SessionOwner {
+    user_id: UserId,
+}
+
+#[derive(FromQueryResult)]
+struct UserIdRow {
+    id: UserId,
 }
 
 /// An API token as listed on the settings page (never the token itself).
@@ -166,10 +179,15 @@ impl Store {
 
     /// Grants or withdraws the admin role; false when there is no such user.
     pub async fn set_admin(&self, username: &str, admin: bool) -> Result<bool> {
-        let changed = self
-            .execute(&self.write, raw_sql!(Postgres, "UPDATE users SET is_admin = {admin} WHERE username = {username}"))
-            .await?;
-        Ok(changed == 1)
+        let txn = self.write.begin().await?;
+        let found: Option<UserIdRow> =
+            self.one_on(&txn, raw_sql!(Postgres, "SELECT id FROM users WHERE username = {username}")).await?;
+        let Some(UserIdRow { id }) = found else { return Ok(false) };
+        self.execute(&txn, raw_sql!(Postgres, "UPDATE users SET is_admin = {admin} WHERE id = {id}")).await?;
+        // Servers keep signed-in visitors' sessions, role included: they drop this user's.
+        self.record_change(&txn, &[Tag::User(id)]).await?;
+        txn.commit().await?;
+        Ok(true)
     }
 
     /// Records a session under the hash of its cookie value.
@@ -192,7 +210,7 @@ impl Store {
         let now = crate::now();
         self.one(raw_sql!(
             Postgres,
-            "SELECT u.id, u.username, u.display_name, u.title, u.is_admin, s.csrf_token
+            "SELECT u.id, u.username, u.display_name, u.title, u.is_admin, s.csrf_token, s.expires_at
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.id = {id_hash} AND s.expires_at > {now}"
         ))
@@ -202,11 +220,16 @@ impl Store {
     /// Ends a session (log out). Also drops expired sessions, so the table does not grow.
     pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
         let now = crate::now();
-        self.execute(
-            &self.write,
-            raw_sql!(Postgres, "DELETE FROM sessions WHERE id = {id_hash} OR expires_at <= {now}"),
-        )
-        .await?;
+        let txn = self.write.begin().await?;
+        let owner: Option<SessionOwner> =
+            self.one_on(&txn, raw_sql!(Postgres, "SELECT user_id FROM sessions WHERE id = {id_hash}")).await?;
+        self.execute(&txn, raw_sql!(Postgres, "DELETE FROM sessions WHERE id = {id_hash} OR expires_at <= {now}"))
+            .await?;
+        if let Some(owner) = owner {
+            // Servers that keep the session drop it (see `Tag::User`).
+            self.record_change(&txn, &[Tag::User(owner.user_id)]).await?;
+        }
+        txn.commit().await?;
         Ok(())
     }
 

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use sea_orm::{ConnectionTrait, FromQueryResult, raw_sql};
 
 use crate::sql::IN_CHUNK;
-use crate::{DecisionId, OrganisationId, Result, StackId, Store, ToolId};
+use crate::{DecisionId, OrganisationId, Result, StackId, Store, ToolId, UserId};
 
 /// What a cached page was built from, and what a write touched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,6 +23,10 @@ pub enum Tag {
     Decision(DecisionId),
     /// Lists of decisions (a new decision, a comment).
     Decisions,
+    /// A user's own marks (follows, votes, upvotes) and account (admin role, sessions): what
+    /// a server keeps about a signed-in visitor. Any write that changes what
+    /// `Store::session` or the `*_among` reads answer for a user must record it.
+    User(UserId),
     /// Everything (a bulk import).
     Everything,
 }
@@ -35,6 +39,7 @@ impl fmt::Display for Tag {
             Tag::Organisation(id) => write!(f, "organisation:{id}"),
             Tag::Decision(id) => write!(f, "decision:{id}"),
             Tag::Decisions => f.write_str("decisions"),
+            Tag::User(id) => write!(f, "user:{id}"),
             Tag::Everything => f.write_str("*"),
         }
     }
@@ -57,6 +62,7 @@ impl FromStr for Tag {
             "stack" => Tag::Stack(StackId(id)),
             "organisation" => Tag::Organisation(OrganisationId(id)),
             "decision" => Tag::Decision(DecisionId(id)),
+            "user" => Tag::User(UserId(id)),
             _ => return Err(()),
         })
     }
@@ -66,6 +72,14 @@ impl FromStr for Tag {
 /// "everything" (a page cache dropping all is cheaper than matching thousands).
 pub(crate) fn tags_or_everything(tags: Vec<Tag>) -> Vec<Tag> {
     if tags.len() > 200 { vec![Tag::Everything] } else { tags }
+}
+
+/// The tags of these users, each once.
+pub(crate) fn user_tags(users: impl IntoIterator<Item = UserId>) -> Vec<Tag> {
+    let mut tags: Vec<Tag> = users.into_iter().map(Tag::User).collect();
+    tags.sort_unstable();
+    tags.dedup();
+    tags
 }
 
 /// One entry of the log.
@@ -138,6 +152,7 @@ mod tests {
             Tag::Organisation(OrganisationId(5)),
             Tag::Decision(DecisionId(6)),
             Tag::Decisions,
+            Tag::User(UserId(7)),
             Tag::Everything,
         ] {
             assert_eq!(tag.to_string().parse::<Tag>(), Ok(tag));

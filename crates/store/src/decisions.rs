@@ -324,7 +324,7 @@ impl Store {
             .await?
             > 0;
         if fresh {
-            self.bump_upvotes(&txn, decision, 1).await?;
+            self.bump_upvotes(&txn, decision, 1, user).await?;
         }
         txn.commit().await?;
         Ok(fresh)
@@ -341,13 +341,19 @@ impl Store {
             .await?
             > 0;
         if gone {
-            self.bump_upvotes(&txn, decision, -1).await?;
+            self.bump_upvotes(&txn, decision, -1, user).await?;
         }
         txn.commit().await?;
         Ok(gone)
     }
 
-    async fn bump_upvotes<C: ConnectionTrait>(&self, conn: &C, decision: DecisionId, delta: i64) -> Result<()> {
+    async fn bump_upvotes<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        decision: DecisionId,
+        delta: i64,
+        user: UserId,
+    ) -> Result<()> {
         self.execute(
             conn,
             raw_sql!(Postgres, "UPDATE decisions SET upvotes = upvotes + {delta} WHERE id = {decision}"),
@@ -360,7 +366,7 @@ impl Store {
                 raw_sql!(Postgres, "SELECT decision_id, tool_id FROM decision_tools WHERE decision_id = {decision}"),
             )
             .await?;
-        let mut tags = vec![Tag::Decision(decision), Tag::Decisions];
+        let mut tags = vec![Tag::Decision(decision), Tag::Decisions, Tag::User(user)];
         tags.extend(tools.iter().map(|t| Tag::Tool(t.tool_id)));
         self.record_change(conn, &tags).await
     }

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait, Value, raw_sql};
 
-use crate::changes::{Tag, tags_or_everything};
+use crate::changes::{Tag, tags_or_everything, user_tags};
 use crate::sql::{Col, IN_CHUNK};
 use crate::tools::Counter;
 use crate::types::text_enum;
@@ -181,7 +181,7 @@ impl Store {
             > 0;
         if fresh {
             self.bump_followers(&txn, target, 1).await?;
-            self.record_change(&txn, &[target.tag()]).await?;
+            self.record_change(&txn, &[target.tag(), Tag::User(user)]).await?;
         }
         txn.commit().await?;
         Ok(fresh)
@@ -208,7 +208,7 @@ impl Store {
                 }
                 _ => self.bump_followers(&txn, target, -1).await?,
             }
-            self.record_change(&txn, &[target.tag()]).await?;
+            self.record_change(&txn, &[target.tag(), Tag::User(user)]).await?;
         }
         txn.commit().await?;
         Ok(gone)
@@ -235,7 +235,9 @@ impl Store {
             *deltas.entry(row.target_id).or_default() += 1;
         }
         self.bump_tool_counter(&txn, Counter::Followers, &deltas).await?;
-        let tags = tags_or_everything(deltas.keys().map(|t| Tag::Tool(*t)).collect());
+        let mut tags: Vec<Tag> = deltas.keys().map(|t| Tag::Tool(*t)).collect();
+        tags.extend(user_tags(follows.iter().map(|(u, _)| *u)));
+        let tags = tags_or_everything(tags);
         self.record_change(&txn, &tags).await?;
         txn.commit().await?;
         Ok(deltas.values().sum::<i64>() as u64)

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait, Value, raw_sql};
 
-use crate::changes::{Tag, tags_or_everything};
+use crate::changes::{Tag, tags_or_everything, user_tags};
 use crate::follows::{EventKind, NewEvent, Target};
 use crate::sql::{Col, IN_CHUNK, Locked};
 use crate::tools::Counter;
@@ -64,6 +64,11 @@ struct NewId {
 #[derive(FromQueryResult)]
 struct ReasonOf {
     reason_id: ReasonId,
+}
+
+#[derive(FromQueryResult)]
+struct Voter {
+    user_id: UserId,
 }
 
 #[derive(FromQueryResult)]
@@ -161,7 +166,7 @@ impl Store {
         for row in inserted {
             *per_reason.entry(row.reason_id).or_default() += 1;
         }
-        self.apply_vote_deltas(&txn, &per_reason).await?;
+        self.apply_vote_deltas(&txn, &per_reason, user_tags(votes.iter().map(|(_, u)| *u))).await?;
         txn.commit().await?;
         Ok(per_reason.values().sum::<i64>() as u64)
     }
@@ -176,7 +181,7 @@ impl Store {
             )
             .await?;
         if gone > 0 {
-            self.apply_vote_deltas(&txn, &HashMap::from([(reason, -(gone as i64))])).await?;
+            self.apply_vote_deltas(&txn, &HashMap::from([(reason, -(gone as i64))]), vec![Tag::User(user)]).await?;
         }
         txn.commit().await?;
         Ok(gone > 0)
@@ -208,7 +213,14 @@ impl Store {
         Ok(out)
     }
 
-    async fn apply_vote_deltas<C: ConnectionTrait>(&self, conn: &C, per_reason: &HashMap<ReasonId, i64>) -> Result<()> {
+    /// Moves the vote counters of reasons and their tools, and records the change with the
+    /// tags of the voters (`users`).
+    async fn apply_vote_deltas<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        per_reason: &HashMap<ReasonId, i64>,
+        users: Vec<Tag>,
+    ) -> Result<()> {
         if per_reason.is_empty() {
             return Ok(());
         }
@@ -228,8 +240,9 @@ impl Store {
             }
         }
         self.bump_tool_counter(conn, Counter::Votes, &per_tool).await?;
-        let tags = tags_or_everything(per_tool.keys().map(|t| Tag::Tool(*t)).collect());
-        self.record_change(conn, &tags).await
+        let mut tags: Vec<Tag> = per_tool.keys().map(|t| Tag::Tool(*t)).collect();
+        tags.extend(users);
+        self.record_change(conn, &tags_or_everything(tags)).await
     }
 
     /// Deletes a pro or con with its votes, and takes its votes off the tool's count. With
@@ -265,10 +278,16 @@ impl Store {
         {
             return Ok(Deletion::NotYours);
         }
+        // Its voters' marks change too (a later reason may get the same id on SQLite).
+        let voters: Vec<Voter> = self
+            .all_on(&txn, raw_sql!(Postgres, "SELECT user_id FROM reason_votes WHERE reason_id = {reason}"))
+            .await?;
         self.execute(&txn, raw_sql!(Postgres, "DELETE FROM reason_votes WHERE reason_id = {reason}")).await?;
         self.execute(&txn, raw_sql!(Postgres, "DELETE FROM reasons WHERE id = {reason}")).await?;
         self.bump_tool_counter(&txn, Counter::Votes, &HashMap::from([(found.tool_id, -found.votes)])).await?;
-        self.record_change(&txn, &[Tag::Tool(found.tool_id)]).await?;
+        let mut tags = vec![Tag::Tool(found.tool_id)];
+        tags.extend(user_tags(voters.into_iter().map(|v| v.user_id)));
+        self.record_change(&txn, &tags_or_everything(tags)).await?;
         txn.commit().await?;
         Ok(Deletion::Deleted)
     }

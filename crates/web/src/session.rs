@@ -125,19 +125,21 @@ fn personal_page(page: &[u8], menu: &str, csrf: &str, pressed: &HashSet<Toggle>)
         out.extend_from_slice(menu.as_bytes());
         rest = &rest[b..];
     }
+    // Where the next of each is, from `at` on: each part of the page is searched once.
+    let mut at = 0;
+    let mut next_csrf = find(rest, EMPTY_CSRF);
+    let mut next_toggle = if pressed.is_empty() { None } else { find(rest, TOGGLE) };
     loop {
-        let next_csrf = find(rest, EMPTY_CSRF);
-        let next_toggle = if pressed.is_empty() { None } else { find(rest, TOGGLE) };
         match (next_csrf, next_toggle) {
             (Some(c), t) if t.is_none_or(|t| c < t) => {
-                out.extend_from_slice(&rest[..c]);
+                out.extend_from_slice(&rest[at..c]);
                 out.extend_from_slice(csrf_field.as_bytes());
-                rest = &rest[c + EMPTY_CSRF.len()..];
+                at = c + EMPTY_CSRF.len();
+                next_csrf = find(&rest[at..], EMPTY_CSRF).map(|i| at + i);
             }
             (_, Some(t)) => {
-                out.extend_from_slice(&rest[..t]);
-                rest = &rest[t..];
-                let key_start = TOGGLE.len();
+                out.extend_from_slice(&rest[at..t]);
+                let key_start = t + TOGGLE.len();
                 let key_end = key_start + memchr::memchr(b'"', &rest[key_start..]).unwrap_or(0);
                 let on = std::str::from_utf8(&rest[key_start..key_end])
                     .ok()
@@ -146,13 +148,14 @@ fn personal_page(page: &[u8], menu: &str, csrf: &str, pressed: &HashSet<Toggle>)
                 if on {
                     turn_on(&mut out);
                 }
-                out.extend_from_slice(&rest[..key_end]);
-                rest = &rest[key_end..];
+                out.extend_from_slice(&rest[t..key_end]);
+                at = key_end;
+                next_toggle = find(&rest[at..], TOGGLE).map(|i| at + i);
             }
             _ => break,
         }
     }
-    out.extend_from_slice(rest);
+    out.extend_from_slice(&rest[at..]);
     out
 }
 
