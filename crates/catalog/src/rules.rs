@@ -559,14 +559,17 @@ impl RuleEntry {
     }
 }
 
-pub(crate) fn load(
-    files: &[(&str, &str)],
-    format: crate::Format,
-    catalog: &Catalog,
-    errors: &mut Vec<CatalogError>,
-) -> RuleSet {
+/// Reads and indexes the rule files. Rules name their tool as written (a slug or an alias):
+/// this needs no catalog, so it runs beside the reading of the tools, and
+/// [`RuleSet::resolve_tools`] turns the names into slugs once both are done.
+pub(crate) fn load(files: &[(&str, &str)], format: crate::Format) -> (RuleSet, Vec<CatalogError>) {
+    let mut errors = Vec::new();
+    let set = load_into(files, format, &mut errors);
+    (set, errors)
+}
+
+fn load_into(files: &[(&str, &str)], format: crate::Format, errors: &mut Vec<CatalogError>) -> RuleSet {
     let mut set = RuleSet::default();
-    let mut rule_of_tool: HashMap<String, String> = HashMap::new();
     let mut extension_owner: HashMap<String, String> = HashMap::new();
     for (path, text) in files {
         if !path.ends_with(".toml") {
@@ -580,19 +583,7 @@ pub(crate) fn load(
             }
         };
         for entry in parsed.rule {
-            let Some(tool) = catalog.tool(&entry.tool) else {
-                errors.push(CatalogError::new(path, &entry.tool, "names no tool of the catalog (slug or alias)"));
-                continue;
-            };
-            let slug = tool.slug.clone();
-            if let Some(other) = rule_of_tool.insert(slug.clone(), (*path).to_owned()) {
-                errors.push(CatalogError::new(
-                    path,
-                    &entry.tool,
-                    format!("a second rule for {slug} (one record per technology; also in {other})"),
-                ));
-                continue;
-            }
+            let slug = entry.tool.clone();
             let mut rule = Rule {
                 tool: slug.clone(),
                 file: (*path).to_owned(),
@@ -668,6 +659,29 @@ fn well_formed(path: &str, tool: &str, what: &str, value: &str, errors: &mut Vec
 }
 
 impl RuleSet {
+    /// Turns the tool names of the rules into catalog slugs (aliases resolved); a name that is
+    /// no tool, or a second rule for one tool, is an error naming the rule's file.
+    pub(crate) fn resolve_tools(&mut self, catalog: &Catalog, errors: &mut Vec<CatalogError>) {
+        let mut rule_of_tool: HashMap<String, &str> = HashMap::with_capacity(self.rules.len());
+        for rule in &mut self.rules {
+            let Some(tool) = catalog.tool(&rule.tool) else {
+                errors.push(CatalogError::new(&rule.file, &rule.tool, "names no tool of the catalog (slug or alias)"));
+                continue;
+            };
+            if let Some(other) = rule_of_tool.insert(tool.slug.clone(), &rule.file) {
+                errors.push(CatalogError::new(
+                    &rule.file,
+                    &rule.tool,
+                    format!("a second rule for {} (one record per technology; also in {other})", tool.slug),
+                ));
+                continue;
+            }
+            if rule.tool != tool.slug {
+                rule.tool.clone_from(&tool.slug);
+            }
+        }
+    }
+
     fn push(&mut self, rule: Rule) {
         let r = self.rules.len();
         for (m, (eco, pattern)) in rule.dependencies.iter().enumerate() {
