@@ -158,7 +158,10 @@ mod tests {
 
     #[test]
     fn credentials_are_dropped_from_remote_urls() {
-        assert_eq!(without_credentials("https://x-access-token:ghs_abc@github.com/a/b.git"), "https://github.com/a/b.git");
+        assert_eq!(
+            without_credentials("https://x-access-token:ghs_abc@github.com/a/b.git"),
+            "https://github.com/a/b.git"
+        );
         assert_eq!(without_credentials("https://github.com/a/b"), "https://github.com/a/b");
         assert_eq!(without_credentials("ssh://git:secret@host.example/a/b"), "ssh://git@host.example/a/b");
         assert_eq!(without_credentials("git@github.com:a/b.git"), "git@github.com:a/b.git");

@@ -286,10 +286,9 @@ impl Store {
         // Concurrent pushes to one stack compare and write one after the other (SQLite has a
         // single writer already).
         let locked = match self.backend {
-            crate::Backend::Postgres => raw_sql!(
-                Postgres,
-                "SELECT id FROM stacks WHERE owner = {owner} AND slug = {slug} FOR UPDATE"
-            ),
+            crate::Backend::Postgres => {
+                raw_sql!(Postgres, "SELECT id FROM stacks WHERE owner = {owner} AND slug = {slug} FOR UPDATE")
+            }
             crate::Backend::Sqlite => {
                 raw_sql!(Postgres, "SELECT id FROM stacks WHERE owner = {owner} AND slug = {slug}")
             }
@@ -858,8 +857,17 @@ mod tests {
                     branch: Some("main".into()),
                     repository_url: Some("https://github.com/ann/web".into()),
                 },
-                languages: vec![SnapshotLanguage { slug: "python".into(), name: "Python".into(), bytes: 900, share: 0.9 }],
-                components: vec![SnapshotComponent { path: "api".into(), name: "api".into(), tools: vec!["django".into()] }],
+                languages: vec![SnapshotLanguage {
+                    slug: "python".into(),
+                    name: "Python".into(),
+                    bytes: 900,
+                    share: 0.9,
+                }],
+                components: vec![SnapshotComponent {
+                    path: "api".into(),
+                    name: "api".into(),
+                    tools: vec!["django".into()],
+                }],
             };
             let first = s.push_snapshot_if_changed(&web).await.unwrap();
             assert_eq!((first.number, first.unchanged), (1, false), "{:?}", db.backend);
