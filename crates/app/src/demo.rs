@@ -276,6 +276,7 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
                     .into_iter()
                     .map(|(tool_id, versions)| SnapshotTool { tool_id, versions, sources: String::new() })
                     .collect(),
+                details: Default::default(),
                 created_at: 1_600_000_000 + i as i64 * 60,
             }
         })

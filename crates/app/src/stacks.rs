@@ -7,13 +7,19 @@ use std::collections::HashMap;
 use serde::Serialize;
 use stackdex_catalog::Tool;
 use stackdex_store::{
-    NewSnapshot, OwnerKind, SnapshotId, SnapshotSource, SnapshotTool, StackFilter, StackId, StackKind, StackOrder,
-    StackRef, StackSummary, Target, ToolId, User,
+    NewSnapshot, OwnerKind, SnapshotDetails, SnapshotId, SnapshotSource, SnapshotTool, StackFilter, StackId, StackKind,
+    StackOrder, StackRef, StackSummary, Target, ToolId, User,
 };
 use utoipa::ToSchema;
 
 use crate::views::{NameLink, StackLink, initial};
 use crate::{App, AppError, Result, format};
+
+mod origin;
+mod report;
+
+pub use origin::{OriginView, commit_url};
+pub use report::{PushComponent, PushGit, PushLanguage, PushReport, PushSource, PushTool, StackFileImport};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StackPage {
@@ -27,6 +33,13 @@ pub struct StackPage {
     pub kind: StackKind,
     pub updated_at: i64,
     pub layers: Vec<LayerGroup>,
+    /// The code languages of the latest scan, by share of code bytes (empty when made by hand).
+    pub languages: Vec<LanguageView>,
+    /// The components of a monorepo (folders with a manifest of their own) and their tools,
+    /// as the latest scan found them.
+    pub components: Vec<ComponentView>,
+    /// The git checkout the latest snapshot was scanned in, when it was one.
+    pub origin: Option<OriginView>,
     pub snapshots: Vec<SnapshotView>,
     /// How many follow it (shown on the page; its JSON twin does not carry it).
     #[serde(skip)]
@@ -71,15 +84,57 @@ impl StackToolView {
 pub struct SnapshotView {
     #[schema(value_type = i64)]
     pub id: SnapshotId,
+    /// Its number in the stack's history (v1, v2, ...), as diff links take it.
+    pub number: i64,
     #[schema(value_type = String, example = "push")]
     pub source: SnapshotSource,
     pub created_at: i64,
     pub tools: i64,
+    /// The commit it was scanned at, when pushed from a git checkout.
+    pub commit: Option<String>,
+    pub branch: Option<String>,
+}
+
+/// A language of the latest scan.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LanguageView {
+    pub slug: String,
+    pub name: String,
+    pub bytes: u64,
+    /// Its share of the code bytes, 0 to 1.
+    pub share: f64,
+}
+
+impl LanguageView {
+    /// The share as the page writes it: `72.4%`, or `<0.1%`.
+    pub fn percent(&self) -> String {
+        let p = self.share * 100.0;
+        if p > 0.0 && p < 0.1 { "<0.1%".into() } else { format!("{p:.1}%") }
+    }
+
+    /// The share in per cent, for the bar's widths.
+    pub fn width(&self) -> f64 {
+        (self.share * 100.0).clamp(0.0, 100.0)
+    }
+}
+
+/// A component of a monorepo with the tools of its own files.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ComponentView {
+    /// Relative to the repository; `.` is its root.
+    pub path: String,
+    pub name: String,
+    pub tools: Vec<NameLink>,
 }
 
 impl SnapshotView {
     pub fn date_fmt(&self) -> String {
         format::date(self.created_at)
+    }
+
+    /// The commit's first 12 digits.
+    pub fn short_commit(&self) -> Option<&str> {
+        self.commit.as_deref().map(|c| &c[..c.len().min(12)])
     }
 }
 
@@ -156,11 +211,15 @@ pub struct VersionChange {
 pub struct StackDiff {
     pub owner: String,
     pub stack: String,
-    /// The older snapshot (none when `to` is the first).
+    /// The older snapshot's id (none when `to` is the first).
     #[schema(value_type = Option<i64>)]
     pub from: Option<SnapshotId>,
+    /// Its number in the stack's history (v1, v2, ...).
+    pub from_number: Option<i64>,
+    /// The newer snapshot's id.
     #[schema(value_type = i64)]
     pub to: SnapshotId,
+    pub to_number: i64,
     pub added: Vec<NameLink>,
     pub removed: Vec<NameLink>,
     pub changed: Vec<VersionChange>,
@@ -173,34 +232,16 @@ pub struct DiffPage {
     pub stack: StackPage,
 }
 
-/// What `stackdex push` sends: the scanner's JSON report (see docs/scan.md); only the tools
-/// are read, other fields are ignored.
-#[derive(Debug, Clone, serde::Deserialize, ToSchema)]
-pub struct PushReport {
-    /// At most 5,000.
-    #[schema(max_items = 5000)]
-    pub tools: Vec<PushTool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize, ToSchema)]
-pub struct PushTool {
-    pub slug: String,
-    #[serde(default)]
-    pub versions: Vec<String>,
-    #[serde(default)]
-    pub sources: Vec<PushSource>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize, ToSchema)]
-pub struct PushSource {
-    pub file: String,
-}
-
 /// What a pushed or imported snapshot became.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Pushed {
+    /// The new snapshot, or the latest one when nothing changed.
     #[schema(value_type = i64)]
     pub id: SnapshotId,
+    /// Its number in the stack's history (v1, v2, ...).
+    pub number: i64,
+    /// True when the push held what the latest snapshot holds: nothing was recorded.
+    pub unchanged: bool,
     /// Slugs the catalog does not know (left out).
     pub unknown_tools: Vec<String>,
 }
@@ -218,8 +259,6 @@ fn bad_address() -> AppError {
     AppError::invalid("name", "a stack is OWNER/NAME of letters, digits, '-', '_' and '.'")
 }
 
-/// Most tools one snapshot may hold.
-const MAX_REPORT_TOOLS: usize = 5_000;
 /// Most tools a stack edited by hand may hold.
 const MAX_EDITED_TOOLS: usize = 1_000;
 
@@ -232,7 +271,12 @@ impl App {
     /// The stack page as `viewer` sees it: with "Edit" when they may change it.
     pub async fn stack_page_for(&self, viewer: Option<&User>, owner: &str, slug: &str) -> Result<StackPage> {
         let stack = self.find_stack(owner, slug).await?;
-        let split = |s: &str| s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect();
+        let split = |s: &str| {
+            // Each once: a tool several packages of one manifest show (six `@codemirror/*` in
+            // web/package.json) names that file once.
+            let mut seen = std::collections::HashSet::new();
+            s.split(',').map(str::trim).filter(|x| !x.is_empty() && seen.insert(*x)).map(str::to_owned).collect()
+        };
         let mut tools: Vec<(&'static Tool, SnapshotTool)> = self
             .store
             .stack_tools(stack.id)
@@ -260,12 +304,35 @@ impl App {
                     .push(LayerGroup { layer: NameLink::new(layer.slug.clone(), layer.name.clone()), tools: in_layer });
             }
         }
-        let snapshots = self
-            .store
-            .snapshots(stack.id, 50)
-            .await?
+        let history = self.store.snapshots(stack.id, 50).await?;
+        let origin = history.first().and_then(|latest| OriginView::of(&latest.origin));
+        let snapshots = history
             .into_iter()
-            .map(|s| SnapshotView { id: s.id, source: s.source, created_at: s.created_at, tools: s.tools })
+            .map(|s| SnapshotView {
+                id: s.id,
+                number: s.number,
+                source: s.source,
+                created_at: s.created_at,
+                tools: s.tools,
+                commit: s.origin.commit_sha,
+                branch: s.origin.branch,
+            })
+            .collect();
+        let (languages, components) = self.store.latest_details(stack.id).await?;
+        let languages = languages
+            .into_iter()
+            .filter(|l| l.share > 0.0)
+            .map(|l| LanguageView { slug: l.slug, name: l.name, bytes: l.bytes, share: l.share })
+            .collect();
+        let components = components
+            .into_iter()
+            .map(|c| {
+                let mut tools: Vec<NameLink> =
+                    c.tools.iter().filter_map(|t| self.catalog.tool(t)).map(NameLink::of).collect();
+                tools.sort_by_key(|t| t.name.to_lowercase());
+                tools.dedup_by(|a, b| a.slug == b.slug);
+                ComponentView { path: c.path, name: c.name, tools }
+            })
             .collect();
         let followers = self.store.followers(Target::stack(stack.id)).await?;
         let editable = match viewer {
@@ -280,6 +347,9 @@ impl App {
             kind: stack.stack.kind,
             updated_at: stack.updated_at,
             layers: groups,
+            languages,
+            components,
+            origin,
             snapshots,
             followers,
             editable,
@@ -364,11 +434,22 @@ impl App {
         Err(AppError::Forbidden(format!("{} cannot change {owner}'s stacks", user.username)))
     }
 
-    /// Records a pushed scan report as a new snapshot of `owner/name` (created on first push).
-    /// A user pushes to their own stacks and their organisations'.
+    /// Records a pushed scan report as a new snapshot of `owner/name` (created on first push),
+    /// unless it holds what the latest snapshot holds. A user pushes to their own stacks and
+    /// their organisations'.
     pub async fn push_report(&self, user: &User, owner: &str, name: &str, report: &PushReport) -> Result<Pushed> {
         let stack = self.stack_owner_for(user, owner, name).await?;
         self.record_report(stack, Some(user), SnapshotSource::Push, report).await
+    }
+
+    /// Records a StackShare Stack File (techstack.yml text) as a snapshot of `owner/name`, for
+    /// a user who may push to it: its tools and its package entries, mapped to catalog tools
+    /// as a scan maps them; the names the catalog does not know are answered, not recorded.
+    pub async fn upload_stack_file(&self, user: &User, owner: &str, name: &str, yaml: &str) -> Result<StackFileImport> {
+        let stack = self.stack_owner_for(user, owner, name).await?;
+        let (report, unknown) = report::read_stack_file(self.catalog, yaml)?;
+        let snapshot = self.record_report(stack, Some(user), SnapshotSource::Import, &report).await?;
+        Ok(StackFileImport { snapshot, unknown })
     }
 
     /// Records a StackShare Stack File, read into a report, as a snapshot of a user's
@@ -381,7 +462,8 @@ impl App {
     }
 
     /// A report's tools as a snapshot: catalog tools only (each once), versions and files
-    /// clipped to what a page can show.
+    /// clipped to what a page can show; with the scan's languages, components and git
+    /// checkout. Nothing is recorded when it holds what the latest snapshot holds.
     async fn record_report(
         &self,
         stack: StackRef,
@@ -389,32 +471,17 @@ impl App {
         source: SnapshotSource,
         report: &PushReport,
     ) -> Result<Pushed> {
-        if report.tools.len() > MAX_REPORT_TOOLS {
-            return Err(AppError::BadRequest("a report holds at most 5,000 tools".into()));
-        }
-        let mut unknown_tools = Vec::new();
-        let mut tools: Vec<SnapshotTool> = Vec::new();
-        for tool in &report.tools {
-            let Some(id) = self.catalog.tool(&tool.slug).and_then(|t| self.tool_id(&t.slug)) else {
-                unknown_tools.push(tool.slug.chars().take(100).collect());
-                continue;
-            };
-            if tools.iter().any(|t| t.tool_id == id) {
-                continue;
-            }
-            let clip = |v: Vec<String>| {
-                v.into_iter().take(50).map(|s| s.chars().take(200).collect::<String>()).collect::<Vec<_>>().join(", ")
-            };
-            tools.push(SnapshotTool {
-                tool_id: id,
-                versions: clip(tool.versions.clone()),
-                sources: clip(tool.sources.iter().map(|s| s.file.clone()).collect()),
-            });
-        }
-        let snapshot =
-            NewSnapshot { stack, author_id: author.map(|u| u.id), source, tools, created_at: stackdex_store::now() };
-        let id = self.store.push_snapshots(&[snapshot]).await?[0];
-        Ok(Pushed { id, unknown_tools })
+        let (tools, details, unknown_tools) = report::snapshot_of(self, report)?;
+        let snapshot = NewSnapshot {
+            stack,
+            author_id: author.map(|u| u.id),
+            source,
+            tools,
+            details,
+            created_at: stackdex_store::now(),
+        };
+        let recorded = self.store.push_snapshot_if_changed(&snapshot).await?;
+        Ok(Pushed { id: recorded.id, number: recorded.number, unchanged: recorded.unchanged, unknown_tools })
     }
 
     /// Creates a stack from tools picked by hand; refused when `owner/name` exists already.
@@ -469,6 +536,7 @@ impl App {
             author_id: Some(user.id),
             source: SnapshotSource::Edit,
             tools,
+            details: SnapshotDetails::default(),
             created_at: stackdex_store::now(),
         };
         Ok(self.store.push_snapshots(&[snapshot]).await?[0])
@@ -485,35 +553,31 @@ impl App {
         &self,
         owner: &str,
         slug: &str,
-        from: Option<SnapshotId>,
-        to: Option<SnapshotId>,
+        from: Option<i64>,
+        to: Option<i64>,
     ) -> Result<DiffPage> {
         Ok(DiffPage { diff: self.stack_diff(owner, slug, from, to).await?, stack: self.stack_page(owner, slug).await? })
     }
 
-    /// What changed between two snapshots of a stack; by default the latest and the one
-    /// before it.
-    pub async fn stack_diff(
-        &self,
-        owner: &str,
-        slug: &str,
-        from: Option<SnapshotId>,
-        to: Option<SnapshotId>,
-    ) -> Result<StackDiff> {
+    /// What changed between two snapshots of a stack, named by their numbers in its history;
+    /// by default the latest and the one before it. (A number past the history that is the
+    /// global id of one of its snapshots names that snapshot: links from before snapshots
+    /// were numbered keep working.)
+    pub async fn stack_diff(&self, owner: &str, slug: &str, from: Option<i64>, to: Option<i64>) -> Result<StackDiff> {
         let stack = self.find_stack(owner, slug).await?;
         let history = self.store.snapshots(stack.id, 10_000).await?;
-        let known = |id: SnapshotId| history.iter().any(|s| s.id == id);
-        let missing = |id: SnapshotId| AppError::not_found(format!("snapshot {id} of {owner}/{slug}"));
+        let find = |n: i64| history.iter().find(|s| s.number == n).or_else(|| history.iter().find(|s| s.id.get() == n));
+        let missing = |n: i64| AppError::not_found(format!("snapshot v{n} of {owner}/{slug}"));
         let to = match to {
-            Some(id) if known(id) => id,
-            Some(id) => return Err(missing(id)),
-            None => history.first().map(|s| s.id).ok_or_else(|| AppError::not_found("a snapshot"))?,
+            Some(n) => find(n).ok_or_else(|| missing(n))?,
+            None => history.first().ok_or_else(|| AppError::not_found("a snapshot"))?,
         };
         let from = match from {
-            Some(id) if known(id) => Some(id),
-            Some(id) => return Err(missing(id)),
-            None => history.iter().map(|s| s.id).find(|&id| id < to),
+            Some(n) => Some(find(n).ok_or_else(|| missing(n))?),
+            None => history.iter().find(|s| s.number < to.number),
         };
+        let (from_number, to_number) = (from.map(|s| s.number), to.number);
+        let (from, to) = (from.map(|s| s.id), to.id);
         let versions_of = |tools: Vec<SnapshotTool>| -> HashMap<ToolId, String> {
             tools.into_iter().map(|t| (t.tool_id, t.versions)).collect()
         };
@@ -545,6 +609,16 @@ impl App {
             })
             .collect();
         changed.sort_by_key(|a| a.name.to_lowercase());
-        Ok(StackDiff { owner: owner.to_owned(), stack: slug.to_owned(), from, to, added, removed, changed })
+        Ok(StackDiff {
+            owner: owner.to_owned(),
+            stack: slug.to_owned(),
+            from,
+            from_number,
+            to,
+            to_number,
+            added,
+            removed,
+            changed,
+        })
     }
 }

@@ -1,5 +1,6 @@
 //! `stackdex login`: trades a username and password for an API token and keeps it, per
-//! server, in a file only its owner can read; `stackdex push` uses it when no token is given.
+//! server, in a file only its owner can read; `stackdex push` uses it when no token is given,
+//! and its server when no server is given and only one log-in is saved.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal};
@@ -36,6 +37,23 @@ fn read_all() -> BTreeMap<String, String> {
 /// The token `stackdex login` saved for `server`, if any.
 pub fn saved_token(server: &str) -> Option<String> {
     read_all().remove(&server_key(server))
+}
+
+/// The server of the one saved log-in, for `stackdex push` without `--server`; an error
+/// saying what to do when none or several are saved.
+pub fn only_server() -> anyhow::Result<String> {
+    let all = read_all();
+    let mut servers = all.keys();
+    match (servers.next(), servers.next()) {
+        (Some(server), None) => Ok(server.clone()),
+        (None, _) => anyhow::bail!(
+            "no server: pass --server URL (or set STACKDEX_SERVER), or run `stackdex login --server URL` first"
+        ),
+        (Some(_), Some(_)) => anyhow::bail!(
+            "several log-ins are saved ({}): pass --server URL to say which server to push to",
+            all.keys().cloned().collect::<Vec<_>>().join(", ")
+        ),
+    }
 }
 
 fn save(server: &str, token: &str) -> anyhow::Result<PathBuf> {

@@ -83,9 +83,10 @@ enum Command {
         /// The repository to scan (default: the current folder).
         #[arg(default_value = ".")]
         path: PathBuf,
-        /// The server, e.g. https://stackdex.example.com
+        /// The server, e.g. https://stackdex.example.com (default: the one `stackdex login`
+        /// saved, when it saved one).
         #[arg(long, env = "STACKDEX_SERVER")]
-        server: String,
+        server: Option<String>,
         /// The stack to record it in, as OWNER/NAME.
         #[arg(long)]
         stack: String,
@@ -217,6 +218,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Push { path, server, stack, token } => {
+            let server = match server {
+                Some(server) => server,
+                None => login::only_server()?,
+            };
             let Some(token) = token.or_else(|| login::saved_token(&server)) else {
                 anyhow::bail!("no token: set STACKDEX_TOKEN, pass --token, or run `stackdex login --server {server}`");
             };
@@ -286,7 +291,8 @@ async fn serve(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Scans `path` and PUTs the report to `{server}/api/v1/stacks/{owner}/{name}`.
+/// Scans `path` and PUTs the report, with the git checkout it is in, to
+/// `{server}/api/v1/stacks/{owner}/{name}`; says what became of it and where the stack is.
 async fn push(path: &std::path::Path, server: &str, stack: &str, token: &str) -> anyhow::Result<ExitCode> {
     let Some((owner, name)) = stack.split_once('/').filter(|(o, n)| valid_handle(o) && valid_handle(n)) else {
         anyhow::bail!("--stack must be OWNER/NAME (letters, digits, '-', '_', '.'), not {stack:?}");
@@ -294,14 +300,19 @@ async fn push(path: &std::path::Path, server: &str, stack: &str, token: &str) ->
     let catalog = stackdex_catalog::Catalog::builtin();
     let report = stackdex_scan::scan(catalog, path, &stackdex_scan::ScanOptions::default())
         .with_context(|| format!("scanning {}", path.display()))?;
-    let url = format!("{}/api/v1/stacks/{owner}/{name}", server.trim_end_matches('/'));
+    let mut body = serde_json::to_value(&report)?;
+    if let Some(git) = git_checkout(path) {
+        body["git"] = serde_json::to_value(git)?;
+    }
+    let server = server.trim_end_matches('/');
+    let url = format!("{server}/api/v1/stacks/{owner}/{name}");
     let response = reqwest::Client::builder()
         .user_agent(concat!("stackdex/", env!("CARGO_PKG_VERSION")))
         .timeout(std::time::Duration::from_secs(60))
         .build()?
         .put(&url)
         .bearer_auth(token)
-        .json(&report)
+        .json(&body)
         .send()
         .await
         .with_context(|| format!("sending to {url}"))?;
@@ -311,11 +322,31 @@ async fn push(path: &std::path::Path, server: &str, stack: &str, token: &str) ->
         let message = body["error"]["message"].as_str().unwrap_or("no details");
         anyhow::bail!("the server refused the push ({status}): {message}");
     }
-    println!("pushed {} tools to {owner}/{name} (snapshot {})", report.tools.len(), body["snapshot"]["id"]);
-    if let Some(unknown) = body["snapshot"]["unknown_tools"].as_array().filter(|u| !u.is_empty()) {
+    let snapshot = &body["snapshot"];
+    let number = snapshot["number"].as_i64().unwrap_or_default();
+    if snapshot["unchanged"].as_bool() == Some(true) {
+        println!("{owner}/{name} is unchanged since v{number}: nothing new recorded");
+    } else {
+        println!("pushed {} tools to {owner}/{name} as v{number}", report.tools.len());
+    }
+    println!("{server}/stacks/{owner}/{name}");
+    if let Some(unknown) = snapshot["unknown_tools"].as_array().filter(|u| !u.is_empty()) {
         eprintln!("the server does not know {} of them: {unknown:?}", unknown.len());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The git checkout `path` is in (read from its files, no `git` process); on a detached HEAD,
+/// as CI checks commits out, the branch CI names.
+fn git_checkout(path: &std::path::Path) -> Option<stackdex_scan::git::GitInfo> {
+    let mut git = stackdex_scan::git::read(path)?;
+    if git.branch.is_none() {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        git.branch = var("GITHUB_HEAD_REF")
+            .or_else(|| var("GITHUB_REF_TYPE").filter(|t| t == "branch").and_then(|_| var("GITHUB_REF_NAME")))
+            .or_else(|| var("CI_COMMIT_BRANCH"));
+    }
+    Some(git)
 }
 
 /// Reads a techstack.yml, matches its tools to the catalog and records them as a snapshot.
@@ -340,11 +371,16 @@ async fn import_stack_file(path: &std::path::Path, stack: Option<&str>, db: &DbA
                 })
             })
             .collect(),
+        ..PushReport::default()
     };
     let app = open_app(db).await?;
-    app.import_stack_file(owner, name, &report).await?;
+    let pushed = app.import_stack_file(owner, name, &report).await?;
     let count = app.stack_page(owner, name).await?.layers.iter().map(|l| l.tools.len()).sum::<usize>();
-    println!("imported {count} tools into {owner}/{name}");
+    if pushed.unchanged {
+        println!("{owner}/{name} is unchanged since v{}: nothing new recorded ({count} tools)", pushed.number);
+    } else {
+        println!("imported {count} tools into {owner}/{name} as v{}", pushed.number);
+    }
     let unmatched: Vec<&str> = imported.unmatched().map(|t| t.name.as_str()).collect();
     if !unmatched.is_empty() {
         eprintln!("{} tools are not in the catalog and were left out: {}", unmatched.len(), unmatched.join(", "));

@@ -175,10 +175,14 @@ async fn import_a_stackshare_stack_file() {
         for slug in ["laravel", "php", "javascript"] {
             assert!(tools.iter().any(|t| t.tool_id == ids[slug]), "{slug} missing");
         }
-        // Importing again is a new snapshot of the same stack, and counts do not double.
+        // Packages map to tools through the scanner's package rules.
+        for slug in ["phpunit", "babel"] {
+            assert!(tools.iter().any(|t| t.tool_id == ids[slug]), "{slug} missing");
+        }
+        // Importing the same file again records nothing, and counts do not double.
         let out = stackdex().args(["import", sample, "--database-url", &db.url]).output().unwrap();
         assert!(out.status.success());
-        assert_eq!(db.store.snapshots(stack.id, 10).await.unwrap().len(), 2);
+        assert_eq!(db.store.snapshots(stack.id, 10).await.unwrap().len(), 1);
         assert_eq!(db.store.tool_stats(ids["laravel"]).await.unwrap().stacks, 1);
         // A broken file is an error and changes nothing.
         let dir = tempfile::tempdir().unwrap();
@@ -186,7 +190,7 @@ async fn import_a_stackshare_stack_file() {
         std::fs::write(&bad, "repo_name: [unclosed").unwrap();
         let out = stackdex().args(["import"]).arg(&bad).args(["--database-url", &db.url]).output().unwrap();
         assert!(!out.status.success());
-        assert_eq!(db.store.snapshots(stack.id, 10).await.unwrap().len(), 2);
+        assert_eq!(db.store.snapshots(stack.id, 10).await.unwrap().len(), 1);
         let out =
             stackdex().args(["import", sample, "--stack", "../../etc", "--database-url", &db.url]).output().unwrap();
         assert!(!out.status.success(), "a hostile stack name is refused");
@@ -285,7 +289,7 @@ async fn push_scans_and_uploads_a_snapshot() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let stack: serde_json::Value =
             client.get(format!("{url}/api/v1/stacks/pat/api")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(stack["snapshots"].as_array().unwrap().len(), 2, "two pushes, two snapshots");
+        assert_eq!(stack["snapshots"].as_array().unwrap().len(), 1, "the second push changed nothing");
 
         // `stackdex admin grant` makes pat an admin; an unknown user is an error.
         let out = stackdex().args(["admin", "grant", "pat", "--database-url", &db.url]).output().unwrap();
@@ -297,5 +301,123 @@ async fn push_scans_and_uploads_a_snapshot() {
         let out = stackdex().args(["admin", "revoke", "pat", "--database-url", &db.url]).output().unwrap();
         assert!(out.status.success());
         assert!(!db.store.user_by_name("pat").await.unwrap().unwrap().is_admin);
+    }
+}
+
+/// Runs `git` in `dir` (the test makes its repository with git; the product reads it without).
+fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_from_a_git_checkout_twice_records_once_and_prints_the_stack() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scan/tests/fixtures/python-app");
+    for db in fresh_stores().await {
+        let (_server, url) = serve(&db.url);
+        let client = reqwest::Client::new();
+        let r = client
+            .post(format!("{url}/api/v1/users"))
+            .json(&serde_json::json!({"username": "pat", "password": "long enough"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        // A checkout: a commit on a branch, a remote whose URL carries a CI token.
+        let work = tempfile::tempdir().unwrap();
+        let repo = work.path().join("app");
+        copy_dir(&fixture, &repo);
+        git(&repo, &["init", "--quiet", "--initial-branch=trunk"]);
+        git(&repo, &["add", "."]);
+        git(&repo, &["commit", "--quiet", "-m", "first"]);
+        git(&repo, &["remote", "add", "origin", "https://x-access-token:ghs_secret@github.com/pat/app.git"]);
+        let sha = git(&repo, &["rev-parse", "HEAD"]);
+
+        // Log in once; push then needs no --server.
+        let config = tempfile::tempdir().unwrap();
+        let mut child = stackdex()
+            .args(["login", "--server", &url, "--username", "pat", "--password-stdin"])
+            .env("STACKDEX_CONFIG_DIR", config.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"long enough\n").unwrap();
+        assert!(child.wait_with_output().unwrap().status.success());
+        let push = || {
+            stackdex()
+                .args(["push", "--stack", "pat/app"])
+                .arg(&repo)
+                .env("STACKDEX_CONFIG_DIR", config.path())
+                .env_remove("STACKDEX_TOKEN")
+                .env_remove("STACKDEX_SERVER")
+                .output()
+                .unwrap()
+        };
+        let stack_url = format!("{url}/stacks/pat/app");
+        let first = push();
+        let stdout = String::from_utf8_lossy(&first.stdout);
+        assert!(first.status.success(), "{:?}: {}", db.backend, String::from_utf8_lossy(&first.stderr));
+        assert!(stdout.contains("as v1"), "{stdout}");
+        assert!(stdout.contains(&stack_url), "{stdout}");
+
+        // A new commit that changes no tool: the second push records nothing.
+        std::fs::write(repo.join("NOTES.txt"), "nothing that changes the stack\n").unwrap();
+        git(&repo, &["add", "."]);
+        git(&repo, &["commit", "--quiet", "-m", "second"]);
+        let second = push();
+        let stdout = String::from_utf8_lossy(&second.stdout);
+        assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+        assert!(stdout.contains("unchanged since v1"), "{stdout}");
+        assert!(stdout.contains(&stack_url), "{stdout}");
+
+        let stack: serde_json::Value =
+            client.get(format!("{url}/api/v1/stacks/pat/app")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(stack["snapshots"].as_array().unwrap().len(), 1, "{:?}", db.backend);
+        assert_eq!(stack["origin"]["commit"], sha.as_str(), "the snapshot keeps the commit it was made at");
+        assert_eq!(stack["origin"]["branch"], "trunk");
+        assert_eq!(stack["origin"]["repository"], "https://github.com/pat/app.git");
+        let page = client.get(&stack_url).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&format!("https://github.com/pat/app/commit/{sha}")), "{page}");
+        assert!(!page.contains("ghs_secret"));
+
+        // With two saved log-ins, push asks which server.
+        let credentials = config.path().join("credentials.json");
+        let mut saved: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&credentials).unwrap()).unwrap();
+        saved["https://other.example"] = serde_json::json!("sdx_other");
+        std::fs::write(&credentials, saved.to_string()).unwrap();
+        let out = push();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("several log-ins") && stderr.contains("--server"), "{stderr}");
+        let out = stackdex()
+            .args(["push", "--stack", "pat/app", "--server", &url])
+            .arg(&repo)
+            .env("STACKDEX_CONFIG_DIR", config.path())
+            .env_remove("STACKDEX_TOKEN")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
 }

@@ -30,6 +30,7 @@
 // `detect` uses all of those; `render` and `techstack` use `report` only.
 mod detect;
 mod evidence;
+pub mod git;
 mod language;
 mod parsers;
 pub mod purl;

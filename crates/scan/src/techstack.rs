@@ -6,6 +6,7 @@ use std::fmt::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+use stackdex_catalog::rules::Ecosystem;
 use stackdex_catalog::{Catalog, Tool};
 
 use crate::report::Report;
@@ -274,19 +275,44 @@ impl ImportedStack {
     }
 }
 
-/// Matches a Stack File's tools to the catalog by slug, alias or name.
+/// Matches a Stack File's tools to the catalog: a package entry (one with a registry page in
+/// `package_url`, or a `<registry> Packages` subcategory) through the scanner's package rules,
+/// as a scan would map the dependency (`phpunit/phpunit` is PHPUnit); any other entry, or a
+/// package no rule knows, by slug, alias or name.
 pub fn import(catalog: &Catalog, file: &StackFile) -> ImportedStack {
     let tools = file
         .tools
         .iter()
         .map(|t| ImportedTool {
             name: t.name.clone(),
-            slug: find_tool(catalog, &t.name).map(|tool| tool.slug.clone()),
+            slug: package_ecosystem(t)
+                .and_then(|ecosystem| catalog.rules().match_dependency(ecosystem, &t.name).first().map(|m| m.tool))
+                .and_then(|slug| catalog.tool(slug))
+                .or_else(|| find_tool(catalog, &t.name))
+                .map(|tool| tool.slug.clone()),
             version: t.version.clone(),
             detection_source: t.detection_source.clone(),
         })
         .collect();
     ImportedStack { repo_name: file.repo_name.clone(), timestamp: file.timestamp.clone(), tools }
+}
+
+/// The registry of a package entry: from its `package_url` (as [`stack_file`] and StackShare
+/// write it), else from its `<registry> Packages` subcategory.
+fn package_ecosystem(tool: &StackFileTool) -> Option<Ecosystem> {
+    let packages = Ecosystem::ALL.into_iter().filter(|e| crate::purl::purl_type(*e).is_some());
+    if let Some(url) = tool.package_url.as_deref() {
+        let host = |u: &str| u.split("://").nth(1).and_then(|r| r.split('/').next()).map(str::to_ascii_lowercase);
+        let found = packages.clone().find(|e| {
+            let page = crate::purl::registry_page(*e, "x").unwrap_or_default();
+            host(&page).is_some_and(|h| h != "x" && Some(h) == host(url))
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    let registry = tool.sub_category.as_deref()?.strip_suffix(" Packages")?;
+    packages.clone().find(|e| crate::purl::registry_name(*e).eq_ignore_ascii_case(registry))
 }
 
 fn find_tool<'c>(catalog: &'c Catalog, name: &str) -> Option<&'c Tool> {
@@ -351,6 +377,21 @@ mod tests {
     fn timestamps() {
         let t = UNIX_EPOCH + std::time::Duration::from_secs(1_706_692_349);
         assert_eq!(rfc3339_utc(t), "2024-01-31T09:12:29+00:00");
+    }
+
+    #[test]
+    fn package_entries_map_through_the_package_rules() {
+        let yaml = "repo_name: koel/koel\ntools:\n\
+            - name: phpunit/phpunit\n  package_url: https://packagist.org/phpunit/phpunit\n  sub_category: Packagist Packages\n\
+            - name: babel-core\n  package_url: https://www.npmjs.com/babel-core\n\
+            - name: babel-core\n  sub_category: npm Packages\n\
+            - name: Laravel\n\
+            - name: left-pad-of-nobody\n  package_url: https://www.npmjs.com/left-pad-of-nobody\n";
+        let file = parse(yaml).unwrap();
+        let imported = import(Catalog::builtin(), &file);
+        let slugs: Vec<Option<&str>> = imported.tools.iter().map(|t| t.slug.as_deref()).collect();
+        assert_eq!(slugs, [Some("phpunit"), Some("babel"), Some("babel"), Some("laravel"), None]);
+        assert_eq!(imported.unmatched().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["left-pad-of-nobody"]);
     }
 
     #[test]

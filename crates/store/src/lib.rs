@@ -42,8 +42,8 @@ pub use organisations::{Member, Membership, Organisation, OrganisationListing, R
 pub use reasons::{Deletion, NewReason, Reason, ReasonKind, ReasonVotes};
 pub use site::{DecisionLocation, StackLocation, StackupLocation};
 pub use stacks::{
-    NewSnapshot, OwnerKind, SnapshotSource, SnapshotSummary, SnapshotTool, StackFilter, StackKind, StackName,
-    StackOrder, StackRef, StackSummary,
+    NewSnapshot, Origin, OwnerKind, Recorded, SnapshotComponent, SnapshotDetails, SnapshotLanguage, SnapshotSource,
+    SnapshotSummary, SnapshotTool, StackFilter, StackKind, StackName, StackOrder, StackRef, StackSummary,
 };
 pub use stackups::StackupViews;
 pub use tools::{CoUse, GithubReading, ToolStats};

@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_follower_counters.sql")),
     (3, include_str!("../migrations/0003_feed_by_time.sql")),
+    (4, include_str!("../migrations/0004_snapshot_numbers_and_origin.sql")),
 ];
 
 /// The schema version a fully migrated database is at.
@@ -115,6 +116,10 @@ mod tests {
         for db in fresh_stores().await {
             let s = &db.store;
             // Back to version 1, as a database made by the first release is.
+            s.write.execute_unprepared("DROP INDEX stack_snapshots_number").await.unwrap();
+            for column in ["number", "commit_sha", "branch", "repository_url", "languages", "components"] {
+                s.write.execute_unprepared(&format!("ALTER TABLE stack_snapshots DROP COLUMN {column}")).await.unwrap();
+            }
             s.write.execute_unprepared("ALTER TABLE stacks DROP COLUMN followers").await.unwrap();
             s.write.execute_unprepared("ALTER TABLE organisations DROP COLUMN followers").await.unwrap();
             s.write.execute_unprepared("DROP INDEX events_target_time").await.unwrap();
@@ -123,6 +128,44 @@ mod tests {
             s.migrate().await.unwrap();
             assert_eq!(s.schema_version().await.unwrap(), LATEST, "{:?}", db.backend);
             s.write.execute_unprepared("UPDATE stacks SET followers = followers + 1").await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn snapshots_from_before_version_4_are_numbered_per_stack() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let t = crate::tools::test_tools(s).await;
+            s.write.execute_unprepared("DROP INDEX stack_snapshots_number").await.unwrap();
+            for column in ["number", "commit_sha", "branch", "repository_url", "languages", "components"] {
+                s.write.execute_unprepared(&format!("ALTER TABLE stack_snapshots DROP COLUMN {column}")).await.unwrap();
+            }
+            s.write.execute_unprepared("DELETE FROM schema_migrations WHERE version > 3").await.unwrap();
+            s.write
+                .execute_unprepared(
+                    "INSERT INTO stacks (owner, owner_kind, slug, name, kind, created_at, updated_at) VALUES
+                     ('ann', 'user', 'a', 'a', 'repository', 1, 1), ('bob', 'user', 'b', 'b', 'repository', 1, 1)",
+                )
+                .await
+                .unwrap();
+            let a = s.stack("ann", "a").await.unwrap().unwrap().id;
+            let b = s.stack("bob", "b").await.unwrap().unwrap().id;
+            for stack in [a, b, a, a, b] {
+                s.write
+                    .execute_unprepared(&format!(
+                        "INSERT INTO stack_snapshots (stack_id, source, created_at) VALUES ({stack}, 'push', 1)"
+                    ))
+                    .await
+                    .unwrap();
+            }
+            s.migrate().await.unwrap();
+            let numbers = |found: Vec<crate::SnapshotSummary>| found.iter().map(|h| h.number).collect::<Vec<_>>();
+            assert_eq!(numbers(s.snapshots(a, 10).await.unwrap()), [3, 2, 1], "{:?}", db.backend);
+            assert_eq!(numbers(s.snapshots(b, 10).await.unwrap()), [2, 1]);
+            // The next push takes the next number.
+            let mut next = crate::stacks::test_snapshot("ann", "a", &[t["rust"]]);
+            next.stack.name = "a".into();
+            assert_eq!(s.push_snapshot_if_changed(&next).await.unwrap().number, 4);
         }
     }
 }

@@ -84,7 +84,60 @@ pub struct NewSnapshot {
     pub author_id: Option<UserId>,
     pub source: SnapshotSource,
     pub tools: Vec<SnapshotTool>,
+    /// Where the scan came from, and its languages and components (empty when made by hand).
+    pub details: SnapshotDetails,
     pub created_at: i64,
+}
+
+/// What a scan tells about a snapshot besides its tools.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SnapshotDetails {
+    pub origin: Origin,
+    /// Languages by share of code bytes, as the scan gave them.
+    pub languages: Vec<SnapshotLanguage>,
+    /// The folders of a monorepo with a manifest of their own, and their tools.
+    pub components: Vec<SnapshotComponent>,
+}
+
+/// The git checkout a pushed scan was made in, when it was one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, FromQueryResult)]
+pub struct Origin {
+    /// The commit's full hash.
+    pub commit_sha: Option<String>,
+    pub branch: Option<String>,
+    /// The repository's remote URL, without credentials.
+    pub repository_url: Option<String>,
+}
+
+/// A language of a scan and its share of the code bytes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SnapshotLanguage {
+    /// Catalog slug.
+    pub slug: String,
+    pub name: String,
+    pub bytes: u64,
+    /// 0 to 1; 0 for data and prose formats.
+    pub share: f64,
+}
+
+/// A component of a monorepo: a folder with a manifest of its own.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SnapshotComponent {
+    /// Relative to the repository, `.` for its root.
+    pub path: String,
+    pub name: String,
+    /// Catalog slugs of the tools found in its own files.
+    pub tools: Vec<String>,
+}
+
+/// What a push became: a new snapshot, or the latest one when nothing changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded {
+    pub id: SnapshotId,
+    /// Its number in its stack's history, from 1.
+    pub number: i64,
+    /// Whether it is the stack's latest snapshot, kept because the push changed nothing.
+    pub unchanged: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, FromQueryResult)]
@@ -108,10 +161,23 @@ pub struct StackName {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, FromQueryResult)]
 pub struct SnapshotSummary {
     pub id: SnapshotId,
+    /// Its number in its stack's history, from 1.
+    pub number: i64,
     pub source: SnapshotSource,
     pub created_at: i64,
     /// How many tools it holds.
     pub tools: i64,
+    #[sea_orm(nested)]
+    pub origin: Origin,
+}
+
+/// The languages and components of a snapshot, as stored (JSON arrays).
+#[derive(FromQueryResult)]
+struct DetailsRow {
+    id: SnapshotId,
+    number: i64,
+    languages: String,
+    components: String,
 }
 
 #[derive(FromQueryResult)]
@@ -125,6 +191,13 @@ struct StackRow {
 struct SnapshotRow {
     id: SnapshotId,
     stack_id: StackId,
+    number: i64,
+}
+
+#[derive(FromQueryResult)]
+struct LastNumber {
+    stack_id: StackId,
+    number: Option<i64>,
 }
 
 #[derive(FromQueryResult)]
@@ -191,16 +264,97 @@ impl Store {
         let mut ids = vec![SnapshotId::default(); snapshots.len()];
         let mut done = 0;
         for chunk in sorted.chunks(1000) {
-            for (k, id) in self.push_chunk(chunk).await?.into_iter().enumerate() {
-                ids[order[done + k]] = id;
+            let txn = self.write.begin().await?;
+            let recorded = self.push_chunk(&txn, chunk).await?;
+            txn.commit().await?;
+            for (k, r) in recorded.into_iter().enumerate() {
+                ids[order[done + k]] = r.id;
             }
             done += chunk.len();
         }
         Ok(ids)
     }
 
-    async fn push_chunk(&self, snapshots: &[NewSnapshot]) -> Result<Vec<SnapshotId>> {
+    /// Records a snapshot unless it holds what the stack's latest snapshot holds (the same
+    /// tools at the same versions, the same languages and components; when and from which
+    /// commit it was scanned do not count): then nothing is written and the latest is
+    /// answered, `unchanged`. So a CI job pushing every commit adds to the history only what
+    /// changed the stack.
+    pub async fn push_snapshot_if_changed(&self, snapshot: &NewSnapshot) -> Result<Recorded> {
         let txn = self.write.begin().await?;
+        let (owner, slug) = (&snapshot.stack.owner, &snapshot.stack.slug);
+        // Concurrent pushes to one stack compare and write one after the other (SQLite has a
+        // single writer already).
+        let locked = match self.backend {
+            crate::Backend::Postgres => {
+                raw_sql!(Postgres, "SELECT id FROM stacks WHERE owner = {owner} AND slug = {slug} FOR UPDATE")
+            }
+            crate::Backend::Sqlite => {
+                raw_sql!(Postgres, "SELECT id FROM stacks WHERE owner = {owner} AND slug = {slug}")
+            }
+        };
+        #[derive(FromQueryResult)]
+        struct Found {
+            id: StackId,
+        }
+        let found: Option<Found> = self.one_on(&txn, locked).await?;
+        if let Some(stack) = found
+            && let Some(latest) = self.latest_details_on(&txn, stack.id).await?
+        {
+            let latest_id = latest.id;
+            let tools: Vec<SnapshotTool> = self
+                .all_on(
+                    &txn,
+                    raw_sql!(
+                        Postgres,
+                        "SELECT tool_id, versions, sources FROM snapshot_tools WHERE snapshot_id = {latest_id}"
+                    ),
+                )
+                .await?;
+            let held: HashSet<(ToolId, &str)> = tools.iter().map(|t| (t.tool_id, t.versions.as_str())).collect();
+            let mut seen = HashSet::new();
+            let wanted: HashSet<(ToolId, &str)> = snapshot
+                .tools
+                .iter()
+                .filter(|t| seen.insert(t.tool_id))
+                .map(|t| (t.tool_id, t.versions.as_str()))
+                .collect();
+            if held == wanted
+                && latest.languages == json_text(&snapshot.details.languages)
+                && latest.components == json_text(&snapshot.details.components)
+            {
+                txn.commit().await?;
+                return Ok(Recorded { id: latest.id, number: latest.number, unchanged: true });
+            }
+        }
+        let recorded = self.push_chunk(&txn, std::slice::from_ref(snapshot)).await?[0];
+        txn.commit().await?;
+        Ok(recorded)
+    }
+
+    /// The newest snapshot of a stack: its languages and components as stored.
+    async fn latest_details_on<C: ConnectionTrait>(&self, conn: &C, stack: StackId) -> Result<Option<DetailsRow>> {
+        self.one_on(
+            conn,
+            raw_sql!(
+                Postgres,
+                "SELECT id, number, languages, components FROM stack_snapshots
+                 WHERE stack_id = {stack} ORDER BY id DESC LIMIT 1"
+            ),
+        )
+        .await
+    }
+
+    /// The languages and components of a stack's latest snapshot (empty when it has none).
+    pub async fn latest_details(&self, stack: StackId) -> Result<(Vec<SnapshotLanguage>, Vec<SnapshotComponent>)> {
+        let Some(row) = self.latest_details_on(&self.read, stack).await? else { return Ok(Default::default()) };
+        // Written by `json_text` only; an unreadable value (never expected) shows as none.
+        let languages = serde_json::from_str(&row.languages).unwrap_or_default();
+        let components = serde_json::from_str(&row.components).unwrap_or_default();
+        Ok((languages, components))
+    }
+
+    async fn push_chunk<C: ConnectionTrait>(&self, txn: &C, snapshots: &[NewSnapshot]) -> Result<Vec<Recorded>> {
         // 1. The stacks (created on first push); the upsert also locks each stack row until
         //    commit, so concurrent pushes to one stack apply one after the other.
         let rows: Vec<Vec<Value>> = snapshots
@@ -220,7 +374,7 @@ impl Store {
             .collect();
         let stacks: Vec<StackRow> = self
             .insert_values(
-                &txn,
+                txn,
                 "INSERT INTO stacks (owner, owner_kind, slug, name, kind, created_at, updated_at)",
                 &rows,
                 "ON CONFLICT (owner, slug) DO UPDATE SET updated_at = excluded.updated_at RETURNING id, owner, slug",
@@ -239,7 +393,7 @@ impl Store {
         for chunk in announced.chunks(IN_CHUNK) {
             let found: Vec<HeldVersions> = self
                 .all_on(
-                    &txn,
+                    txn,
                     raw_sql!(
                         Postgres,
                         "SELECT s.stack_id, t.tool_id, t.versions FROM stack_snapshots s
@@ -266,20 +420,49 @@ impl Store {
             }
         }
 
-        // 2. The snapshots and what they hold.
+        // 2. The snapshots (numbered after each stack's last) and what they hold.
+        let mut last_number: HashMap<StackId, i64> = HashMap::new();
+        for chunk in ids.chunks(IN_CHUNK) {
+            let found: Vec<LastNumber> = self
+                .all_on(
+                    txn,
+                    raw_sql!(
+                        Postgres,
+                        "SELECT stack_id, MAX(number) AS number FROM stack_snapshots
+                         WHERE stack_id IN ({..chunk}) GROUP BY stack_id"
+                    ),
+                )
+                .await?;
+            last_number.extend(found.into_iter().map(|r| (r.stack_id, r.number.unwrap_or(0))));
+        }
         let rows: Vec<Vec<Value>> = snapshots
             .iter()
             .zip(&ids)
-            .map(|(s, id)| vec![(*id).into(), s.author_id.into(), s.source.into(), s.created_at.into()])
+            .map(|(s, id)| {
+                let origin = &s.details.origin;
+                vec![
+                    (*id).into(),
+                    (last_number.get(id).copied().unwrap_or(0) + 1).into(),
+                    s.author_id.into(),
+                    s.source.into(),
+                    s.created_at.into(),
+                    origin.commit_sha.clone().into(),
+                    origin.branch.clone().into(),
+                    origin.repository_url.clone().into(),
+                    json_text(&s.details.languages).into(),
+                    json_text(&s.details.components).into(),
+                ]
+            })
             .collect();
         let created: Vec<SnapshotRow> = self
             .insert_values(
-                &txn,
-                "INSERT INTO stack_snapshots (stack_id, author_id, source, created_at)",
+                txn,
+                "INSERT INTO stack_snapshots (stack_id, number, author_id, source, created_at, commit_sha, branch, repository_url, languages, components)",
                 &rows,
-                "RETURNING id, stack_id",
+                "RETURNING id, stack_id, number",
             )
             .await?;
+        let numbers: HashMap<StackId, i64> = created.iter().map(|r| (r.stack_id, r.number)).collect();
         let snapshot_of: HashMap<StackId, SnapshotId> = created.into_iter().map(|r| (r.stack_id, r.id)).collect();
         let mut seen = HashSet::new();
         let rows: Vec<Vec<Value>> = snapshots
@@ -295,7 +478,7 @@ impl Store {
             })
             .collect();
         self.bulk_insert::<Inserted, _>(
-            &txn,
+            txn,
             "INSERT INTO snapshot_tools (snapshot_id, tool_id, versions, sources)",
             &[Col::Int, Col::Int, Col::Text, Col::Text],
             &rows,
@@ -308,7 +491,7 @@ impl Store {
         for chunk in ids.chunks(IN_CHUNK) {
             let found: Vec<Membership> = self
                 .all_on(
-                    &txn,
+                    txn,
                     raw_sql!(Postgres, "SELECT stack_id, tool_id FROM stack_tools WHERE stack_id IN ({..chunk})"),
                 )
                 .await?;
@@ -331,14 +514,14 @@ impl Store {
         for (stack, tool) in &removed {
             moves.entry(*stack).or_default().1.push(*tool);
         }
-        let events = self.snapshot_events(&txn, snapshots, &ids, &snapshot_of, moves, versions_moved).await?;
-        self.record_events(&txn, &events).await?;
+        let events = self.snapshot_events(txn, snapshots, &ids, &snapshot_of, moves, versions_moved).await?;
+        self.record_events(txn, &events).await?;
         // Counters follow the rows actually inserted and deleted, so a race cannot double-count.
         let mut deltas: HashMap<ToolId, i64> = HashMap::new();
         let rows: Vec<Vec<Value>> = added.iter().map(|(s, t)| vec![(*s).into(), (*t).into()]).collect();
         let inserted: Vec<Inserted> = self
             .bulk_insert(
-                &txn,
+                txn,
                 "INSERT INTO stack_tools (stack_id, tool_id)",
                 &[Col::Int, Col::Int],
                 &rows,
@@ -351,18 +534,17 @@ impl Store {
         for (stack, tool) in removed {
             let gone = self
                 .execute(
-                    &txn,
+                    txn,
                     raw_sql!(Postgres, "DELETE FROM stack_tools WHERE stack_id = {stack} AND tool_id = {tool}"),
                 )
                 .await?;
             *deltas.entry(tool).or_default() -= gone as i64;
         }
-        self.bump_tool_counter(&txn, Counter::Stacks, &deltas).await?;
+        self.bump_tool_counter(txn, Counter::Stacks, &deltas).await?;
         let mut tags: Vec<Tag> = deltas.keys().map(|t| Tag::Tool(*t)).collect();
         tags.extend(ids.iter().map(|id| Tag::Stack(*id)));
-        self.record_change(&txn, &tags_or_everything(tags)).await?;
-        txn.commit().await?;
-        Ok(ids.iter().map(|id| snapshot_of[id]).collect())
+        self.record_change(txn, &tags_or_everything(tags)).await?;
+        Ok(ids.iter().map(|id| Recorded { id: snapshot_of[id], number: numbers[id], unchanged: false }).collect())
     }
 
     /// The events of a batch of snapshots: one for the followers of each stack whose tools or
@@ -560,12 +742,17 @@ impl Store {
     pub async fn snapshots(&self, stack: StackId, limit: i64) -> Result<Vec<SnapshotSummary>> {
         self.all(raw_sql!(
             Postgres,
-            "SELECT s.id, s.source, s.created_at,
+            "SELECT s.id, s.number, s.source, s.created_at, s.commit_sha, s.branch, s.repository_url,
                     (SELECT COUNT(*) FROM snapshot_tools t WHERE t.snapshot_id = s.id) AS tools
              FROM stack_snapshots s WHERE s.stack_id = {stack} ORDER BY s.id DESC LIMIT {limit}"
         ))
         .await
     }
+}
+
+/// A list as the JSON text a snapshot stores it in.
+fn json_text<T: serde::Serialize>(list: &[T]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
 }
 
 /// A user's snapshot of `tools` (no versions), for tests of the other modules.
@@ -579,6 +766,7 @@ pub(crate) fn test_snapshot(owner: &str, slug: &str, tools: &[ToolId]) -> NewSna
             .iter()
             .map(|&tool_id| SnapshotTool { tool_id, versions: String::new(), sources: String::new() })
             .collect(),
+        details: SnapshotDetails::default(),
         created_at: 1,
     }
 }
@@ -652,6 +840,78 @@ mod tests {
             assert_eq!(using_rust, [cli.id, web.id], "most recently updated first");
             let names = s.stack_names(&[web.id]).await.unwrap();
             assert_eq!((names[&web.id].owner.as_str(), names[&web.id].slug.as_str()), ("ann", "web"));
+        }
+    }
+
+    #[tokio::test]
+    async fn snapshots_are_numbered_per_stack_and_an_unchanged_push_records_nothing() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let t = test_tools(s).await;
+            let (dj, py, rs) = (t["django"], t["python"], t["rust"]);
+            let mut web = test_snapshot("ann", "web", &[dj, py]);
+            web.tools[0].versions = "5.0".into();
+            web.details = SnapshotDetails {
+                origin: Origin {
+                    commit_sha: Some("a".repeat(40)),
+                    branch: Some("main".into()),
+                    repository_url: Some("https://github.com/ann/web".into()),
+                },
+                languages: vec![SnapshotLanguage {
+                    slug: "python".into(),
+                    name: "Python".into(),
+                    bytes: 900,
+                    share: 0.9,
+                }],
+                components: vec![SnapshotComponent {
+                    path: "api".into(),
+                    name: "api".into(),
+                    tools: vec!["django".into()],
+                }],
+            };
+            let first = s.push_snapshot_if_changed(&web).await.unwrap();
+            assert_eq!((first.number, first.unchanged), (1, false), "{:?}", db.backend);
+            // Another stack's snapshots do not move this one's numbers.
+            s.push_snapshots(&[test_snapshot("bob", "api", &[rs])]).await.unwrap();
+            s.push_snapshots(&[test_snapshot("bob", "api", &[rs, py])]).await.unwrap();
+
+            // The same stack from another commit, scanned later, with the files in another
+            // order: nothing new.
+            let mut again = web.clone();
+            again.created_at = 50;
+            again.details.origin.commit_sha = Some("b".repeat(40));
+            again.tools.reverse();
+            again.tools[1].sources = "requirements.txt".into();
+            let same = s.push_snapshot_if_changed(&again).await.unwrap();
+            assert_eq!(same, Recorded { id: first.id, number: 1, unchanged: true });
+            let stack = s.stack("ann", "web").await.unwrap().unwrap();
+            assert_eq!(stack.updated_at, 1, "an unchanged push does not touch the stack");
+            assert_eq!(s.snapshots(stack.id, 10).await.unwrap().len(), 1);
+
+            // A new version, a new language share or a new component is a change.
+            let mut newer = web.clone();
+            newer.tools[0].versions = "5.1".into();
+            let second = s.push_snapshot_if_changed(&newer).await.unwrap();
+            assert_eq!((second.number, second.unchanged), (2, false));
+            let mut languages = newer.clone();
+            languages.details.languages[0].bytes = 901;
+            assert_eq!(s.push_snapshot_if_changed(&languages).await.unwrap().number, 3);
+            let mut components = languages.clone();
+            components.details.components.clear();
+            assert_eq!(s.push_snapshot_if_changed(&components).await.unwrap().number, 4);
+            assert!(s.push_snapshot_if_changed(&components).await.unwrap().unchanged);
+
+            let history = s.snapshots(stack.id, 10).await.unwrap();
+            let numbers: Vec<i64> = history.iter().map(|h| h.number).collect();
+            assert_eq!(numbers, [4, 3, 2, 1]);
+            assert_eq!(history[3].origin, web.details.origin, "the first push keeps its commit");
+            let bob = s.stack("bob", "api").await.unwrap().unwrap();
+            let numbers: Vec<i64> = s.snapshots(bob.id, 10).await.unwrap().iter().map(|h| h.number).collect();
+            assert_eq!(numbers, [2, 1]);
+            let (languages_now, components_now) = s.latest_details(stack.id).await.unwrap();
+            assert_eq!(languages_now[0].bytes, 901);
+            assert!(components_now.is_empty());
+            assert_counters_match_recount(s).await;
         }
     }
 

@@ -64,6 +64,40 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// A body that is JSON (`T`), or YAML text when the Content-Type says so
+/// (`application/yaml`, `application/x-yaml`, `text/yaml`): a push takes a scan report or a
+/// StackShare Stack File.
+pub(crate) enum JsonOrYaml<T> {
+    Json(T),
+    Yaml(String),
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonOrYaml<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Error> {
+        let content_type = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if !matches!(content_type.as_str(), "application/yaml" | "application/x-yaml" | "text/yaml" | "text/x-yaml") {
+            return JsonBody::from_request(request, state).await.map(|JsonBody(value)| JsonOrYaml::Json(value));
+        }
+        let bytes = bytes::Bytes::from_request(request, state)
+            .await
+            .map_err(|e| Error(body_error(e.status(), e.body_text())))?;
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| Error(AppError::BadRequest("the YAML body is not UTF-8 text".into())))?;
+        Ok(JsonOrYaml::Yaml(text))
+    }
+}
+
 /// A body the extractor refused: too large (413), or broken (400).
 fn body_error(status: StatusCode, text: String) -> AppError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {

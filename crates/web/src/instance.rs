@@ -29,6 +29,12 @@ pub(crate) fn is_stackdex() -> bool {
     settings().name == "stackdex"
 }
 
+/// This site's address for `stackdex login --server`: the public address when it is known,
+/// else a placeholder the reader replaces.
+pub(crate) fn cli_server() -> String {
+    settings().public_url.clone().unwrap_or_else(|| "SERVER".to_owned())
+}
+
 /// A path of this site as an address: absolute when the public address is known, else the
 /// path itself.
 pub(crate) fn absolute(path: impl Display) -> String {

@@ -44,6 +44,7 @@ async fn writes_show_on_cached_pages() {
                 author_id: Some(voter),
                 source: SnapshotSource::Push,
                 tools: vec![SnapshotTool { tool_id: django, versions: "5.1".into(), sources: "pyproject.toml".into() }],
+                details: Default::default(),
                 created_at: 10,
             }])
             .await

@@ -119,6 +119,7 @@ fn pages(app: &Arc<App>) -> Router<Arc<App>> {
     let pushes = limited(
         Router::new()
             .route("/stacks/new", post(stacks::create_form))
+            .route("/stacks/upload", post(stacks::upload_form))
             .route("/stacks/{owner}/{name}/edit", post(stacks::edit_form)),
         Action::Push,
         Per::SessionUser,

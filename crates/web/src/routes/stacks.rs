@@ -1,24 +1,27 @@
-//! Stacks: the stack page, stacks created and edited in the browser, the diff between two
-//! snapshots, and a scan report pushed through the API (`stackdex push`).
+//! Stacks: the stack page, stacks created and edited in the browser (tools picked by hand, or a
+//! StackShare techstack.yml uploaded), the diff between two snapshots, and a scan report or a
+//! techstack.yml pushed through the API (`stackdex push`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Json;
+use axum::extract::Multipart;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
-use stackdex_app::stacks::{DiffPage, PushReport, Pushed, StackDiff, StackPage, StacksIndex};
-use stackdex_app::{App, SnapshotId, StackKind};
+use stackdex_app::stacks::{DiffPage, PushReport, Pushed, StackDiff, StackFileImport, StackPage, StacksIndex};
+use stackdex_app::{App, AppError, StackKind};
 use utoipa::ToSchema;
 
-use crate::extract::{Bearer, JsonBody, MaybeSession, PageNumber, Path, Query, SignedIn};
+use crate::extract::{Bearer, JsonOrYaml, MaybeSession, PageNumber, Path, Query, SignedIn};
 use crate::forms::{FormErrors, REFUSED};
 use crate::openapi::{BadRequest, Forbidden, NotFound, RateLimited, TooLarge, Unauthorized};
 use crate::respond::{Result, html, private};
-use crate::session::{encode, to_login};
+use crate::session::{check_csrf, encode, to_login};
 
 /// `/stacks/{owner}/{name}`.
 #[derive(Deserialize)]
@@ -71,6 +74,42 @@ struct StackHtml<'a> {
     page: &'a StackPage,
 }
 
+/// One language of the language bar: where its rectangle starts and how wide it is (per cent
+/// of the bar), its colour, and its figure in words.
+struct Segment {
+    x: String,
+    width: String,
+    color: &'static str,
+    name: String,
+    percent: String,
+}
+
+/// Colours of the language bar, one per language in order (then again).
+const LANGUAGE_COLOURS: [&str; 8] =
+    ["#3b6fd8", "#e07b39", "#2f9e6e", "#c2417a", "#8a63d2", "#c9a227", "#4aa3b5", "#7a7a7a"];
+
+impl StackHtml<'_> {
+    fn language_bar(&self) -> Vec<Segment> {
+        let mut x = 0.0;
+        self.page
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let segment = Segment {
+                    x: format!("{x:.3}"),
+                    width: format!("{:.3}", l.width()),
+                    color: LANGUAGE_COLOURS[i % LANGUAGE_COLOURS.len()],
+                    name: l.name.clone(),
+                    percent: l.percent(),
+                };
+                x += l.width();
+                segment
+            })
+            .collect()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "stacks/edit.html")]
 struct StackEditHtml<'a> {
@@ -86,6 +125,8 @@ struct StackEditHtml<'a> {
     /// The tools kept ticked after a refusal; all of them on a fresh form.
     ticked: Option<HashSet<String>>,
     errors: FormErrors,
+    /// What an uploaded techstack.yml became, shown above the form.
+    imported: Option<StackFileImport>,
 }
 
 impl StackEditHtml<'_> {
@@ -133,6 +174,7 @@ pub(crate) async fn new_page(
         add: "",
         ticked: None,
         errors: FormErrors::default(),
+        imported: None,
     };
     Ok(private(html(StatusCode::OK, form)?))
 }
@@ -185,6 +227,7 @@ pub(crate) async fn create_form(State(app): State<Arc<App>>, SignedIn(session, f
         add: &form.add,
         ticked: None,
         errors,
+        imported: None,
     };
     Ok(private(html(REFUSED, form)?))
 }
@@ -208,6 +251,7 @@ pub(crate) async fn edit_page(
         add: "",
         ticked: None,
         errors: FormErrors::default(),
+        imported: None,
     };
     Ok(private(html(StatusCode::OK, form)?))
 }
@@ -232,20 +276,118 @@ pub(crate) async fn edit_form(
         add: &form.add,
         ticked: Some(form.ticked()),
         errors,
+        imported: None,
     };
     Ok(private(html(REFUSED, form)?))
 }
 
-/// `?from=&to=` of a diff: snapshot ids.
+/// The fields of the techstack.yml upload form (multipart): where it goes and the file.
+#[derive(Default)]
+struct UploadForm {
+    csrf: String,
+    owner: String,
+    name: String,
+    file: String,
+}
+
+impl UploadForm {
+    /// Reads the multipart body; an `Err` is the body over the limit (413) or broken (400).
+    async fn read(mut multipart: Multipart) -> std::result::Result<UploadForm, AppError> {
+        let mut form = UploadForm::default();
+        let refused = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge("the file is over 1 MiB; a techstack.yml is far smaller".into())
+            } else {
+                AppError::BadRequest(format!("the upload could not be read: {}", e.body_text()))
+            }
+        };
+        while let Some(field) = multipart.next_field().await.map_err(refused)? {
+            let name = field.name().unwrap_or("").to_owned();
+            let bytes = field.bytes().await.map_err(refused)?;
+            let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
+            match name.as_str() {
+                "csrf" => form.csrf = text(),
+                "owner" => form.owner = text(),
+                "name" => form.name = text(),
+                "file" => {
+                    form.file = String::from_utf8(bytes.to_vec())
+                        .map_err(|_| AppError::BadRequest("the file is not UTF-8 text".into()))?
+                }
+                _ => {}
+            }
+        }
+        Ok(form)
+    }
+}
+
+/// Imports an uploaded techstack.yml into a stack (created if new): the stack's editor again,
+/// saying what the file became and which names the catalog does not know; on a broken or
+/// oversized file, the editor with what is wrong (nothing is recorded).
+pub(crate) async fn upload_form(
+    State(app): State<Arc<App>>,
+    MaybeSession(session): MaybeSession,
+    headers: HeaderMap,
+    multipart: std::result::Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result {
+    let Some(session) = session else { return Ok(to_login("/stacks/new")) };
+    let multipart = multipart.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let read = UploadForm::read(multipart).await;
+    if let Ok(form) = &read {
+        check_csrf(&headers, &session, &form.csrf)?;
+    }
+    let (form, outcome) = match read {
+        Ok(form) if form.file.trim().is_empty() => {
+            let e = AppError::invalid("file", "choose a techstack.yml file to upload");
+            (form, Err(e))
+        }
+        Ok(form) => {
+            let outcome = app.upload_stack_file(&session.user, &form.owner, &form.name, &form.file).await;
+            (form, outcome)
+        }
+        // The body was not read: the form comes back empty, from the page it was sent on.
+        Err(e) => (UploadForm::default(), Err(e)),
+    };
+    let (status, errors, imported) = match outcome {
+        Ok(imported) => (StatusCode::OK, FormErrors::default(), Some(imported)),
+        Err(AppError::TooLarge(message)) => {
+            (StatusCode::PAYLOAD_TOO_LARGE, FormErrors::from(AppError::invalid("file", message), "", "", "")?, None)
+        }
+        Err(AppError::BadRequest(message)) => {
+            (REFUSED, FormErrors::from(AppError::invalid("file", message), "", "", "")?, None)
+        }
+        Err(e) => (REFUSED, FormErrors::from(e, "name", "file", "owner")?, None),
+    };
+    let stack = match app.stack_for_editing(&session.user, &form.owner, &form.name).await {
+        Ok(stack) => Some(stack),
+        Err(AppError::NotFound { .. } | AppError::Invalid { .. } | AppError::Forbidden(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let owners = app.stack_owners_for(&session.user).await?;
+    let chosen = if owners.contains(&form.owner) { form.owner.clone() } else { owners[0].clone() };
+    let page = StackEditHtml {
+        csrf: &session.csrf,
+        owners: if stack.is_some() { vec![form.owner.clone()] } else { owners },
+        stack: stack.as_ref(),
+        chosen_owner: &chosen,
+        name: &form.name,
+        add: "",
+        ticked: None,
+        errors,
+        imported,
+    };
+    Ok(private(html(status, page)?))
+}
+
+/// `?from=&to=` of a diff: snapshot numbers in the stack's history (v1, v2, ...).
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct DiffQuery {
-    /// The older snapshot (default: the one before `to`).
-    #[param(value_type = Option<i64>, minimum = 1)]
-    from: Option<SnapshotId>,
-    /// The newer snapshot (default: the latest).
-    #[param(value_type = Option<i64>, minimum = 1)]
-    to: Option<SnapshotId>,
+    /// The older snapshot's number (default: the one before `to`).
+    #[param(minimum = 1)]
+    from: Option<i64>,
+    /// The newer snapshot's number (default: the latest).
+    #[param(minimum = 1)]
+    to: Option<i64>,
 }
 
 pub(crate) async fn diff_page(
@@ -263,16 +405,25 @@ pub(crate) async fn api(State(app): State<Arc<App>>, Path(at): Path<StackAddress
     Ok(Json(app.stack_page(&at.owner, &at.name).await?).into_response())
 }
 
-/// What a push answers: the snapshot recorded, and the stack as it now is.
+/// What a push answers: the snapshot recorded (or the latest, `unchanged`), the stack as it
+/// now is, and the names the catalog does not know (left out).
 #[derive(Serialize, ToSchema)]
 pub(crate) struct PushAnswer {
     snapshot: Pushed,
     stack: StackPage,
+    unknown: Vec<String>,
 }
 
-/// Push a scan report (`stackdex scan --format json`) as a new snapshot of a stack; the stack
-/// is created on first push. Its owner, an organisation's members, or an admin.
-#[utoipa::path(put, path = "/api/v1/stacks/{owner}/{name}", request_body = PushReport,
+/// Push a scan report (`stackdex scan --format json`, as JSON) or a StackShare Stack File
+/// (techstack.yml, as `Content-Type: application/yaml`) as a new snapshot of a stack; the
+/// stack is created on first push. A push holding what the latest snapshot holds records
+/// nothing and answers that snapshot with `"unchanged": true`. Its owner, an organisation's
+/// members, or an admin.
+#[utoipa::path(put, path = "/api/v1/stacks/{owner}/{name}",
+    request_body(
+        description = "a scan report (JSON), or a StackShare Stack File (techstack.yml, as application/yaml)",
+        content((PushReport = "application/json"), (String = "application/yaml"))
+    ),
     params(("owner" = String, Path), ("name" = String, Path)),
     responses((status = 200, body = PushAnswer), BadRequest, Unauthorized, Forbidden, TooLarge, RateLimited),
     security(("bearer" = [])))]
@@ -280,11 +431,21 @@ pub(crate) async fn api_push(
     State(app): State<Arc<App>>,
     Path(at): Path<StackAddress>,
     Bearer(user): Bearer,
-    JsonBody(report): JsonBody<PushReport>,
+    body: JsonOrYaml<PushReport>,
 ) -> Result {
-    let snapshot = app.push_report(&user, &at.owner, &at.name, &report).await?;
+    let (snapshot, unknown) = match body {
+        JsonOrYaml::Json(report) => {
+            let snapshot = app.push_report(&user, &at.owner, &at.name, &report).await?;
+            let unknown = snapshot.unknown_tools.clone();
+            (snapshot, unknown)
+        }
+        JsonOrYaml::Yaml(text) => {
+            let imported = app.upload_stack_file(&user, &at.owner, &at.name, &text).await?;
+            (imported.snapshot, imported.unknown)
+        }
+    };
     let stack = app.stack_page(&at.owner, &at.name).await?;
-    Ok(Json(PushAnswer { snapshot, stack }).into_response())
+    Ok(Json(PushAnswer { snapshot, stack, unknown }).into_response())
 }
 
 /// What changed in a stack between two snapshots: tools added, removed, versions changed.

@@ -160,6 +160,11 @@ impl TestApp {
         session_of(&r).expect("a session cookie")
     }
 
+    /// Any request, as built.
+    pub async fn request(&self, request: Request<Body>) -> Reply {
+        self.finish(request).await
+    }
+
     pub fn backend(&self) -> stackdex_store::Backend {
         self.db.backend
     }
