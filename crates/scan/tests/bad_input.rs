@@ -1,7 +1,7 @@
 //! Bad input never stops a scan: each problem is a warning naming the file, and the rest of
 //! the repository is still read.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Expected stacks of the fixture repositories under tests/fixtures, one or more per ecosystem.
 
-mod common;
+use crate::common;
 
 use common::*;
 

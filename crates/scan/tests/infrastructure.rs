@@ -1,6 +1,6 @@
 //! Images, CI, infrastructure as code and hosting config in the `infra` fixture.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -1,7 +1,7 @@
 //! Languages: code by extension and by `#!` line, data and prose formats listed beside code,
 //! shares of code bytes only (fixture tests/fixtures/languages-mix).
 
-mod common;
+use crate::common;
 
 use common::*;
 use stackdex_scan::{LanguageKind, LanguageShare, Report};

@@ -1,7 +1,7 @@
 //! The report's `packages`: every direct dependency of every manifest, with its purl, scope,
 //! resolved version and the tool it maps to; and tool versions that belong to the tool.
 
-mod common;
+use crate::common;
 
 use common::*;
 use stackdex_scan::{Package, Report, Scope};

@@ -2,7 +2,7 @@
 //! Skaffold, Istio, pre-commit, devcontainers, Tiltfiles, serverless.yml, App Engine, Cloud
 //! Build, and runtime version files. Each fixture's expected stack is checked here.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -1,7 +1,7 @@
 //! Reading real techstack.yml files (quoted keys, folded descriptions, packages with
 //! package_url, tools without a category) for `stackdex import`.
 
-mod common;
+use crate::common;
 
 use stackdex_catalog::Catalog;
 use stackdex_scan::techstack;

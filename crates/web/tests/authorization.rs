@@ -2,7 +2,7 @@
 //! (anonymous, another user, an organisation member, the owner, an admin): 16 actions, 80 cells;
 //! and organisations and hand-edited stacks with their history and differences.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

@@ -2,7 +2,7 @@
 //! twins), search across tools, stackups, stacks, organisations and people, and 404s that
 //! suggest what was meant.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

@@ -2,7 +2,7 @@
 //! database, the settings page's API tokens, the forms on tool pages, CSRF defences, and rate
 //! limits.
 
-mod common;
+use crate::common;
 
 use axum::http::{StatusCode, header};
 use common::{csrf_of, session_of};

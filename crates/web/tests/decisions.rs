@@ -2,7 +2,7 @@
 //! its JSON twin, upvotes and comments with exact counters, views (once per visitor per hour,
 //! bots left out), and hostile markdown that must never come back as markup that runs.
 
-mod common;
+use crate::common;
 
 use stackdex_store::NewView;
 

@@ -1,7 +1,7 @@
 //! "What are the differences?" in words: numbered points and a summary written from the facts on
 //! 2-, 3- and 4-way stackups, and nothing the data does not support.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

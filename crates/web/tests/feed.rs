@@ -3,7 +3,7 @@
 //! concurrent clients), events recorded with the writes, and the feed page and its JSON twin
 //! (one item per happening, newest first, paginated without gaps or repeats).
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -2,7 +2,7 @@
 //! values as sent (escaped), the message beside its field (`aria-invalid`, `aria-describedby`)
 //! and nothing stored.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, csrf_of};

@@ -1,7 +1,7 @@
 //! Cached pages follow writes: a vote, a follow or a pushed stack shows on the next request
 //! after the change log is polled (the server polls every 200 ms), on both backends.
 
-mod common;
+use crate::common;
 
 use stackdex_app::{CacheKey, Format};
 use stackdex_store::{NewReason, NewSnapshot, NewUser, ReasonKind, SnapshotSource, SnapshotTool, StackRef};

@@ -3,7 +3,7 @@
 //! opens the same pages in Chromium with the Content-Security-Policy off and checks nothing
 //! runs.)
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 

@@ -2,7 +2,7 @@
 //! tagged with an `ETag` so that a revisit costs a `304` and no body, and never tagged when
 //! the page is personal.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};

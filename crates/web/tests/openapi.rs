@@ -1,7 +1,7 @@
 //! The OpenAPI document comes from the router's own route table, names every status each
 //! endpoint answers, and the docs page needs nothing from the internet.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 

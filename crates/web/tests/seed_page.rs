@@ -1,7 +1,7 @@
 //! The page stackdex started from ("Django vs Rust"), rendered from the demo community through
 //! the real router, on SQLite and on PostgreSQL: every figure as on the seed.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use serde_json::Value;

@@ -4,7 +4,7 @@
 //! decision pages tell search engines and link previews (canonical address, description,
 //! OpenGraph), with one h1 and a skip link on every page.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -4,7 +4,7 @@
 //! the stack editor, its packages mapped through the scanner's rules, its unknown names listed;
 //! hostile input is refused without losing what is stored.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -2,7 +2,7 @@
 //! a form sends the browser to already shows the form's effect (no wait for the change log's
 //! poll), and controls the visitor may not use are not shown.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, csrf_of};

@@ -1,7 +1,7 @@
 //! The first write endpoints, on both backends: accounts, tokens, pros and cons, votes; and
 //! the client's mistakes (bad JSON, wrong or missing tokens, oversized bodies, hostile text).
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 

@@ -1,0 +1,7 @@
+//! The cli crate's integration tests, one binary (one link, one copy of every dependency on
+//! disk) with a module per subject.
+
+mod catalog_cli;
+mod commands;
+mod durability;
+mod scan_cli;

@@ -1,0 +1,20 @@
+//! The web crate's integration tests, one binary (one link, one copy of every dependency on
+//! disk) with a module per subject.
+
+mod authorization;
+mod browse;
+mod browser_accounts;
+mod common;
+mod decisions;
+mod differences;
+mod feed;
+mod forms;
+mod freshness;
+mod hostile_text;
+mod http_basics;
+mod openapi;
+mod seed_page;
+mod site;
+mod stacks_from_ci_and_files;
+mod visitor;
+mod write_api;
