@@ -64,13 +64,115 @@ pub struct Session {
     pub csrf: String,
 }
 
-/// A user's public page.
+/// A user's public page: their profile, stacks, organisations, decisions and follows.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UserPage {
     pub username: String,
     pub display_name: String,
+    pub title: String,
+    pub company: String,
+    /// Plain text, as written.
+    pub bio: String,
+    /// An `http(s)://` address, or empty.
+    pub website: String,
+    /// When the account was made (Unix seconds).
+    pub joined_at: i64,
     pub stacks: Vec<StackEntry>,
     pub organisations: Vec<NameLink>,
+    /// Their newest decisions (at most 20).
+    pub decisions: Vec<crate::views::DecisionView>,
+    /// The tools, stacks and organisations they follow.
+    pub following: Vec<crate::follows::TargetView>,
+}
+
+impl UserPage {
+    pub fn joined_fmt(&self) -> String {
+        crate::format::date(self.joined_at)
+    }
+}
+
+/// What deleting an account takes with it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccountDeletion {
+    /// The user's stacks, deleted with their histories.
+    pub stacks: Vec<StackEntry>,
+    /// Organisations the user alone belongs to, deleted with their stacks.
+    pub organisations: Vec<NameLink>,
+    /// Organisations the user alone owns while others belong: the deletion waits until
+    /// another member is made an owner.
+    pub blocking: Vec<NameLink>,
+}
+
+/// What a user can say about themselves, as sent by the settings form or the API.
+#[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
+pub struct ProfileInput {
+    /// 1 to 80 characters.
+    #[schema(min_length = 1, max_length = 80)]
+    pub display_name: String,
+    /// Up to 80 characters, e.g. "Staff engineer".
+    #[serde(default)]
+    #[schema(max_length = 80)]
+    pub title: String,
+    /// Up to 80 characters.
+    #[serde(default)]
+    #[schema(max_length = 80)]
+    pub company: String,
+    /// Up to 1,000 characters of plain text.
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    pub bio: String,
+    /// An http:// or https:// address, or empty.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub website: String,
+}
+
+/// One line of text of at most `max` characters, trimmed, with no control characters.
+fn line(s: &str, field: &'static str, what: &str, max: usize) -> Result<String> {
+    let t = s.trim();
+    if t.chars().count() > max {
+        return Err(AppError::invalid(field, format!("{what} is at most {max} characters")));
+    }
+    if t.chars().any(char::is_control) {
+        return Err(AppError::invalid(field, format!("{what} is one line of text")));
+    }
+    Ok(t.to_owned())
+}
+
+impl ProfileInput {
+    /// The profile to store, or the first field that is wrong.
+    fn parse(&self) -> Result<stackdex_store::Profile> {
+        let display_name = line(&self.display_name, "display_name", "a display name", 80)?;
+        if display_name.is_empty() {
+            return Err(AppError::invalid("display_name", "a display name is 1 to 80 characters"));
+        }
+        let bio = self.bio.trim();
+        if bio.chars().count() > 1000 {
+            return Err(AppError::invalid("bio", "a bio is at most 1,000 characters"));
+        }
+        if bio.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            return Err(AppError::invalid("bio", "a bio holds no control characters"));
+        }
+        let website = line(&self.website, "website", "a website", 200)?;
+        if !website.is_empty() {
+            let rest = website.strip_prefix("https://").or_else(|| website.strip_prefix("http://"));
+            let ok = rest.is_some_and(|r| {
+                r.split(['/', '?', '#']).next().is_some_and(|host| !host.is_empty())
+                    && !r.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\\'))
+            });
+            if !ok {
+                return Err(AppError::invalid("website", "a website is an http:// or https:// address"));
+            }
+        }
+        Ok(stackdex_store::Profile {
+            display_name,
+            title: line(&self.title, "title", "a title", 80)?,
+            company: line(&self.company, "company", "a company", 80)?,
+            bio: bio.replace("\r\n", "\n"),
+            website,
+            created_at: 0,
+        })
+    }
 }
 
 /// A user in a list.
@@ -109,6 +211,14 @@ fn random_hex(n: usize) -> String {
     hex::encode(bytes)
 }
 
+/// The argon2id hash of a password, computed off the async threads.
+async fn hash_password(password: Password) -> Result<String> {
+    tokio::task::spawn_blocking(move || Argon2::default().hash_password(password.0.as_bytes()).map(|h| h.to_string()))
+        .await
+        .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))?
+        .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))
+}
+
 impl App {
     /// Creates an account; the password is hashed with argon2id off the async threads.
     pub async fn sign_up(&self, username: &str, password: &str) -> Result<User> {
@@ -117,12 +227,7 @@ impl App {
         if self.store.organisation(username.as_str()).await?.is_some() {
             return Err(AppError::Conflict("that username is taken".into()));
         }
-        let hash = tokio::task::spawn_blocking(move || {
-            Argon2::default().hash_password(password.0.as_bytes()).map(|h| h.to_string())
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))?
-        .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))?;
+        let hash = hash_password(password).await?;
         let new = NewUser {
             username: username.as_str().to_owned(),
             display_name: username.as_str().to_owned(),
@@ -166,9 +271,10 @@ impl App {
         Ok(UsersIndex { users, paging })
     }
 
-    /// A user's page: their stacks and organisations.
+    /// A user's page: their profile, stacks, organisations, decisions and follows.
     pub async fn user_page(&self, username: &str) -> Result<UserPage> {
         let user = self.find_user(username).await?;
+        let profile = self.store.profile(user.id).await?.unwrap_or_default();
         let stacks = self.stacks_of(&user.username).await?;
         let organisations = self
             .store
@@ -177,7 +283,101 @@ impl App {
             .into_iter()
             .map(|m| NameLink::new(m.organisation.slug, m.organisation.name))
             .collect();
-        Ok(UserPage { username: user.username, display_name: user.display_name, stacks, organisations })
+        let decisions = self.store.decisions_by(user.id, 20).await?;
+        let decisions = self.decision_views(decisions, &mut Vec::new()).await?;
+        let following = self.following(&user).await?;
+        Ok(UserPage {
+            username: user.username,
+            display_name: profile.display_name,
+            title: profile.title,
+            company: profile.company,
+            bio: profile.bio,
+            website: profile.website,
+            joined_at: profile.created_at,
+            stacks,
+            organisations,
+            decisions,
+            following,
+        })
+    }
+
+    /// What deleting the account would take with it, as the settings page tells it: the
+    /// user's stacks, the organisations they alone belong to (deleted too), and those they
+    /// alone own while others belong (which stop the deletion until ownership is handed on).
+    pub async fn account_deletion(&self, user: &User) -> Result<AccountDeletion> {
+        let stacks = self.stacks_of(&user.username).await?;
+        let mut goes = Vec::new();
+        let mut blocks = Vec::new();
+        for m in self.store.organisations_of(user.id).await? {
+            let members = self.store.members(m.organisation.id).await?;
+            let link = NameLink::new(m.organisation.slug.clone(), m.organisation.name.clone());
+            let owners = members.iter().filter(|x| x.role == stackdex_store::Role::Owner).count();
+            if members.len() == 1 {
+                goes.push(link);
+            } else if m.role == stackdex_store::Role::Owner && owners == 1 {
+                blocks.push(link);
+            }
+        }
+        Ok(AccountDeletion { stacks, organisations: goes, blocking: blocks })
+    }
+
+    /// Deletes the account after checking its password (see [`App::account_deletion`] for
+    /// what goes with it); refused while it is the only owner of an organisation others
+    /// belong to.
+    pub async fn delete_account(&self, user: &User, password: &str) -> Result<()> {
+        if self.log_in(&user.username, password).await.is_err() {
+            return Err(AppError::invalid("password", "that is not your password"));
+        }
+        let plan = self.account_deletion(user).await?;
+        if let Some(org) = plan.blocking.first() {
+            return Err(AppError::Conflict(format!(
+                "you are the only owner of {}, which has other members: make one of them an owner first",
+                org.name
+            )));
+        }
+        let mut organisations = Vec::new();
+        for o in &plan.organisations {
+            organisations.push(self.find_organisation(&o.slug).await?.id);
+        }
+        self.store.delete_user(user.id, &organisations).await?;
+        self.visitors.invalidate(&[stackdex_store::Tag::User(user.id)]);
+        Ok(())
+    }
+
+    /// The profile as the settings form shows it.
+    pub async fn profile(&self, user: &User) -> Result<ProfileInput> {
+        let p = self.store.profile(user.id).await?.ok_or_else(|| AppError::not_found("your account"))?;
+        Ok(ProfileInput {
+            display_name: p.display_name,
+            title: p.title,
+            company: p.company,
+            bio: p.bio,
+            website: p.website,
+        })
+    }
+
+    /// Replaces the user's profile; nothing is stored when a field is wrong.
+    pub async fn update_profile(&self, user: &User, input: &ProfileInput) -> Result<()> {
+        let profile = input.parse()?;
+        self.store.update_profile(user.id, &profile).await?;
+        // This server's kept session shows the new name at once; others after their poll.
+        self.visitors.invalidate(&[stackdex_store::Tag::User(user.id)]);
+        Ok(())
+    }
+
+    /// Changes the password after checking the current one, and ends every other session of
+    /// the user (`keep` is the cookie of the session that asked, if any).
+    pub async fn change_password(&self, user: &User, current: &str, new: &str, keep: Option<&str>) -> Result<()> {
+        if self.log_in(&user.username, current).await.is_err() {
+            return Err(AppError::invalid("current_password", "that is not your current password"));
+        }
+        let password =
+            Password::parse(new).map_err(|_| AppError::invalid("new_password", "a password is 8 to 200 characters"))?;
+        let hash = hash_password(password).await?;
+        let keep = keep.map(secret_hash);
+        self.store.set_password(user.id, &hash, keep.as_deref()).await?;
+        self.visitors.invalidate(&[stackdex_store::Tag::User(user.id)]);
+        Ok(())
     }
 
     /// Grants or withdraws the admin role (`stackdex admin grant|revoke`).

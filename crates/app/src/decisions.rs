@@ -19,7 +19,10 @@ use std::collections::HashSet;
 use parking_lot::Mutex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use stackdex_store::{CommentId, Decision, DecisionId, DecisionKind, NewDecision, NewView, Tag, ToolId, User, UserId};
+use stackdex_store::{
+    Comment, CommentId, Decision, DecisionId, DecisionKind, NewDecision, NewView, ReportKind, Resolution, Tag, ToolId,
+    User, UserId,
+};
 use utoipa::ToSchema;
 
 use crate::format::render_markdown;
@@ -65,11 +68,17 @@ pub struct CommentView {
     #[serde(skip)]
     pub body_html: String,
     pub created_at: i64,
+    /// When its author last changed it, if ever.
+    pub edited_at: Option<i64>,
 }
 
 impl CommentView {
     pub fn date_fmt(&self) -> String {
         crate::format::date(self.created_at)
+    }
+    /// When it was last edited, if ever.
+    pub fn edited_fmt(&self) -> Option<String> {
+        self.edited_at.map(crate::format::date)
     }
 }
 
@@ -112,6 +121,15 @@ pub struct DecisionDraft {
 /// Views counted by page serving and not yet written.
 #[derive(Debug, Default)]
 pub(crate) struct PendingViews(Mutex<HashSet<NewView>>);
+
+/// Only the author of a post, or an admin, may change or delete it.
+fn may_change(user: &User, author: Option<UserId>, what: &str) -> Result<()> {
+    if user.is_admin || author == Some(user.id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!("only its author or an admin can change {what}")))
+    }
+}
 
 fn not_found(id: DecisionId) -> AppError {
     AppError::not_found(format!("decision {id}"))
@@ -168,7 +186,7 @@ impl App {
         Ok(ids)
     }
 
-    async fn existing_decision(&self, id: DecisionId) -> Result<Decision> {
+    pub(crate) async fn existing_decision(&self, id: DecisionId) -> Result<Decision> {
         self.store.decision(id).await?.ok_or_else(|| not_found(id))
     }
 
@@ -189,6 +207,7 @@ impl App {
                 body_html: render_markdown(&c.body),
                 body: c.body,
                 created_at: c.created_at,
+                edited_at: c.edited_at,
             })
             .collect();
         let organisation = self.store.decision_organisation(id).await?.map(|o| NameLink::new(o.slug, o.name));
@@ -216,6 +235,7 @@ impl App {
                 body: d.body,
                 author: d.author_id.and_then(|a| authors.get(&a)).map(Author::from),
                 created_at: d.created_at,
+                edited_at: d.edited_at,
                 views: d.views,
                 upvotes: d.upvotes,
                 comments: d.comments,
@@ -250,6 +270,54 @@ impl App {
 
     pub async fn has_upvoted(&self, user: &User, id: DecisionId) -> Result<bool> {
         Ok(self.store.has_upvoted(id, user.id).await?)
+    }
+
+    /// A decision as its author (or an admin) is about to edit it.
+    pub async fn decision_to_edit(&self, user: &User, id: DecisionId) -> Result<Decision> {
+        let decision = self.existing_decision(id).await?;
+        may_change(user, decision.author_id, "a decision")?;
+        Ok(decision)
+    }
+
+    /// Replaces a decision's body (its author or an admin); the page then says it was edited.
+    pub async fn edit_decision(&self, user: &User, id: DecisionId, body: &str) -> Result<()> {
+        self.decision_to_edit(user, id).await?;
+        let body = markdown_text(body, "a decision", MAX_BODY)?;
+        if self.store.edit_decision(id, &body).await? { Ok(()) } else { Err(not_found(id)) }
+    }
+
+    /// Deletes a decision with its comments and upvotes (its author or an admin).
+    pub async fn delete_decision(&self, user: &User, id: DecisionId) -> Result<()> {
+        self.decision_to_edit(user, id).await?;
+        if self.store.delete_decision(id).await? {
+            self.store.resolve_reports(ReportKind::Decision, id.get(), Resolution::Removed, user.id).await?;
+            Ok(())
+        } else {
+            Err(not_found(id))
+        }
+    }
+
+    /// A comment as its author (or an admin) is about to edit it.
+    pub async fn comment_to_edit(&self, user: &User, id: CommentId) -> Result<Comment> {
+        let comment = self.store.comment(id).await?.ok_or_else(|| AppError::not_found(format!("comment {id}")))?;
+        may_change(user, comment.author_id, "a comment")?;
+        Ok(comment)
+    }
+
+    /// Replaces a comment (its author or an admin); it is then shown as edited.
+    pub async fn edit_comment(&self, user: &User, id: CommentId, body: &str) -> Result<DecisionId> {
+        let comment = self.comment_to_edit(user, id).await?;
+        let body = markdown_text(body, "a comment", MAX_COMMENT)?;
+        self.store.edit_comment(id, &body).await?;
+        Ok(comment.decision_id)
+    }
+
+    /// Deletes a comment (its author or an admin); returns the decision it was on.
+    pub async fn delete_comment(&self, user: &User, id: CommentId) -> Result<DecisionId> {
+        let comment = self.comment_to_edit(user, id).await?;
+        self.store.delete_comment(id).await?;
+        self.store.resolve_reports(ReportKind::Comment, id.get(), Resolution::Removed, user.id).await?;
+        Ok(comment.decision_id)
     }
 
     /// Adds a comment (markdown, 1 to [`MAX_COMMENT`] characters); returns its id.

@@ -22,6 +22,7 @@ pub mod organisations;
 pub mod personal;
 pub mod rate_limits;
 pub mod reasons;
+pub mod reports;
 pub mod search;
 pub mod site;
 pub mod stacks;
@@ -40,8 +41,8 @@ use stackdex_store::{Store, StoreError};
 
 pub use cache::{CacheKey, Format, Rendered, Shown, entity_tag};
 pub use stackdex_store::{
-    CommentId, DecisionId, DecisionKind, EventId, OrganisationId, ReasonId, ReasonKind, Role, SnapshotId, StackId,
-    StackKind, Tag, TargetKind, TokenId, ToolId, User, UserId,
+    CommentId, DecisionId, DecisionKind, EventId, OrganisationId, ReasonId, ReasonKind, ReportId, ReportKind, Role,
+    SnapshotId, StackId, StackKind, Tag, TargetKind, TokenId, ToolId, User, UserId,
 };
 
 /// What can go wrong in a use case; the web edge turns each into a response.

@@ -88,6 +88,11 @@ impl App {
         Ok(OrganisationsIndex { organisations, paging })
     }
 
+    /// Whether an organisation has this slug.
+    pub async fn organisation_exists(&self, slug: &str) -> Result<bool> {
+        Ok(self.store.organisation(slug).await?.is_some())
+    }
+
     pub(crate) async fn find_organisation(&self, slug: &str) -> Result<Organisation> {
         self.store.organisation(slug).await?.ok_or_else(|| AppError::not_found(format!("organisation {slug:?}")))
     }
@@ -108,6 +113,15 @@ impl App {
             Err(StoreError::Conflict(_)) => Err(AppError::Conflict(format!("{} is taken", slug.as_str()))),
             other => Ok(other?),
         }
+    }
+
+    /// Deletes an organisation with its stacks (owners and admins); decisions posted for it
+    /// stay, as their authors'.
+    pub async fn delete_organisation(&self, actor: &User, slug: &str) -> Result<()> {
+        let org = self.find_organisation(slug).await?;
+        self.check_owner(&org, actor, "delete it").await?;
+        self.store.delete_organisation(org.id).await?;
+        Ok(())
     }
 
     /// Fails unless `actor` is an owner of `org` or an admin.

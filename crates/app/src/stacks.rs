@@ -32,6 +32,8 @@ pub struct StackPage {
     #[schema(value_type = String, example = "repository")]
     pub kind: StackKind,
     pub updated_at: i64,
+    /// What the stack is, in its owner's words (plain text; "" when none).
+    pub description: String,
     pub layers: Vec<LayerGroup>,
     /// The code languages of the latest scan, by share of code bytes (empty when made by hand).
     pub languages: Vec<LanguageView>,
@@ -261,6 +263,8 @@ fn bad_address() -> AppError {
 
 /// Most tools a stack edited by hand may hold.
 const MAX_EDITED_TOOLS: usize = 1_000;
+/// Longest stack description, in characters.
+pub const MAX_DESCRIPTION: usize = 500;
 
 impl App {
     /// A stack with its current tools grouped by layer, and its history.
@@ -339,8 +343,10 @@ impl App {
             Some(user) => self.stack_owner_for(user, owner, slug).await.is_ok(),
             None => false,
         };
+        let description = self.store.stack_description(stack.id).await?.unwrap_or_default();
         Ok(StackPage {
             id: stack.id,
+            description,
             owner: stack.stack.owner,
             slug: stack.stack.slug,
             name: stack.stack.name,
@@ -540,6 +546,44 @@ impl App {
             created_at: stackdex_store::now(),
         };
         Ok(self.store.push_snapshots(&[snapshot]).await?[0])
+    }
+
+    /// Replaces a stack's description (who may change the stack may): plain text, at most
+    /// [`MAX_DESCRIPTION`] characters.
+    pub async fn describe_stack(&self, user: &User, owner: &str, slug: &str, description: &str) -> Result<()> {
+        self.stack_owner_for(user, owner, slug).await?;
+        let text = description.trim().replace("\r\n", "\n");
+        if text.chars().count() > MAX_DESCRIPTION {
+            return Err(AppError::invalid(
+                "description",
+                format!("a description is at most {MAX_DESCRIPTION} characters"),
+            ));
+        }
+        if text.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(AppError::invalid("description", "a description holds no control characters"));
+        }
+        let stack = self.find_stack(owner, slug).await?;
+        self.store.set_stack_description(stack.id, &text).await?;
+        Ok(())
+    }
+
+    /// Deletes a stack with its whole history: its owner, an owner of its organisation, or an
+    /// admin (members of an organisation push to its stacks but do not delete them).
+    pub async fn delete_stack(&self, user: &User, owner: &str, slug: &str) -> Result<()> {
+        let stack = self.find_stack(owner, slug).await?;
+        let allowed = user.is_admin
+            || match stack.stack.owner_kind {
+                OwnerKind::User => owner == user.username,
+                OwnerKind::Organisation => match self.store.organisation(owner).await? {
+                    Some(org) => self.store.role(org.id, user.id).await? == Some(stackdex_store::Role::Owner),
+                    None => false,
+                },
+            };
+        if !allowed {
+            return Err(AppError::Forbidden(format!("only {owner} (or an owner of it) can delete {owner}/{slug}")));
+        }
+        self.store.delete_stack(stack.id).await?;
+        Ok(())
     }
 
     /// A stack as its edit form shows it, to a user who may change it.

@@ -146,6 +146,8 @@ pub struct DecisionView {
     pub body_html: String,
     pub author: Option<Author>,
     pub created_at: i64,
+    /// When its author last changed the body, if ever.
+    pub edited_at: Option<i64>,
     pub views: i64,
     pub upvotes: i64,
     pub comments: i64,
@@ -161,6 +163,10 @@ impl DecisionView {
     }
     pub fn date_fmt(&self) -> String {
         format::date(self.created_at)
+    }
+    /// When it was last edited, if ever.
+    pub fn edited_fmt(&self) -> Option<String> {
+        self.edited_at.map(format::date)
     }
     pub fn views_fmt(&self) -> String {
         format::views(self.views)

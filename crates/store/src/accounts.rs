@@ -47,6 +47,23 @@ pub struct SessionRow {
     pub expires_at: i64,
 }
 
+/// What a user says about themselves.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, FromQueryResult)]
+pub struct Profile {
+    pub display_name: String,
+    pub title: String,
+    pub company: String,
+    pub bio: String,
+    pub website: String,
+    /// When the account was made (Unix seconds); not changed by an update.
+    pub created_at: i64,
+}
+
+#[derive(FromQueryResult)]
+struct DecisionRow {
+    id: crate::DecisionId,
+}
+
 #[derive(FromQueryResult)]
 struct SessionOwner {
     user_id: UserId,
@@ -186,6 +203,154 @@ impl Store {
         self.execute(&txn, raw_sql!(Postgres, "UPDATE users SET is_admin = {admin} WHERE id = {id}")).await?;
         // Servers keep signed-in visitors' sessions, role included: they drop this user's.
         self.record_change(&txn, &[Tag::User(id)]).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// What a user says about themselves, shown on their page.
+    pub async fn profile(&self, user: UserId) -> Result<Option<Profile>> {
+        self.one(raw_sql!(
+            Postgres,
+            "SELECT display_name, title, company, bio, website, created_at FROM users WHERE id = {user}"
+        ))
+        .await
+    }
+
+    /// Replaces a user's profile. Pages that show their name beside what they wrote (their
+    /// decisions, and those they commented on) are dropped, as are the kept sessions.
+    pub async fn update_profile(&self, user: UserId, p: &Profile) -> Result<()> {
+        let txn = self.write.begin().await?;
+        let (name, title, company, bio, website) =
+            (p.display_name.as_str(), p.title.as_str(), p.company.as_str(), p.bio.as_str(), p.website.as_str());
+        self.execute(
+            &txn,
+            raw_sql!(
+                Postgres,
+                "UPDATE users SET display_name = {name}, title = {title}, company = {company}, bio = {bio},
+                 website = {website} WHERE id = {user}"
+            ),
+        )
+        .await?;
+        let shown: Vec<DecisionRow> = self
+            .all_on(
+                &txn,
+                raw_sql!(
+                    Postgres,
+                    "SELECT id FROM decisions WHERE author_id = {user}
+                     UNION SELECT decision_id AS id FROM comments WHERE author_id = {user}"
+                ),
+            )
+            .await?;
+        let mut tags = vec![Tag::User(user), Tag::Decisions];
+        tags.extend(shown.into_iter().map(|d| Tag::Decision(d.id)));
+        self.record_change(&txn, &crate::changes::tags_or_everything(tags)).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces a user's password hash and ends every session but `keep` (the one that asked,
+    /// by the hash of its cookie).
+    pub async fn set_password(&self, user: UserId, hash: &str, keep: Option<&str>) -> Result<()> {
+        let txn = self.write.begin().await?;
+        self.execute(&txn, raw_sql!(Postgres, "UPDATE users SET password_hash = {hash} WHERE id = {user}")).await?;
+        let keep = keep.unwrap_or("");
+        self.execute(&txn, raw_sql!(Postgres, "DELETE FROM sessions WHERE user_id = {user} AND id <> {keep}")).await?;
+        self.record_change(&txn, &[Tag::User(user)]).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes an account, in one transaction: its votes, upvotes and follows (every counter
+    /// they moved goes back), its own stacks with their histories, the organisations in
+    /// `organisations` (those it alone belongs to), its sessions, tokens and memberships. What
+    /// it wrote (pros and cons, decisions, comments) stays, without an author. False when there
+    /// is no such user.
+    pub async fn delete_user(&self, user: UserId, organisations: &[crate::OrganisationId]) -> Result<bool> {
+        #[derive(FromQueryResult)]
+        struct Voted {
+            reason_id: crate::ReasonId,
+        }
+        #[derive(FromQueryResult)]
+        struct Upvoted {
+            decision_id: crate::DecisionId,
+        }
+        #[derive(FromQueryResult)]
+        struct StackRow {
+            id: crate::StackId,
+        }
+        let txn = self.write.begin().await?;
+        let Some(UserName { username, .. }) =
+            self.one_on(&txn, raw_sql!(Postgres, "SELECT id, username FROM users WHERE id = {user}")).await?
+        else {
+            return Ok(false);
+        };
+        let mut tags = vec![Tag::User(user), Tag::Decisions];
+
+        let votes: Vec<Voted> =
+            self.all_on(&txn, raw_sql!(Postgres, "SELECT reason_id FROM reason_votes WHERE user_id = {user}")).await?;
+        self.execute(&txn, raw_sql!(Postgres, "DELETE FROM reason_votes WHERE user_id = {user}")).await?;
+        let per_reason: HashMap<crate::ReasonId, i64> = votes.iter().map(|v| (v.reason_id, -1)).collect();
+        self.apply_vote_deltas(&txn, &per_reason, Vec::new()).await?;
+
+        let upvotes: Vec<Upvoted> = self
+            .all_on(&txn, raw_sql!(Postgres, "SELECT decision_id FROM decision_upvotes WHERE user_id = {user}"))
+            .await?;
+        self.execute(&txn, raw_sql!(Postgres, "DELETE FROM decision_upvotes WHERE user_id = {user}")).await?;
+        for u in &upvotes {
+            self.bump_upvotes(&txn, u.decision_id, -1, user).await?;
+        }
+
+        for target in self.follows_of_on(&txn, user).await? {
+            let (kind, id) = (target.kind, target.id);
+            self.execute(
+                &txn,
+                raw_sql!(
+                    Postgres,
+                    "DELETE FROM follows WHERE user_id = {user} AND target_kind = {kind} AND target_id = {id}"
+                ),
+            )
+            .await?;
+            match target.kind {
+                crate::TargetKind::Tool => {
+                    let delta = HashMap::from([(crate::ToolId(target.id), -1)]);
+                    self.bump_tool_counter(&txn, crate::tools::Counter::Followers, &delta).await?;
+                }
+                _ => self.bump_followers(&txn, target, -1).await?,
+            }
+            tags.push(target.tag());
+        }
+
+        let stacks: Vec<StackRow> = self
+            .all_on(&txn, raw_sql!(Postgres, "SELECT id FROM stacks WHERE owner = {username} AND owner_kind = 'user'"))
+            .await?;
+        for stack in stacks {
+            tags.extend(self.delete_stack_on(&txn, stack.id).await?.unwrap_or_default());
+        }
+        for org in organisations {
+            tags.extend(self.delete_organisation_on(&txn, *org).await?.unwrap_or_default());
+        }
+        // Pages that show the author's name beside what they wrote.
+        let shown: Vec<DecisionRow> = self
+            .all_on(
+                &txn,
+                raw_sql!(
+                    Postgres,
+                    "SELECT id FROM decisions WHERE author_id = {user}
+                     UNION SELECT decision_id AS id FROM comments WHERE author_id = {user}"
+                ),
+            )
+            .await?;
+        tags.extend(shown.into_iter().map(|d| Tag::Decision(d.id)));
+        for statement in [
+            raw_sql!(Postgres, "DELETE FROM sessions WHERE user_id = {user}"),
+            raw_sql!(Postgres, "DELETE FROM api_tokens WHERE user_id = {user}"),
+            raw_sql!(Postgres, "DELETE FROM memberships WHERE user_id = {user}"),
+            raw_sql!(Postgres, "UPDATE reports SET reporter_id = NULL WHERE reporter_id = {user}"),
+            raw_sql!(Postgres, "DELETE FROM users WHERE id = {user}"),
+        ] {
+            self.execute(&txn, statement).await?;
+        }
+        self.record_change(&txn, &crate::changes::tags_or_everything(tags)).await?;
         txn.commit().await?;
         Ok(true)
     }
@@ -376,6 +541,137 @@ mod tests {
             assert!(s.revoke_token(ann, token).await.unwrap());
             assert!(s.user_for_token("token-hash").await.unwrap().is_none(), "revoked");
             assert!(!s.revoke_token(ann, token).await.unwrap(), "revoked already");
+        }
+    }
+
+    #[tokio::test]
+    async fn profiles_and_password_changes() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let u = test_users(s, 2).await;
+            let p = Profile {
+                display_name: "Ann Lee".into(),
+                title: "CTO".into(),
+                company: "Acme".into(),
+                bio: "Builds things.".into(),
+                website: "https://ann.example".into(),
+                created_at: 12345,
+            };
+            let before = s.latest_change().await.unwrap();
+            s.update_profile(u[0], &p).await.unwrap();
+            let read = s.profile(u[0]).await.unwrap().unwrap();
+            assert_eq!(read, Profile { created_at: 0, ..p }, "the creation time is not changed");
+            assert_eq!(s.user_by_name("user0").await.unwrap().unwrap().display_name, "Ann Lee");
+            let changes = s.changes_since(before).await.unwrap();
+            assert!(changes.iter().any(|c| c.tags.contains(&Tag::User(u[0]))), "{changes:?}");
+            assert!(s.profile(UserId(999_999)).await.unwrap().is_none());
+
+            for (hash, user) in [("this", u[0]), ("other", u[0]), ("theirs", u[1])] {
+                s.create_session(hash, user, "csrf", crate::now() + 60).await.unwrap();
+            }
+            s.set_password(u[0], "$argon2id$new", Some("this")).await.unwrap();
+            assert!(s.session("this").await.unwrap().is_some(), "the session that asked stays");
+            assert!(s.session("other").await.unwrap().is_none(), "{:?}", db.backend);
+            assert!(s.session("theirs").await.unwrap().is_some(), "another user's stays");
+            assert_eq!(s.credentials("user0").await.unwrap().unwrap().password_hash, "$argon2id$new");
+        }
+    }
+
+    /// Every kept counter against a recount of its rows.
+    async fn counters_agree(s: &Store) {
+        let tools = s.recount_tool_stats().await.unwrap();
+        for counted in tools {
+            let kept = s.tool_stats(counted.tool_id).await.unwrap();
+            assert_eq!((kept.stacks, kept.followers, kept.votes), (counted.stacks, counted.followers, counted.votes));
+        }
+        assert!(s.recount_reason_votes().await.unwrap().iter().all(|r| r.kept == r.counted));
+        assert!(s.recount_followers().await.unwrap().iter().all(|f| f.kept == f.counted));
+        let decisions = s.recount_decision_counters().await.unwrap();
+        assert!(decisions.iter().all(|d| d.upvotes == d.upvotes_counted && d.comments == d.comments_counted));
+    }
+
+    #[tokio::test]
+    async fn deleting_stacks_organisations_and_accounts_keeps_every_counter_true() {
+        use crate::{DecisionKind, NewDecision, NewReason, OwnerKind, ReasonKind, Target};
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let t = crate::tools::test_tools(s).await;
+            let u = test_users(s, 3).await;
+            let (ann, bob) = (u[0], u[1]);
+            let solo = s.create_organisation("solo", "Solo", ann).await.unwrap();
+            let shared = s.create_organisation("shared", "Shared", bob).await.unwrap();
+            s.add_members(shared.id, &[(ann, crate::Role::Member)]).await.unwrap();
+            let mut org_stack = crate::stacks::test_snapshot("solo", "app", &[t["rust"], t["postgresql"]]);
+            org_stack.stack.owner_kind = OwnerKind::Organisation;
+            s.push_snapshots(&[
+                crate::stacks::test_snapshot("user0", "web", &[t["django"], t["python"]]),
+                crate::stacks::test_snapshot("user1", "api", &[t["django"], t["postgresql"]]),
+                org_stack,
+            ])
+            .await
+            .unwrap();
+            let bobs = s.stack("user1", "api").await.unwrap().unwrap().id;
+            let anns = s.stack("user0", "web").await.unwrap().unwrap().id;
+            let reasons = s
+                .add_reasons(&[NewReason {
+                    tool: t["django"],
+                    kind: ReasonKind::Pro,
+                    text: "Admin".into(),
+                    author: Some(bob),
+                }])
+                .await
+                .unwrap();
+            s.cast_votes(&[(reasons[0], ann), (reasons[0], u[2])]).await.unwrap();
+            let decision = s
+                .create_decision(&NewDecision {
+                    kind: DecisionKind::Decided,
+                    body: "Django".into(),
+                    author_id: ann,
+                    org_id: Some(shared.id),
+                    tools: vec![t["django"]],
+                    created_at: 1,
+                })
+                .await
+                .unwrap();
+            s.upvote_decision(decision, ann).await.unwrap();
+            s.upvote_decision(decision, bob).await.unwrap();
+            s.add_comment(decision, ann, "Yes").await.unwrap();
+            s.follow_tools(&[(ann, t["rust"]), (bob, t["rust"])]).await.unwrap();
+            s.follow(ann, Target::stack(bobs)).await.unwrap();
+            s.follow(bob, Target::stack(anns)).await.unwrap();
+            s.follow(ann, Target::organisation(shared.id)).await.unwrap();
+            s.follow(bob, Target::organisation(solo.id)).await.unwrap();
+            counters_agree(s).await;
+
+            // A stack: its tools count one stack less, its follows and history go.
+            assert!(s.delete_stack(bobs).await.unwrap());
+            assert!(!s.delete_stack(bobs).await.unwrap());
+            assert_eq!(s.tool_stats(t["postgresql"]).await.unwrap().stacks, 1, "{:?}", db.backend);
+            assert!(s.snapshots(bobs, 10).await.unwrap().is_empty());
+            counters_agree(s).await;
+
+            // An account, with the organisation it alone belongs to.
+            let before = s.latest_change().await.unwrap();
+            assert!(s.delete_user(ann, &[solo.id]).await.unwrap());
+            assert!(s.user_by_name("user0").await.unwrap().is_none());
+            assert!(s.stack("user0", "web").await.unwrap().is_none(), "their stack");
+            assert!(s.stack("solo", "app").await.unwrap().is_none(), "their organisation's stack");
+            assert!(s.organisation("solo").await.unwrap().is_none());
+            assert!(s.organisation("shared").await.unwrap().is_some(), "an organisation with others stays");
+            let kept = s.decision(decision).await.unwrap().unwrap();
+            assert_eq!((kept.author_id, kept.upvotes, kept.comments), (None, 1, 1), "what they wrote stays");
+            assert_eq!(s.tool_stats(t["django"]).await.unwrap().votes, 1);
+            assert_eq!(s.tool_stats(t["rust"]).await.unwrap().followers, 1);
+            let changes = s.changes_since(before).await.unwrap();
+            assert!(changes.iter().any(|c| c.tags.contains(&Tag::User(ann)) || c.tags.contains(&Tag::Everything)));
+            counters_agree(s).await;
+            assert!(!s.delete_user(ann, &[]).await.unwrap());
+
+            // An organisation: its decisions stay, as their authors'.
+            assert!(s.delete_organisation(shared.id).await.unwrap());
+            assert!(s.decision(decision).await.unwrap().is_some());
+            assert!(s.decision_organisation(decision).await.unwrap().is_none());
+            counters_agree(s).await;
         }
     }
 

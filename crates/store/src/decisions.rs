@@ -39,6 +39,8 @@ pub struct Decision {
     pub upvotes: i64,
     pub comments: i64,
     pub created_at: i64,
+    /// When its author last changed the body, if ever.
+    pub edited_at: Option<i64>,
     /// Filled from `decision_tools` after the row is read.
     #[sea_orm(skip)]
     pub tools: Vec<ToolId>,
@@ -47,9 +49,12 @@ pub struct Decision {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, FromQueryResult)]
 pub struct Comment {
     pub id: CommentId,
+    pub decision_id: DecisionId,
     pub author_id: Option<UserId>,
     pub body: String,
     pub created_at: i64,
+    /// When its author last changed it, if ever.
+    pub edited_at: Option<i64>,
 }
 
 /// A page view to count: once per visitor per (clock) hour.
@@ -85,6 +90,16 @@ struct DecisionRef {
 #[derive(FromQueryResult)]
 struct NewDecisionId {
     id: DecisionId,
+}
+
+#[derive(FromQueryResult)]
+struct Voter {
+    user_id: UserId,
+}
+
+#[derive(FromQueryResult)]
+struct CommentRef {
+    id: CommentId,
 }
 
 #[derive(FromQueryResult)]
@@ -155,7 +170,7 @@ impl Store {
         let found = self
             .all(raw_sql!(
                 Postgres,
-                "SELECT id, kind, body, author_id, views, upvotes, comments, created_at FROM decisions WHERE id = {id}"
+                "SELECT id, kind, body, author_id, views, upvotes, comments, created_at, edited_at FROM decisions WHERE id = {id}"
             ))
             .await?;
         Ok(self.with_tools(found).await?.pop())
@@ -170,7 +185,7 @@ impl Store {
         let found = self
             .all(raw_sql!(
                 Postgres,
-                "SELECT d.id, d.kind, d.body, d.author_id, d.views, d.upvotes, d.comments, d.created_at
+                "SELECT d.id, d.kind, d.body, d.author_id, d.views, d.upvotes, d.comments, d.created_at, d.edited_at
                  FROM decisions d
                  WHERE d.id IN (SELECT decision_id FROM decision_tools WHERE tool_id IN ({..tools}))
                  ORDER BY d.created_at DESC, d.id DESC LIMIT {limit}"
@@ -184,7 +199,7 @@ impl Store {
         let found = self
             .all(raw_sql!(
                 Postgres,
-                "SELECT id, kind, body, author_id, views, upvotes, comments, created_at FROM decisions
+                "SELECT id, kind, body, author_id, views, upvotes, comments, created_at, edited_at FROM decisions
                  ORDER BY created_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
             ))
             .await?;
@@ -198,7 +213,7 @@ impl Store {
             found.extend(
                 self.all::<Decision>(raw_sql!(
                     Postgres,
-                    "SELECT id, kind, body, author_id, views, upvotes, comments, created_at FROM decisions
+                    "SELECT id, kind, body, author_id, views, upvotes, comments, created_at, edited_at FROM decisions
                      WHERE id IN ({..chunk})"
                 ))
                 .await?,
@@ -291,7 +306,7 @@ impl Store {
     pub async fn comments(&self, decision: DecisionId) -> Result<Vec<Comment>> {
         self.all(raw_sql!(
             Postgres,
-            "SELECT id, author_id, body, created_at FROM comments WHERE decision_id = {decision} ORDER BY id"
+            "SELECT id, decision_id, author_id, body, created_at, edited_at FROM comments WHERE decision_id = {decision} ORDER BY id"
         ))
         .await
     }
@@ -301,7 +316,7 @@ impl Store {
         let mut found = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(IN_CHUNK) {
             let rows: Vec<Comment> = self
-                .all(raw_sql!(Postgres, "SELECT id, author_id, body, created_at FROM comments WHERE id IN ({..chunk})"))
+                .all(raw_sql!(Postgres, "SELECT id, decision_id, author_id, body, created_at, edited_at FROM comments WHERE id IN ({..chunk})"))
                 .await?;
             found.extend(rows.into_iter().map(|c| (c.id, c)));
         }
@@ -347,7 +362,7 @@ impl Store {
         Ok(gone)
     }
 
-    async fn bump_upvotes<C: ConnectionTrait>(
+    pub(crate) async fn bump_upvotes<C: ConnectionTrait>(
         &self,
         conn: &C,
         decision: DecisionId,
@@ -369,6 +384,128 @@ impl Store {
         let mut tags = vec![Tag::Decision(decision), Tag::Decisions, Tag::User(user)];
         tags.extend(tools.iter().map(|t| Tag::Tool(t.tool_id)));
         self.record_change(conn, &tags).await
+    }
+
+    /// Replaces a decision's body and marks it edited; false when there is no such decision.
+    pub async fn edit_decision(&self, decision: DecisionId, body: &str) -> Result<bool> {
+        let now = crate::now();
+        let txn = self.write.begin().await?;
+        let changed = self
+            .execute(
+                &txn,
+                raw_sql!(Postgres, "UPDATE decisions SET body = {body}, edited_at = {now} WHERE id = {decision}"),
+            )
+            .await?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        let tags = self.decision_tags(&txn, decision).await?;
+        self.record_change(&txn, &tags).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Deletes a decision with its tools, upvotes, views, comments and the feed's events about
+    /// them; false when there is no such decision.
+    pub async fn delete_decision(&self, decision: DecisionId) -> Result<bool> {
+        let txn = self.write.begin().await?;
+        let mut tags = self.decision_tags(&txn, decision).await?;
+        // Its upvoters' marks change too (a later decision may get the same id on SQLite).
+        let voters: Vec<Voter> = self
+            .all_on(&txn, raw_sql!(Postgres, "SELECT user_id FROM decision_upvotes WHERE decision_id = {decision}"))
+            .await?;
+        tags.extend(crate::changes::user_tags(voters.into_iter().map(|v| v.user_id)));
+        let comments: Vec<CommentRef> =
+            self.all_on(&txn, raw_sql!(Postgres, "SELECT id FROM comments WHERE decision_id = {decision}")).await?;
+        for c in &comments {
+            self.delete_events_about(&txn, EventKind::Comment, c.id.get()).await?;
+        }
+        self.delete_events_about(&txn, EventKind::Decision, decision.get()).await?;
+        for statement in [
+            raw_sql!(Postgres, "DELETE FROM comments WHERE decision_id = {decision}"),
+            raw_sql!(Postgres, "DELETE FROM decision_upvotes WHERE decision_id = {decision}"),
+            raw_sql!(Postgres, "DELETE FROM decision_views WHERE decision_id = {decision}"),
+            raw_sql!(Postgres, "DELETE FROM decision_tools WHERE decision_id = {decision}"),
+        ] {
+            self.execute(&txn, statement).await?;
+        }
+        let gone = self.execute(&txn, raw_sql!(Postgres, "DELETE FROM decisions WHERE id = {decision}")).await?;
+        if gone == 0 {
+            return Ok(false);
+        }
+        self.record_change(&txn, &tags_or_everything(tags)).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Replaces a comment's body and marks it edited; false when there is no such comment.
+    pub async fn edit_comment(&self, comment: CommentId, body: &str) -> Result<bool> {
+        let now = crate::now();
+        let txn = self.write.begin().await?;
+        let Some(found) = self.comment_on(&txn, comment).await? else { return Ok(false) };
+        self.execute(
+            &txn,
+            raw_sql!(Postgres, "UPDATE comments SET body = {body}, edited_at = {now} WHERE id = {comment}"),
+        )
+        .await?;
+        self.record_change(&txn, &[Tag::Decision(found.decision_id), Tag::Decisions]).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Deletes a comment (and the feed's events about it); false when there is no such comment.
+    pub async fn delete_comment(&self, comment: CommentId) -> Result<bool> {
+        let txn = self.write.begin().await?;
+        let Some(found) = self.comment_on(&txn, comment).await? else { return Ok(false) };
+        let decision = found.decision_id;
+        self.delete_events_about(&txn, EventKind::Comment, comment.get()).await?;
+        self.execute(&txn, raw_sql!(Postgres, "DELETE FROM comments WHERE id = {comment}")).await?;
+        self.execute(&txn, raw_sql!(Postgres, "UPDATE decisions SET comments = comments - 1 WHERE id = {decision}"))
+            .await?;
+        self.record_change(&txn, &[Tag::Decision(decision), Tag::Decisions]).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// One comment, if it exists.
+    pub async fn comment(&self, comment: CommentId) -> Result<Option<Comment>> {
+        self.comment_on(&self.read, comment).await
+    }
+
+    async fn comment_on<C: ConnectionTrait>(&self, conn: &C, comment: CommentId) -> Result<Option<Comment>> {
+        self.one_on(
+            conn,
+            raw_sql!(
+                Postgres,
+                "SELECT id, decision_id, author_id, body, created_at, edited_at FROM comments WHERE id = {comment}"
+            ),
+        )
+        .await
+    }
+
+    /// A user's decisions, newest first.
+    pub async fn decisions_by(&self, author: UserId, limit: i64) -> Result<Vec<Decision>> {
+        let found = self
+            .all(raw_sql!(
+                Postgres,
+                "SELECT id, kind, body, author_id, views, upvotes, comments, created_at, edited_at FROM decisions
+                 WHERE author_id = {author} ORDER BY created_at DESC, id DESC LIMIT {limit}"
+            ))
+            .await?;
+        self.with_tools(found).await
+    }
+
+    /// The tags of the pages that show a decision: its own, the lists, its tools' pages.
+    async fn decision_tags<C: ConnectionTrait>(&self, conn: &C, decision: DecisionId) -> Result<Vec<Tag>> {
+        let tools: Vec<DecisionTool> = self
+            .all_on(
+                conn,
+                raw_sql!(Postgres, "SELECT decision_id, tool_id FROM decision_tools WHERE decision_id = {decision}"),
+            )
+            .await?;
+        let mut tags = vec![Tag::Decision(decision), Tag::Decisions];
+        tags.extend(tools.iter().map(|t| Tag::Tool(t.tool_id)));
+        Ok(tags)
     }
 
     pub async fn has_upvoted(&self, decision: DecisionId, user: UserId) -> Result<bool> {
@@ -473,6 +610,60 @@ mod tests {
 
     fn view(decision: DecisionId, visitor: &str, hour: i64) -> NewView {
         NewView { decision, visitor: visitor.into(), hour }
+    }
+
+    #[tokio::test]
+    async fn edits_are_marked_and_deletions_take_everything_with_them() {
+        for db in fresh_stores().await {
+            let s = &db.store;
+            let t = test_tools(s).await;
+            let u = test_users(s, 2).await;
+            let new = |body: &str| NewDecision {
+                kind: DecisionKind::Decided,
+                body: body.into(),
+                author_id: u[0],
+                org_id: None,
+                tools: vec![t["django"]],
+                created_at: 100,
+            };
+            let id = s.create_decision(&new("Django it is")).await.unwrap();
+            let kept = s.create_decision(&new("Python too")).await.unwrap();
+            let c1 = s.add_comment(id, u[1], "Why?").await.unwrap();
+            let c2 = s.add_comment(id, u[0], "Admin site.").await.unwrap();
+            s.upvote_decision(id, u[1]).await.unwrap();
+            s.record_decision_views(&[view(id, "a", 1)], 0).await.unwrap();
+            let tool = Target::tool(t["django"]);
+            assert_eq!(s.events_about(tool, 10).await.unwrap().len(), 4, "two decisions, two comments");
+
+            let before = s.latest_change().await.unwrap();
+            assert!(s.edit_decision(id, "Django, for its admin").await.unwrap());
+            let d = s.decision(id).await.unwrap().unwrap();
+            assert_eq!(d.body, "Django, for its admin");
+            assert!(d.edited_at.is_some() && s.decision(kept).await.unwrap().unwrap().edited_at.is_none());
+            let changes = s.changes_since(before).await.unwrap();
+            assert!(
+                changes.iter().any(|c| c.tags.contains(&Tag::Tool(t["django"])) && c.tags.contains(&Tag::Decision(id)))
+            );
+            assert!(!s.edit_decision(DecisionId(999_999), "x").await.unwrap());
+
+            assert!(s.edit_comment(c1, "Why Django?").await.unwrap());
+            let c = s.comment(c1).await.unwrap().unwrap();
+            assert_eq!((c.body.as_str(), c.decision_id, c.edited_at.is_some()), ("Why Django?", id, true));
+            assert!(s.delete_comment(c2).await.unwrap());
+            assert!(!s.delete_comment(c2).await.unwrap(), "gone already");
+            assert_eq!(s.decision(id).await.unwrap().unwrap().comments, 1);
+            assert_eq!(s.events_about(tool, 10).await.unwrap().len(), 3, "the comment's event went with it");
+
+            assert!(s.delete_decision(id).await.unwrap(), "{:?}", db.backend);
+            assert!(s.decision(id).await.unwrap().is_none());
+            assert!(s.comment(c1).await.unwrap().is_none(), "its comments went with it");
+            assert!(!s.has_upvoted(id, u[1]).await.unwrap());
+            let left = s.events_about(tool, 10).await.unwrap();
+            assert_eq!(left.len(), 1, "only the other decision's event: {left:?}");
+            assert_eq!(left[0].subject, kept.get());
+            assert_eq!(s.decisions_by(u[0], 10).await.unwrap().iter().map(|d| d.id).collect::<Vec<_>>(), [kept]);
+            assert!(!s.delete_decision(id).await.unwrap());
+        }
     }
 
     #[tokio::test]

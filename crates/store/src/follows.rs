@@ -60,7 +60,7 @@ impl Target {
     }
 
     /// The change-log tag of pages that show this target's followers.
-    fn tag(self) -> Tag {
+    pub(crate) fn tag(self) -> Tag {
         match self.kind {
             TargetKind::Tool => Tag::Tool(ToolId(self.id)),
             TargetKind::Stack => Tag::Stack(StackId(self.id)),
@@ -244,7 +244,7 @@ impl Store {
     }
 
     /// One counter row of a stack or organisation: a single-row update, so no lock order to keep.
-    async fn bump_followers<C: ConnectionTrait>(&self, conn: &C, target: Target, delta: i64) -> Result<()> {
+    pub(crate) async fn bump_followers<C: ConnectionTrait>(&self, conn: &C, target: Target, delta: i64) -> Result<()> {
         let id = target.id;
         let statement = match target.kind {
             TargetKind::Stack => {
@@ -301,11 +301,18 @@ impl Store {
 
     /// What a user follows, most recent first.
     pub async fn follows_of(&self, user: UserId) -> Result<Vec<Target>> {
-        self.all(raw_sql!(
-            Postgres,
-            "SELECT target_kind, target_id FROM follows WHERE user_id = {user}
-             ORDER BY created_at DESC, target_kind, target_id"
-        ))
+        self.follows_of_on(&self.read, user).await
+    }
+
+    pub(crate) async fn follows_of_on<C: ConnectionTrait>(&self, conn: &C, user: UserId) -> Result<Vec<Target>> {
+        self.all_on(
+            conn,
+            raw_sql!(
+                Postgres,
+                "SELECT target_kind, target_id FROM follows WHERE user_id = {user}
+                 ORDER BY created_at DESC, target_kind, target_id"
+            ),
+        )
         .await
     }
 
@@ -336,6 +343,25 @@ impl Store {
             }));
         }
         Ok(out)
+    }
+
+    /// Deletes the events whose subject is `subject` (a deleted decision or comment), in the
+    /// caller's transaction: the feed must not tell of it, nor of a later row given its id.
+    pub(crate) async fn delete_events_about<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        kind: EventKind,
+        subject: i64,
+    ) -> Result<()> {
+        // The payload is a JSON object written by `record_events`, with `subject` among its
+        // keys: followed by a comma or by the object's end.
+        let (mid, end) = (format!("%\"subject\":{subject},%"), format!("%\"subject\":{subject}}}"));
+        self.execute(
+            conn,
+            raw_sql!(Postgres, "DELETE FROM events WHERE kind = {kind} AND (payload LIKE {mid} OR payload LIKE {end})"),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Appends events in the caller's transaction (the write they describe commits with them,

@@ -20,6 +20,7 @@ mod migrate;
 mod organisations;
 mod rate_limits;
 mod reasons;
+mod reports;
 mod site;
 mod sql;
 mod stacks;
@@ -32,7 +33,7 @@ pub mod testing;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 
-pub use accounts::{Credentials, NewUser, SessionRow, TokenInfo, User};
+pub use accounts::{Credentials, NewUser, Profile, SessionRow, TokenInfo, User};
 pub use changes::{Change, Tag};
 pub use decisions::{Comment, Decision, DecisionCounters, DecisionKind, NewDecision, NewView};
 pub use error::StoreError;
@@ -40,6 +41,7 @@ pub use follows::{Event, EventKind, FeedPosition, FollowerCount, Target, TargetK
 pub use migrate::LATEST as SCHEMA_VERSION;
 pub use organisations::{Member, Membership, Organisation, OrganisationListing, Role};
 pub use reasons::{Deletion, NewReason, Reason, ReasonKind, ReasonVotes};
+pub use reports::{Report, ReportKind, Resolution};
 pub use site::{DecisionLocation, StackLocation, StackupLocation};
 pub use stacks::{
     NewSnapshot, Origin, OwnerKind, Recorded, SnapshotComponent, SnapshotDetails, SnapshotLanguage, SnapshotSource,
@@ -48,7 +50,7 @@ pub use stacks::{
 pub use stackups::StackupViews;
 pub use tools::{CoUse, GithubReading, ToolStats};
 pub use types::{
-    CommentId, DecisionId, EventId, OrganisationId, ReasonId, SnapshotId, StackId, TokenId, ToolId, UserId,
+    CommentId, DecisionId, EventId, OrganisationId, ReasonId, ReportId, SnapshotId, StackId, TokenId, ToolId, UserId,
 };
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_follower_counters.sql")),
     (3, include_str!("../migrations/0003_feed_by_time.sql")),
     (4, include_str!("../migrations/0004_snapshot_numbers_and_origin.sql")),
+    (5, include_str!("../migrations/0005_profiles_edits_reports.sql")),
 ];
 
 /// The schema version a fully migrated database is at.
@@ -111,19 +112,53 @@ mod tests {
         }
     }
 
+    /// Undoes the migrations after `version`, newest first, as if the database had been made
+    /// by the release at that version.
+    async fn rewind(s: &Store, version: i64) {
+        let undo: &[(i64, &[&str])] = &[
+            (
+                5,
+                &[
+                    "DROP TABLE reports",
+                    "DROP INDEX decisions_author",
+                    "DROP INDEX comments_author",
+                    "ALTER TABLE users DROP COLUMN company",
+                    "ALTER TABLE users DROP COLUMN bio",
+                    "ALTER TABLE users DROP COLUMN website",
+                    "ALTER TABLE decisions DROP COLUMN edited_at",
+                    "ALTER TABLE comments DROP COLUMN edited_at",
+                ],
+            ),
+            (
+                4,
+                &[
+                    "DROP INDEX stack_snapshots_number",
+                    "ALTER TABLE stack_snapshots DROP COLUMN number",
+                    "ALTER TABLE stack_snapshots DROP COLUMN commit_sha",
+                    "ALTER TABLE stack_snapshots DROP COLUMN branch",
+                    "ALTER TABLE stack_snapshots DROP COLUMN repository_url",
+                    "ALTER TABLE stack_snapshots DROP COLUMN languages",
+                    "ALTER TABLE stack_snapshots DROP COLUMN components",
+                ],
+            ),
+            (3, &["DROP INDEX events_target_time"]),
+            (2, &["ALTER TABLE stacks DROP COLUMN followers", "ALTER TABLE organisations DROP COLUMN followers"]),
+        ];
+        assert_eq!(undo[0].0, LATEST, "a new migration needs its undoing here");
+        for (_, statements) in undo.iter().filter(|(v, _)| *v > version) {
+            for statement in *statements {
+                s.write.execute_unprepared(statement).await.unwrap_or_else(|e| panic!("{statement}: {e}"));
+            }
+        }
+        s.write.execute_unprepared(&format!("DELETE FROM schema_migrations WHERE version > {version}")).await.unwrap();
+    }
+
     #[tokio::test]
     async fn a_database_at_version_1_is_brought_up_to_date() {
         for db in fresh_stores().await {
             let s = &db.store;
             // Back to version 1, as a database made by the first release is.
-            s.write.execute_unprepared("DROP INDEX stack_snapshots_number").await.unwrap();
-            for column in ["number", "commit_sha", "branch", "repository_url", "languages", "components"] {
-                s.write.execute_unprepared(&format!("ALTER TABLE stack_snapshots DROP COLUMN {column}")).await.unwrap();
-            }
-            s.write.execute_unprepared("ALTER TABLE stacks DROP COLUMN followers").await.unwrap();
-            s.write.execute_unprepared("ALTER TABLE organisations DROP COLUMN followers").await.unwrap();
-            s.write.execute_unprepared("DROP INDEX events_target_time").await.unwrap();
-            s.write.execute_unprepared("DELETE FROM schema_migrations WHERE version > 1").await.unwrap();
+            rewind(s, 1).await;
             assert_eq!(s.schema_version().await.unwrap(), 1);
             s.migrate().await.unwrap();
             assert_eq!(s.schema_version().await.unwrap(), LATEST, "{:?}", db.backend);
@@ -136,11 +171,7 @@ mod tests {
         for db in fresh_stores().await {
             let s = &db.store;
             let t = crate::tools::test_tools(s).await;
-            s.write.execute_unprepared("DROP INDEX stack_snapshots_number").await.unwrap();
-            for column in ["number", "commit_sha", "branch", "repository_url", "languages", "components"] {
-                s.write.execute_unprepared(&format!("ALTER TABLE stack_snapshots DROP COLUMN {column}")).await.unwrap();
-            }
-            s.write.execute_unprepared("DELETE FROM schema_migrations WHERE version > 3").await.unwrap();
+            rewind(s, 3).await;
             s.write
                 .execute_unprepared(
                     "INSERT INTO stacks (owner, owner_kind, slug, name, kind, created_at, updated_at) VALUES

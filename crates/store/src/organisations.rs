@@ -291,3 +291,82 @@ mod tests {
         }
     }
 }
+
+#[derive(FromQueryResult)]
+struct StackRow {
+    id: crate::StackId,
+}
+
+#[derive(FromQueryResult)]
+struct FollowerRow {
+    user_id: UserId,
+}
+
+#[derive(FromQueryResult)]
+struct PostedRow {
+    id: crate::DecisionId,
+}
+
+impl Store {
+    /// Deletes an organisation with its stacks (and their histories), memberships, follows and
+    /// the feed's events about it; decisions posted for it stay, as their authors'. False when
+    /// there is no such organisation.
+    pub async fn delete_organisation(&self, org: OrganisationId) -> Result<bool> {
+        let txn = self.write.begin().await?;
+        let Some(tags) = self.delete_organisation_on(&txn, org).await? else { return Ok(false) };
+        self.record_change(&txn, &crate::changes::tags_or_everything(tags)).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    pub(crate) async fn delete_organisation_on<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        org: OrganisationId,
+    ) -> Result<Option<Vec<crate::Tag>>> {
+        use crate::Tag;
+        #[derive(FromQueryResult)]
+        struct SlugRow {
+            slug: String,
+        }
+        let Some(SlugRow { slug }) =
+            self.one_on(conn, raw_sql!(Postgres, "SELECT slug FROM organisations WHERE id = {org}")).await?
+        else {
+            return Ok(None);
+        };
+        let mut tags = vec![Tag::Organisation(org), Tag::Decisions];
+        let stacks: Vec<StackRow> = self
+            .all_on(
+                conn,
+                raw_sql!(Postgres, "SELECT id FROM stacks WHERE owner = {slug} AND owner_kind = 'organisation'"),
+            )
+            .await?;
+        for stack in stacks {
+            tags.extend(self.delete_stack_on(conn, stack.id).await?.unwrap_or_default());
+        }
+        let followers: Vec<FollowerRow> = self
+            .all_on(
+                conn,
+                raw_sql!(
+                    Postgres,
+                    "SELECT user_id FROM follows WHERE target_kind = 'organisation' AND target_id = {org}"
+                ),
+            )
+            .await?;
+        tags.extend(crate::changes::user_tags(followers.into_iter().map(|f| f.user_id)));
+        let posted: Vec<PostedRow> =
+            self.all_on(conn, raw_sql!(Postgres, "SELECT id FROM decisions WHERE org_id = {org}")).await?;
+        tags.extend(posted.into_iter().map(|d| Tag::Decision(d.id)));
+        let target = org.get();
+        for statement in [
+            raw_sql!(Postgres, "DELETE FROM events WHERE target_kind = 'organisation' AND target_id = {target}"),
+            raw_sql!(Postgres, "DELETE FROM follows WHERE target_kind = 'organisation' AND target_id = {target}"),
+            raw_sql!(Postgres, "UPDATE decisions SET org_id = NULL WHERE org_id = {org}"),
+            raw_sql!(Postgres, "DELETE FROM memberships WHERE org_id = {org}"),
+            raw_sql!(Postgres, "DELETE FROM organisations WHERE id = {org}"),
+        ] {
+            self.execute(conn, statement).await?;
+        }
+        Ok(Some(tags))
+    }
+}

@@ -215,7 +215,7 @@ impl Store {
 
     /// Moves the vote counters of reasons and their tools, and records the change with the
     /// tags of the voters (`users`).
-    async fn apply_vote_deltas<C: ConnectionTrait>(
+    pub(crate) async fn apply_vote_deltas<C: ConnectionTrait>(
         &self,
         conn: &C,
         per_reason: &HashMap<ReasonId, i64>,

@@ -148,6 +148,11 @@ pub struct StackSummary {
     pub updated_at: i64,
 }
 
+#[derive(FromQueryResult)]
+struct DescriptionRow {
+    description: String,
+}
+
 /// A stack's address and name.
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
 pub struct StackName {
@@ -622,6 +627,88 @@ impl Store {
             }
         }
         Ok(events)
+    }
+
+    /// A stack's description ("" when it has none); None when there is no such stack.
+    pub async fn stack_description(&self, stack: StackId) -> Result<Option<String>> {
+        let row: Option<DescriptionRow> =
+            self.one(raw_sql!(Postgres, "SELECT description FROM stacks WHERE id = {stack}")).await?;
+        Ok(row.map(|r| r.description))
+    }
+
+    /// Replaces a stack's description; false when there is no such stack.
+    pub async fn set_stack_description(&self, stack: StackId, description: &str) -> Result<bool> {
+        let txn = self.write.begin().await?;
+        let changed = self
+            .execute(&txn, raw_sql!(Postgres, "UPDATE stacks SET description = {description} WHERE id = {stack}"))
+            .await?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        self.record_change(&txn, &[Tag::Stack(stack)]).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Deletes a stack with its history, its follows and the feed's events about it, and takes
+    /// it off its tools' counts; false when there is no such stack.
+    pub async fn delete_stack(&self, stack: StackId) -> Result<bool> {
+        let txn = self.write.begin().await?;
+        let Some(tags) = self.delete_stack_on(&txn, stack).await? else { return Ok(false) };
+        self.record_change(&txn, &tags_or_everything(tags)).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Deletes a stack in the caller's transaction; answers the tags of what it changed, or
+    /// None when there is no such stack.
+    pub(crate) async fn delete_stack_on<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        stack: StackId,
+    ) -> Result<Option<Vec<Tag>>> {
+        #[derive(FromQueryResult)]
+        struct ToolRef {
+            tool_id: ToolId,
+        }
+        #[derive(FromQueryResult)]
+        struct Follower {
+            user_id: UserId,
+        }
+        let tools: Vec<ToolRef> =
+            self.all_on(conn, raw_sql!(Postgres, "SELECT tool_id FROM stack_tools WHERE stack_id = {stack}")).await?;
+        let followers: Vec<Follower> = self
+            .all_on(
+                conn,
+                raw_sql!(Postgres, "SELECT user_id FROM follows WHERE target_kind = 'stack' AND target_id = {stack}"),
+            )
+            .await?;
+        let target = stack.get();
+        // Events for the stack's own followers, and those told to its organisation's (their
+        // payload names the stack: `"stack":ID` before `"subject"`).
+        let in_payload = format!("%\"stack\":{target},%");
+        for statement in [
+            raw_sql!(Postgres, "DELETE FROM events WHERE target_kind = 'stack' AND target_id = {target}"),
+            raw_sql!(Postgres, "DELETE FROM events WHERE kind = 'stack' AND payload LIKE {in_payload}"),
+            raw_sql!(Postgres, "DELETE FROM follows WHERE target_kind = 'stack' AND target_id = {target}"),
+            raw_sql!(
+                Postgres,
+                "DELETE FROM snapshot_tools WHERE snapshot_id IN (SELECT id FROM stack_snapshots WHERE stack_id = {stack})"
+            ),
+            raw_sql!(Postgres, "DELETE FROM stack_snapshots WHERE stack_id = {stack}"),
+            raw_sql!(Postgres, "DELETE FROM stack_tools WHERE stack_id = {stack}"),
+        ] {
+            self.execute(conn, statement).await?;
+        }
+        if self.execute(conn, raw_sql!(Postgres, "DELETE FROM stacks WHERE id = {stack}")).await? == 0 {
+            return Ok(None);
+        }
+        let deltas: HashMap<ToolId, i64> = tools.iter().map(|t| (t.tool_id, -1)).collect();
+        self.bump_tool_counter(conn, Counter::Stacks, &deltas).await?;
+        let mut tags: Vec<Tag> = tools.iter().map(|t| Tag::Tool(t.tool_id)).collect();
+        tags.push(Tag::Stack(stack));
+        tags.extend(crate::changes::user_tags(followers.into_iter().map(|f| f.user_id)));
+        Ok(Some(tags))
     }
 
     /// Stacks that use a tool now, most recently updated first.

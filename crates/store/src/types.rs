@@ -68,6 +68,8 @@ ids! {
     TokenId;
     /// An event of the feed.
     EventId;
+    /// A report of user content, for the admins.
+    ReportId;
 }
 
 /// A string that is not a positive whole number where an id was expected.

@@ -73,6 +73,11 @@ impl FormErrors {
         self.on("")
     }
 
+    /// No message at all.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.message.is_empty()
+    }
+
     /// The field a message concerns.
     pub(crate) fn field(&self) -> &'static str {
         self.field

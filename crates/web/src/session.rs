@@ -34,6 +34,9 @@ pub(crate) const SESSION_COOKIE: &str = "sdx_session";
 const ACCOUNT_START: &[u8] = b"<!--account-->";
 const ACCOUNT_END: &[u8] = b"<!--/account-->";
 const EMPTY_CSRF: &[u8] = b"name=\"csrf\" value=\"\"";
+/// Where the controls only a post's author (or an admin) sees begin and end in a cached page.
+const OWN_START: &[u8] = b"<!--own:";
+const OWN_END: &[u8] = b" /own-->";
 /// What names a toggle control in a page: `data-toggle="follow:tool:12"` (see
 /// `stackdex_app::personal`).
 const TOGGLE: &[u8] = b"data-toggle=\"";
@@ -92,6 +95,7 @@ async fn personalise(app: &App, response: Response, session: &Session) -> Respon
             HashSet::new()
         })
     };
+    let bytes = reveal_own(&bytes, &session.user);
     let out = personal_page(&bytes, &account_menu(session), &session.csrf, &pressed);
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.remove(header::ETAG);
@@ -157,6 +161,32 @@ fn personal_page(page: &[u8], menu: &str, csrf: &str, pressed: &HashSet<Toggle>)
     }
     out.extend_from_slice(&rest[at..]);
     out
+}
+
+/// Opens the controls kept for the author of a post (`<!--own:USERNAME CONTROLS /own-->`, see
+/// the `own` macro) when the visitor is that author or an admin, and drops the others. Pages are
+/// cached with them closed, so anonymous visitors and other users never see them.
+fn reveal_own<'a>(page: &'a [u8], user: &stackdex_app::User) -> std::borrow::Cow<'a, [u8]> {
+    let Some(mut next) = find(page, OWN_START) else { return std::borrow::Cow::Borrowed(page) };
+    let mut out = Vec::with_capacity(page.len());
+    let mut at = 0;
+    loop {
+        let name_start = next + OWN_START.len();
+        let Some(space) = memchr::memchr(b' ', &page[name_start..]).map(|i| name_start + i) else { break };
+        let Some(end) = find(&page[space..], OWN_END).map(|i| space + i) else { break };
+        out.extend_from_slice(&page[at..next]);
+        let author = &page[name_start..space];
+        if user.is_admin || (!author.is_empty() && author == user.username.as_bytes()) {
+            out.extend_from_slice(&page[space + 1..end]);
+        }
+        at = end + OWN_END.len();
+        match find(&page[at..], OWN_START) {
+            Some(i) => next = at + i,
+            None => break,
+        }
+    }
+    out.extend_from_slice(&page[at..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// The attribute written just before a pressed toggle's `data-toggle`, switched to its "on"
@@ -311,6 +341,24 @@ mod tests {
         assert!(out.contains("aria-pressed=\"false\" data-toggle=\"vote:3\""));
         assert!(out.contains("value=\"retract\" data-toggle=\"vote:4\""));
         assert!(out.contains("aria-pressed=\"true\" data-toggle=\"vote:4\""));
+    }
+
+    #[test]
+    fn own_controls_open_for_their_author_and_admins_only() {
+        let page = b"<p>a</p><!--own:ann <a>Edit 1</a> /own--><p>b</p><!--own: <a>Edit 2</a> /own--><!--own:bob <a>Edit 3</a> /own-->";
+        let user = |name: &str, admin: bool| stackdex_app::User {
+            id: stackdex_app::UserId(1),
+            username: name.into(),
+            display_name: name.into(),
+            title: String::new(),
+            is_admin: admin,
+        };
+        let seen = |name, admin| String::from_utf8(reveal_own(page, &user(name, admin)).into_owned()).unwrap();
+        assert_eq!(seen("ann", false), "<p>a</p><a>Edit 1</a><p>b</p>");
+        assert_eq!(seen("an", false), "<p>a</p><p>b</p>", "a prefix of the name is another user");
+        assert_eq!(seen("root", true), "<p>a</p><a>Edit 1</a><p>b</p><a>Edit 2</a><a>Edit 3</a>");
+        let plain = b"<p>no controls</p>";
+        assert!(matches!(reveal_own(plain, &user("ann", false)), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

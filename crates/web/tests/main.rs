@@ -13,6 +13,7 @@ mod freshness;
 mod hostile_text;
 mod http_basics;
 mod openapi;
+mod own_content;
 mod seed_page;
 mod site;
 mod stacks_from_ci_and_files;

@@ -9,13 +9,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
-use stackdex_app::accounts::{Session, UserPage, UsersIndex};
+use stackdex_app::accounts::{AccountDeletion, ProfileInput, Session, UserPage, UsersIndex};
 use stackdex_app::{App, AppError, TokenId};
 use utoipa::ToSchema;
 
-use crate::extract::{AnyForm, JsonBody, MaybeSession, Paging, Path, Query, SignedIn};
+use crate::extract::{AnyForm, Bearer, JsonBody, MaybeSession, Paging, Path, Query, SignedIn};
 use crate::forms::{FormErrors, REFUSED};
-use crate::openapi::{BadRequest, Conflict, RateLimited, TooLarge, Unauthorized};
+use crate::openapi::{BadRequest, Conflict, Forbidden, NoContent, NotFound, RateLimited, TooLarge, Unauthorized};
 use crate::respond::{Result, created, html, private};
 use crate::session::{check_origin, clear_cookie, local_path, session_cookie, session_cookie_header, to_login};
 
@@ -43,10 +43,34 @@ struct SettingsHtml<'a> {
     user: &'a stackdex_app::User,
     csrf: &'a str,
     tokens: Vec<TokenRow>,
+    /// The profile as stored, or as typed when it was refused.
+    profile: ProfileInput,
+    /// What deleting the account would take with it.
+    deletion: AccountDeletion,
+    form: SettingsForm,
+}
+
+/// What a post of one of the settings page's forms brings back to it.
+#[derive(Default)]
+struct SettingsForm {
     new_token: Option<String>,
     /// The token name as typed, kept when it was refused.
-    token_name: &'a str,
+    token_name: String,
+    /// The profile as typed, when it was refused.
+    profile: Option<ProfileInput>,
+    /// Which form `errors` is about: "token", "profile" or "password".
+    refused: &'static str,
     errors: FormErrors,
+    /// Said at the top after a change was saved.
+    saved: &'static str,
+}
+
+impl SettingsHtml<'_> {
+    /// The errors of one form, none for the others.
+    fn errors_of(&self, form: &str) -> &FormErrors {
+        static NONE: std::sync::LazyLock<FormErrors> = std::sync::LazyLock::new(FormErrors::default);
+        if self.form.refused == form { &self.form.errors } else { &NONE }
+    }
 }
 
 #[derive(Template)]
@@ -139,18 +163,27 @@ pub(crate) async fn log_out(State(app): State<Arc<App>>, headers: HeaderMap, _: 
     Ok(response)
 }
 
-pub(crate) async fn settings(State(app): State<Arc<App>>, MaybeSession(session): MaybeSession) -> Result {
-    let Some(session) = session else { return Ok(to_login("/settings")) };
-    settings_page(&app, &session, None, "", FormErrors::default()).await
+#[derive(Deserialize)]
+pub(crate) struct SettingsQuery {
+    /// What was just saved: "profile" or "password".
+    saved: Option<String>,
 }
 
-async fn settings_page(
-    app: &App,
-    session: &Session,
-    new_token: Option<String>,
-    token_name: &str,
-    errors: FormErrors,
+pub(crate) async fn settings(
+    State(app): State<Arc<App>>,
+    MaybeSession(session): MaybeSession,
+    Query(q): Query<SettingsQuery>,
 ) -> Result {
+    let Some(session) = session else { return Ok(to_login("/settings")) };
+    let saved = match q.saved.as_deref() {
+        Some("profile") => "Your profile is saved.",
+        Some("password") => "Your password is changed; your other sessions are logged out.",
+        _ => "",
+    };
+    settings_page(&app, &session, SettingsForm { saved, ..SettingsForm::default() }).await
+}
+
+async fn settings_page(app: &App, session: &Session, form: SettingsForm) -> Result {
     let tokens = app
         .tokens(&session.user)
         .await?
@@ -163,12 +196,17 @@ async fn settings_page(
             revoked: t.revoked_at.is_some(),
         })
         .collect();
-    let status = match (&new_token, errors.field()) {
+    let status = match (&form.new_token, form.errors.is_empty()) {
         (Some(_), _) => StatusCode::CREATED,
-        (None, "name") => REFUSED,
+        (None, false) => REFUSED,
         _ => StatusCode::OK,
     };
-    let page = SettingsHtml { user: &session.user, csrf: &session.csrf, tokens, new_token, token_name, errors };
+    let profile = match &form.profile {
+        Some(typed) => typed.clone(),
+        None => app.profile(&session.user).await?,
+    };
+    let deletion = app.account_deletion(&session.user).await?;
+    let page = SettingsHtml { user: &session.user, csrf: &session.csrf, tokens, profile, deletion, form };
     Ok(private(html(status, page)?))
 }
 
@@ -184,11 +222,13 @@ pub(crate) async fn create_token_form(
     State(app): State<Arc<App>>,
     SignedIn(session, form): SignedIn<TokenForm>,
 ) -> Result {
-    let (token, errors) = match app.create_token(&session.user, &form.name).await {
+    let (new_token, errors) = match app.create_token(&session.user, &form.name).await {
         Ok(token) => (Some(token), FormErrors::default()),
         Err(e) => (None, FormErrors::from(e, "name", "", "")?),
     };
-    let mut response = settings_page(&app, &session, token, &form.name, errors).await?;
+    let token_name = form.name.chars().take(200).collect();
+    let form = SettingsForm { new_token, token_name, refused: "token", errors, ..SettingsForm::default() };
+    let mut response = settings_page(&app, &session, form).await?;
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
@@ -200,6 +240,70 @@ pub(crate) async fn revoke_token_form(
 ) -> Result {
     app.revoke_token(&session.user, id).await?;
     Ok(Redirect::to("/settings#tokens").into_response())
+}
+
+/// Saves the profile: 303 to the settings page, which says so; or the page again with what to
+/// fix and the input kept.
+pub(crate) async fn profile_form(
+    State(app): State<Arc<App>>,
+    SignedIn(session, form): SignedIn<ProfileInput>,
+) -> Result {
+    match app.update_profile(&session.user, &form).await {
+        Ok(()) => Ok(Redirect::to("/settings?saved=profile#profile").into_response()),
+        Err(e) => {
+            let errors = FormErrors::from(e, "", "", "")?;
+            let form = SettingsForm { profile: Some(form), refused: "profile", errors, ..SettingsForm::default() };
+            settings_page(&app, &session, form).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+/// Changes the password and logs out every other session; this one stays signed in.
+pub(crate) async fn password_form(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    SignedIn(session, form): SignedIn<PasswordForm>,
+) -> Result {
+    let cookie = session_cookie(&headers);
+    match app.change_password(&session.user, &form.current_password, &form.new_password, cookie.as_deref()).await {
+        Ok(()) => Ok(Redirect::to("/settings?saved=password#password").into_response()),
+        Err(e) => {
+            let errors = FormErrors::from(e, "", "", "")?;
+            settings_page(&app, &session, SettingsForm { refused: "password", errors, ..SettingsForm::default() }).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DeleteAccountForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// Deletes the account (its password again, as a check) and logs out; to the home page.
+pub(crate) async fn delete_account_form(
+    State(app): State<Arc<App>>,
+    SignedIn(session, form): SignedIn<DeleteAccountForm>,
+) -> Result {
+    match app.delete_account(&session.user, &form.password).await {
+        Ok(()) => {
+            let mut response = Redirect::to("/").into_response();
+            response.headers_mut().insert(header::SET_COOKIE, clear_cookie());
+            Ok(response)
+        }
+        Err(e) => {
+            let errors = FormErrors::from(e, "", "", "")?;
+            settings_page(&app, &session, SettingsForm { refused: "delete", errors, ..SettingsForm::default() }).await
+        }
+    }
 }
 
 #[derive(Template)]
@@ -220,6 +324,29 @@ pub(crate) async fn api_users(State(app): State<Arc<App>>, Query(q): Query<Pagin
 
 pub(crate) async fn user_page(State(app): State<Arc<App>>, Path(username): Path<String>) -> Result {
     html(StatusCode::OK, UserHtml { page: &app.user_page(&username).await? })
+}
+
+/// A person: their profile, stacks, organisations, newest decisions and follows.
+#[utoipa::path(get, path = "/api/v1/users/{username}", params(("username" = String, Path)),
+    responses((status = 200, body = UserPage), NotFound))]
+pub(crate) async fn api_user(State(app): State<Arc<App>>, Path(username): Path<String>) -> Result {
+    Ok(axum::Json(app.user_page(&username).await?).into_response())
+}
+
+/// Replace your profile (display name, title, company, bio, website).
+#[utoipa::path(put, path = "/api/v1/users/{username}", params(("username" = String, Path)), request_body = ProfileInput,
+    responses(NoContent, BadRequest, Unauthorized, Forbidden, TooLarge), security(("bearer" = [])))]
+pub(crate) async fn api_update_profile(
+    State(app): State<Arc<App>>,
+    Path(username): Path<String>,
+    Bearer(user): Bearer,
+    JsonBody(input): JsonBody<ProfileInput>,
+) -> Result {
+    if user.username != username {
+        return Err(AppError::Forbidden("you can change only your own profile".into()).into());
+    }
+    app.update_profile(&user, &input).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use stackdex_app::accounts::Session;
 use stackdex_app::decisions::{DecisionDraft, DecisionList, DecisionPage, MAX_BODY, parse_kind};
 use stackdex_app::views::NameLink;
-use stackdex_app::{App, CacheKey, DecisionId, DecisionKind, Format};
+use stackdex_app::{App, CacheKey, CommentId, DecisionId, DecisionKind, Format};
 use utoipa::ToSchema;
 
 use crate::extract::{Bearer, ClientAddress, JsonBody, MaybeSession, Paging, Path, Query, SignedIn};
@@ -291,4 +291,170 @@ pub(crate) async fn api_comment(
 ) -> Result {
     let comment = app.comment_on_decision(&user, id, &input.body).await?;
     Ok(created(Created { id: comment.get() }))
+}
+
+#[derive(Template)]
+#[template(path = "decisions/edit.html")]
+struct EditHtml<'a> {
+    csrf: &'a str,
+    /// "decision" or "comment".
+    what: &'static str,
+    /// Where the form posts, and where the delete form posts (`{action}/delete` is beside it).
+    action: String,
+    /// Where "Cancel" goes.
+    back: String,
+    body: &'a str,
+    max: usize,
+    errors: FormErrors,
+}
+
+/// The form that edits a decision or a comment, blank (with its text) or after a refusal.
+fn edit_form(session: &Session, what: &'static str, id: i64, back: String, body: &str, errors: FormErrors) -> Result {
+    let (action, max) = match what {
+        "decision" => (format!("/decisions/{id}"), MAX_BODY),
+        _ => (format!("/comments/{id}"), stackdex_app::decisions::MAX_COMMENT),
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { REFUSED };
+    let page = EditHtml { csrf: &session.csrf, what, action, back, body, max, errors };
+    Ok(private(html(status, page)?))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct EditForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// The author's (or an admin's) form to change or delete a decision.
+pub(crate) async fn edit_page(
+    State(app): State<Arc<App>>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<DecisionId>,
+) -> Result {
+    let Some(session) = session else { return Ok(to_login(&format!("/decisions/{id}/edit"))) };
+    let decision = app.decision_to_edit(&session.user, id).await?;
+    edit_form(&session, "decision", id.get(), format!("/decisions/{id}"), &decision.body, FormErrors::default())
+}
+
+pub(crate) async fn edit_form_post(
+    State(app): State<Arc<App>>,
+    Path(id): Path<DecisionId>,
+    SignedIn(session, form): SignedIn<EditForm>,
+) -> Result {
+    match app.edit_decision(&session.user, id, &form.body).await {
+        Ok(()) => Ok(Redirect::to(&format!("/decisions/{id}")).into_response()),
+        Err(e) => {
+            let errors = FormErrors::from(e, "", "", "")?;
+            let body: String = form.body.chars().take(MAX_BODY + 1).collect();
+            edit_form(&session, "decision", id.get(), format!("/decisions/{id}"), &body, errors)
+        }
+    }
+}
+
+/// Deletes a decision, then shows the author's page.
+pub(crate) async fn delete_form(
+    State(app): State<Arc<App>>,
+    Path(id): Path<DecisionId>,
+    SignedIn(session, _): SignedIn<crate::routes::accounts::NoFields>,
+) -> Result {
+    app.delete_decision(&session.user, id).await?;
+    Ok(Redirect::to(&format!("/users/{}#decisions", session.user.username)).into_response())
+}
+
+/// The author's (or an admin's) form to change or delete a comment.
+pub(crate) async fn comment_edit_page(
+    State(app): State<Arc<App>>,
+    MaybeSession(session): MaybeSession,
+    Path(id): Path<CommentId>,
+) -> Result {
+    let Some(session) = session else { return Ok(to_login(&format!("/comments/{id}/edit"))) };
+    let comment = app.comment_to_edit(&session.user, id).await?;
+    let back = format!("/decisions/{}#comment-{id}", comment.decision_id);
+    edit_form(&session, "comment", id.get(), back, &comment.body, FormErrors::default())
+}
+
+pub(crate) async fn comment_edit_post(
+    State(app): State<Arc<App>>,
+    Path(id): Path<CommentId>,
+    SignedIn(session, form): SignedIn<EditForm>,
+) -> Result {
+    match app.edit_comment(&session.user, id, &form.body).await {
+        Ok(decision) => Ok(Redirect::to(&format!("/decisions/{decision}#comment-{id}")).into_response()),
+        Err(e) => {
+            let errors = FormErrors::from(e, "", "", "")?;
+            let comment = app.comment_to_edit(&session.user, id).await?;
+            let back = format!("/decisions/{}#comment-{id}", comment.decision_id);
+            let body: String = form.body.chars().take(stackdex_app::decisions::MAX_COMMENT + 1).collect();
+            edit_form(&session, "comment", id.get(), back, &body, errors)
+        }
+    }
+}
+
+pub(crate) async fn comment_delete_form(
+    State(app): State<Arc<App>>,
+    Path(id): Path<CommentId>,
+    SignedIn(session, _): SignedIn<crate::routes::accounts::NoFields>,
+) -> Result {
+    let decision = app.delete_comment(&session.user, id).await?;
+    Ok(Redirect::to(&format!("/decisions/{decision}#comments")).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewBody {
+    /// Markdown: 1 to 20,000 characters for a decision, 1 to 5,000 for a comment.
+    #[schema(min_length = 1, max_length = 20000)]
+    body: String,
+}
+
+/// Change a decision's text (its author, or an admin); the decision is then shown as edited.
+#[utoipa::path(patch, path = "/api/v1/decisions/{id}", params(("id" = i64, Path, minimum = 1)), request_body = NewBody,
+    responses(NoContent, BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, RateLimited),
+    security(("bearer" = [])))]
+pub(crate) async fn api_edit(
+    State(app): State<Arc<App>>,
+    Path(id): Path<DecisionId>,
+    Bearer(user): Bearer,
+    JsonBody(input): JsonBody<NewBody>,
+) -> Result {
+    app.edit_decision(&user, id, &input.body).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Delete a decision with its comments and upvotes (its author, or an admin).
+#[utoipa::path(delete, path = "/api/v1/decisions/{id}", params(("id" = i64, Path, minimum = 1)),
+    responses(NoContent, BadRequest, Unauthorized, Forbidden, NotFound, RateLimited), security(("bearer" = [])))]
+pub(crate) async fn api_delete(
+    State(app): State<Arc<App>>,
+    Path(id): Path<DecisionId>,
+    Bearer(user): Bearer,
+) -> Result {
+    app.delete_decision(&user, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Change a comment (its author, or an admin); it is then shown as edited.
+#[utoipa::path(patch, path = "/api/v1/comments/{id}", params(("id" = i64, Path, minimum = 1)), request_body = NewBody,
+    responses(NoContent, BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, RateLimited),
+    security(("bearer" = [])))]
+pub(crate) async fn api_edit_comment(
+    State(app): State<Arc<App>>,
+    Path(id): Path<CommentId>,
+    Bearer(user): Bearer,
+    JsonBody(input): JsonBody<NewBody>,
+) -> Result {
+    app.edit_comment(&user, id, &input.body).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Delete a comment (its author, or an admin).
+#[utoipa::path(delete, path = "/api/v1/comments/{id}", params(("id" = i64, Path, minimum = 1)),
+    responses(NoContent, BadRequest, Unauthorized, Forbidden, NotFound, RateLimited), security(("bearer" = [])))]
+pub(crate) async fn api_delete_comment(
+    State(app): State<Arc<App>>,
+    Path(id): Path<CommentId>,
+    Bearer(user): Bearer,
+) -> Result {
+    app.delete_comment(&user, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -10,6 +10,7 @@ mod follows;
 mod home;
 mod organisations;
 mod reasons;
+mod reports;
 mod search;
 mod site;
 mod stacks;
@@ -67,6 +68,10 @@ fn pages(app: &Arc<App>) -> Router<Arc<App>> {
         .route("/decisions", get(decisions::list_page))
         .route("/decisions/new", get(decisions::new_page))
         .route("/decisions/{id}", get(decisions::page))
+        .route("/decisions/{id}/edit", get(decisions::edit_page))
+        .route("/comments/{id}/edit", get(decisions::comment_edit_page))
+        .route("/reports/new", get(reports::new_page))
+        .route("/admin/reports", get(reports::queue_page))
         .route("/feed", get(follows::feed_page))
         .route("/organisations", get(organisations::index))
         .route("/organisations/new", get(organisations::new_page))
@@ -95,6 +100,18 @@ fn pages(app: &Arc<App>) -> Router<Arc<App>> {
         .route("/logout", post(accounts::log_out))
         .route("/settings/tokens", post(accounts::create_token_form))
         .route("/settings/tokens/{id}/revoke", post(accounts::revoke_token_form))
+        .route("/settings/profile", post(accounts::profile_form))
+        .route("/settings/password", post(accounts::password_form))
+        .route("/settings/delete", post(accounts::delete_account_form))
+        .route("/stacks/{owner}/{name}/description", post(stacks::description_form))
+        .route("/stacks/{owner}/{name}/delete", post(stacks::delete_form))
+        .route("/organisations/{slug}/delete", post(organisations::delete_form))
+        .route("/decisions/{id}/edit", post(decisions::edit_form_post))
+        .route("/decisions/{id}/delete", post(decisions::delete_form))
+        .route("/comments/{id}/edit", post(decisions::comment_edit_post))
+        .route("/comments/{id}/delete", post(decisions::comment_delete_form))
+        .route("/admin/reports/{id}/remove", post(reports::remove_form))
+        .route("/admin/reports/{id}/dismiss", post(reports::dismiss_form))
         .route("/organisations/{slug}/members", post(organisations::add_member_form))
         .route("/organisations/{slug}/members/{username}/remove", post(organisations::remove_member_form));
     let sign_ups = limited(Router::new().route("/signup", post(accounts::sign_up)), Action::SignUp, Per::Address);
@@ -112,6 +129,7 @@ fn pages(app: &Arc<App>) -> Router<Arc<App>> {
             .route("/tools/{slug}/reasons", post(reasons::add_form))
             .route("/decisions", post(decisions::post_form))
             .route("/decisions/{id}/comments", post(decisions::comment_form))
+            .route("/reports", post(reports::post_form))
             .route("/organisations", post(organisations::create_form)),
         Action::Post,
         Per::SessionUser,
@@ -159,6 +177,7 @@ fn api(app: &Arc<App>) -> OpenApiRouter<Arc<App>> {
         .routes(routes!(organisations::api_index))
         .routes(routes!(organisations::api))
         .routes(routes!(accounts::api_users))
+        .routes(routes!(accounts::api_user))
         .routes(routes!(follows::api_following))
         .routes(routes!(follows::api_state))
         .routes(routes!(follows::api_feed));
@@ -167,6 +186,13 @@ fn api(app: &Arc<App>) -> OpenApiRouter<Arc<App>> {
     let stack_follows = OpenApiRouter::new().route("/api/v1/follows/{kind}/{owner}/{name}", get(follows::api_state));
     let writes = OpenApiRouter::new()
         .routes(routes!(reasons::api_delete))
+        .routes(routes!(decisions::api_edit, decisions::api_delete))
+        .routes(routes!(decisions::api_edit_comment, decisions::api_delete_comment))
+        .routes(routes!(accounts::api_update_profile))
+        .routes(routes!(stacks::api_describe, stacks::api_delete))
+        .routes(routes!(organisations::api_delete))
+        .routes(routes!(reports::api_queue))
+        .routes(routes!(reports::api_resolve))
         .routes(routes!(organisations::api_set_member, organisations::api_remove_member));
     let sign_ups = limited(OpenApiRouter::new().routes(routes!(accounts::api_sign_up)), Action::SignUp, Per::Address);
     let log_ins =
@@ -192,6 +218,7 @@ fn api(app: &Arc<App>) -> OpenApiRouter<Arc<App>> {
             .routes(routes!(reasons::api_add))
             .routes(routes!(decisions::api_post))
             .routes(routes!(decisions::api_comment))
+            .routes(routes!(reports::api_report))
             .routes(routes!(organisations::api_create)),
         Action::Post,
         Per::TokenUser,

@@ -212,3 +212,21 @@ pub(crate) async fn api_remove_member(
     app.remove_member(&user, &at.slug, &at.username).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
+
+/// Deletes the organisation with its stacks (owners and admins), then shows the visitor's page.
+pub(crate) async fn delete_form(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    SignedIn(session, _): SignedIn<crate::routes::accounts::NoFields>,
+) -> Result {
+    app.delete_organisation(&session.user, &slug).await?;
+    Ok(Redirect::to(&format!("/users/{}", session.user.username)).into_response())
+}
+
+/// Delete an organisation with its stacks (owners and admins); decisions posted for it stay.
+#[utoipa::path(delete, path = "/api/v1/organisations/{slug}", params(("slug" = String, Path)),
+    responses(NoContent, Unauthorized, Forbidden, NotFound), security(("bearer" = [])))]
+pub(crate) async fn api_delete(State(app): State<Arc<App>>, Path(slug): Path<String>, Bearer(user): Bearer) -> Result {
+    app.delete_organisation(&user, &slug).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -17,9 +17,9 @@ use stackdex_app::stacks::{DiffPage, PushReport, Pushed, StackDiff, StackFileImp
 use stackdex_app::{App, AppError, StackKind};
 use utoipa::ToSchema;
 
-use crate::extract::{Bearer, JsonOrYaml, MaybeSession, PageNumber, Path, Query, SignedIn};
+use crate::extract::{Bearer, JsonBody, JsonOrYaml, MaybeSession, PageNumber, Path, Query, SignedIn};
 use crate::forms::{FormErrors, REFUSED};
-use crate::openapi::{BadRequest, Forbidden, NotFound, RateLimited, TooLarge, Unauthorized};
+use crate::openapi::{BadRequest, Forbidden, NoContent, NotFound, RateLimited, TooLarge, Unauthorized};
 use crate::respond::{Result, html, private};
 use crate::session::{check_csrf, encode, to_login};
 
@@ -127,6 +127,8 @@ struct StackEditHtml<'a> {
     errors: FormErrors,
     /// What an uploaded techstack.yml became, shown above the form.
     imported: Option<StackFileImport>,
+    /// The description as typed, kept after a refusal.
+    description: Option<&'a str>,
 }
 
 impl StackEditHtml<'_> {
@@ -175,6 +177,7 @@ pub(crate) async fn new_page(
         ticked: None,
         errors: FormErrors::default(),
         imported: None,
+        description: None,
     };
     Ok(private(html(StatusCode::OK, form)?))
 }
@@ -228,6 +231,7 @@ pub(crate) async fn create_form(State(app): State<Arc<App>>, SignedIn(session, f
         ticked: None,
         errors,
         imported: None,
+        description: None,
     };
     Ok(private(html(REFUSED, form)?))
 }
@@ -252,6 +256,7 @@ pub(crate) async fn edit_page(
         ticked: None,
         errors: FormErrors::default(),
         imported: None,
+        description: None,
     };
     Ok(private(html(StatusCode::OK, form)?))
 }
@@ -277,6 +282,7 @@ pub(crate) async fn edit_form(
         ticked: Some(form.ticked()),
         errors,
         imported: None,
+        description: None,
     };
     Ok(private(html(REFUSED, form)?))
 }
@@ -374,6 +380,7 @@ pub(crate) async fn upload_form(
         ticked: None,
         errors,
         imported,
+        description: None,
     };
     Ok(private(html(status, page)?))
 }
@@ -458,4 +465,87 @@ pub(crate) async fn api_diff(
     Query(q): Query<DiffQuery>,
 ) -> Result {
     Ok(Json(app.stack_diff(&at.owner, &at.name, q.from, q.to).await?).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DescriptionForm {
+    #[serde(default)]
+    description: String,
+}
+
+/// Saves a stack's description: to its page, or the edit page again with what to fix.
+pub(crate) async fn description_form(
+    State(app): State<Arc<App>>,
+    Path(at): Path<StackAddress>,
+    SignedIn(session, form): SignedIn<DescriptionForm>,
+) -> Result {
+    let Err(e) = app.describe_stack(&session.user, &at.owner, &at.name, &form.description).await else {
+        return Ok(Redirect::to(&format!("/stacks/{}/{}", encode(&at.owner), encode(&at.name))).into_response());
+    };
+    let errors = FormErrors::from(e, "", "", "")?;
+    let stack = app.stack_for_editing(&session.user, &at.owner, &at.name).await?;
+    let typed: String = form.description.chars().take(stackdex_app::stacks::MAX_DESCRIPTION * 2).collect();
+    let page = StackEditHtml {
+        csrf: &session.csrf,
+        stack: Some(&stack),
+        owners: vec![at.owner.clone()],
+        chosen_owner: &at.owner,
+        name: "",
+        add: "",
+        ticked: None,
+        errors,
+        imported: None,
+        description: Some(&typed),
+    };
+    Ok(private(html(REFUSED, page)?))
+}
+
+/// Deletes a stack, then shows its owner's page.
+pub(crate) async fn delete_form(
+    State(app): State<Arc<App>>,
+    Path(at): Path<StackAddress>,
+    SignedIn(session, _): SignedIn<crate::routes::accounts::NoFields>,
+) -> Result {
+    app.delete_stack(&session.user, &at.owner, &at.name).await?;
+    let owner_page = if at.owner == session.user.username {
+        format!("/users/{}", encode(&at.owner))
+    } else if app.organisation_exists(&at.owner).await? {
+        format!("/organisations/{}", encode(&at.owner))
+    } else {
+        format!("/users/{}", encode(&at.owner))
+    };
+    Ok(Redirect::to(&owner_page).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StackChange {
+    /// Plain text, at most 500 characters ("" removes it).
+    #[schema(max_length = 500)]
+    description: String,
+}
+
+/// Change a stack's description (who may push to it may).
+#[utoipa::path(patch, path = "/api/v1/stacks/{owner}/{name}", params(("owner" = String, Path), ("name" = String, Path)), request_body = StackChange,
+    responses(NoContent, BadRequest, Unauthorized, Forbidden, NotFound, TooLarge), security(("bearer" = [])))]
+pub(crate) async fn api_describe(
+    State(app): State<Arc<App>>,
+    Path(at): Path<StackAddress>,
+    Bearer(user): Bearer,
+    JsonBody(input): JsonBody<StackChange>,
+) -> Result {
+    app.describe_stack(&user, &at.owner, &at.name, &input.description).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Delete a stack with its whole history (its owner, an owner of its organisation, or an admin).
+#[utoipa::path(delete, path = "/api/v1/stacks/{owner}/{name}", params(("owner" = String, Path), ("name" = String, Path)),
+    responses(NoContent, Unauthorized, Forbidden, NotFound), security(("bearer" = [])))]
+pub(crate) async fn api_delete(
+    State(app): State<Arc<App>>,
+    Path(at): Path<StackAddress>,
+    Bearer(user): Bearer,
+) -> Result {
+    app.delete_stack(&user, &at.owner, &at.name).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
