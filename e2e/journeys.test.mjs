@@ -11,8 +11,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
+import { check as checkPage } from './checks.mjs';
 import { CHROMIUM_ARGS, chromiumPath, repoRoot, startServer } from './server.mjs';
 
 const artifacts = path.resolve(repoRoot, process.env.STACKDEX_E2E_ARTIFACTS || 'e2e/artifacts', 'journeys');
@@ -27,33 +27,8 @@ let baseUrl = '';
 let browser;
 const tempDirs = [];
 
-/** Checks the page as a person would need it: no sideways scroll, one h1, nothing serious for axe. */
-async function check(page, label, problems) {
-  const width = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  if (width[0] > width[1]) {
-    // Name the innermost elements that reach past the window, to say what to fix.
-    const culprits = await page.evaluate(() => {
-      const out = [];
-      for (const el of document.querySelectorAll('body *')) {
-        const right = el.getBoundingClientRect().right;
-        if (right > window.innerWidth + 1 && ![...el.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1)) {
-          out.push(`${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} (${Math.round(right)} px)`);
-        }
-      }
-      return out.slice(0, 4);
-    });
-    problems.push(`${label}: ${width[0]} px wide in a ${width[1]} px window: ${culprits.join(', ')}`);
-  }
-  const h1 = await page.locator('h1').count();
-  if (h1 !== 1) problems.push(`${label}: ${h1} h1 elements`);
-  const result = await new AxeBuilder({ page }).analyze();
-  for (const v of result.violations) {
-    if (v.impact === 'serious' || v.impact === 'critical') {
-      problems.push(`${label}: axe ${v.impact} ${v.id} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
-    }
-  }
-  await page.screenshot({ path: path.join(artifacts, `${label.replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true });
-}
+/** Checks the page (see checks.mjs), keeping its screenshot with this test's. */
+const check = (page, label, problems) => checkPage(page, label, problems, artifacts);
 
 /** Types into a picker field and picks the first suggestion named `name`. */
 async function pick(page, field, typed, name) {

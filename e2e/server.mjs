@@ -25,7 +25,7 @@ export const CHROMIUM_ARGS = [
 
 /**
  * Starts `stackdex serve ARGS` on a fresh data folder; resolves with
- * `{ url, stop, log }` once it answers /healthz.
+ * `{ url, stop, log, dataDir }` once it answers /healthz.
  */
 export async function startServer(args = [], env = {}, timeoutMs = 120_000) {
   if (!existsSync(bin)) throw new Error(`binary not found: ${bin} (cargo build -p stackdex, or set STACKDEX_BIN)`);
@@ -81,5 +81,5 @@ export async function startServer(args = [], env = {}, timeoutMs = 120_000) {
     }
     await rm(dataDir, { recursive: true, force: true });
   };
-  return { url, stop, log: () => log };
+  return { url, stop, log: () => log, dataDir };
 }

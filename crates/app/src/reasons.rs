@@ -47,6 +47,7 @@ impl App {
             id: r.id,
             text: r.text,
             votes: r.votes,
+            author: None,
         }))
     }
 
@@ -80,7 +81,11 @@ impl App {
     pub async fn delete_reason(&self, user: &User, reason: ReasonId) -> Result<()> {
         let only_author = if user.is_admin { None } else { Some(user.id) };
         match self.store.delete_reason(reason, only_author).await? {
-            Deletion::Deleted => Ok(()),
+            Deletion::Deleted => {
+                let kind = stackdex_store::ReportKind::Reason;
+                self.store.resolve_reports(kind, reason.get(), stackdex_store::Resolution::Removed, user.id).await?;
+                Ok(())
+            }
             Deletion::NotFound => Err(AppError::not_found(format!("reason {reason}"))),
             Deletion::NotYours => {
                 Err(AppError::Forbidden("only its author or an admin can delete a pro or con".into()))
@@ -101,8 +106,14 @@ impl App {
     /// A tool's pros and cons, most voted first.
     pub(crate) async fn pros_and_cons(&self, tool: ToolId) -> Result<(Vec<ReasonView>, Vec<ReasonView>)> {
         let (mut pros, mut cons) = (Vec::new(), Vec::new());
-        for r in self.store.reasons_for_tool(tool).await? {
-            let view = ReasonView { id: r.id, text: r.text, votes: r.votes };
+        let reasons = self.store.reasons_for_tool(tool).await?;
+        let mut author_ids: Vec<stackdex_store::UserId> = reasons.iter().filter_map(|r| r.author_id).collect();
+        author_ids.sort_unstable();
+        author_ids.dedup();
+        let authors = self.store.users_by_ids(&author_ids).await?;
+        for r in reasons {
+            let author = r.author_id.and_then(|a| authors.get(&a)).map(|u| u.username.clone());
+            let view = ReasonView { id: r.id, text: r.text, votes: r.votes, author };
             match r.kind {
                 ReasonKind::Pro => pros.push(view),
                 ReasonKind::Con => cons.push(view),

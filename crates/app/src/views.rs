@@ -114,6 +114,9 @@ pub struct ReasonView {
     pub id: ReasonId,
     pub text: String,
     pub votes: i64,
+    /// Who wrote it (their username), for the delete control only they and admins see.
+    #[serde(skip)]
+    pub author: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

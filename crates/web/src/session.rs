@@ -211,10 +211,12 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 struct AccountMenu<'a> {
     username: &'a str,
     csrf: &'a str,
+    /// Admins get a link to the reports queue.
+    admin: bool,
 }
 
 fn account_menu(session: &Session) -> String {
-    let menu = AccountMenu { username: &session.user.username, csrf: &session.csrf };
+    let menu = AccountMenu { username: &session.user.username, csrf: &session.csrf, admin: session.user.is_admin };
     askama::Template::render(&menu).unwrap_or_default()
 }
 

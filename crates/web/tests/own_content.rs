@@ -173,6 +173,8 @@ async fn profiles_show_on_user_pages_and_password_changes_end_other_sessions() {
         assert!(user.body.contains("Builds &#60;script&#62;alert(1)&#60;/script&#62; databases."), "escaped: {bio:?}");
         assert!(user.body.contains("href=\"https://ann.example/\""));
         assert!(user.body.contains("SQLite for the edge.") && user.body.contains("href=\"/tools/sqlite\""));
+        assert!(!user.body.contains("Edit your profile"), "not offered to others");
+        assert!(page(&t, "/users/ann", Some(&ann)).await.body.contains("href=\"/settings#profile\">Edit your profile"));
         let json = t.get("/api/v1/users/ann").await.json();
         assert_eq!((json["display_name"].as_str(), json["company"].as_str()), (Some("Ann Lee"), Some("Acme")));
         assert_eq!(json["decisions"].as_array().map(Vec::len), Some(1), "{json}");
@@ -264,6 +266,9 @@ async fn reports_reach_the_admin_queue_which_removes_or_dismisses() {
         assert_eq!(queue["reports"].as_array().map(Vec::len), Some(2), "one per reporter: {queue}");
         let first = queue["reports"][0]["id"].as_i64().unwrap();
         let admin_page = t.browse("GET", "/admin/reports", Some(&root), &[], None).await;
+        assert!(admin_page.body.contains("<a href=\"/admin/reports\">Reports</a>"), "admins' menu links the queue");
+        let bobs_menu = t.browse("GET", "/", Some(&bob), &[], None).await;
+        assert!(!bobs_menu.body.contains("<a href=\"/admin/reports\">"));
         assert!(admin_page.body.contains("Spam &#60;b&#62;link&#60;/b&#62;"), "the reason, escaped");
 
         // Removing deletes the comment and resolves both reports of it.
@@ -427,5 +432,33 @@ async fn stacks_organisations_and_accounts_are_deleted_by_their_owners_only() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("only owner of Bob Co"), "{}", r.body);
         assert_eq!(t.get("/api/v1/users/bob").await.status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn authors_delete_their_pros_and_cons_from_the_tool_page() {
+    for t in common::apps(false).await {
+        let (ann, ann_token) = person(&t, "ann").await;
+        let (bob, _) = person(&t, "bob").await;
+        let input = json!({"kind": "pro", "text": "Batteries included for admin work"}).to_string();
+        let r = t.send("POST", "/api/v1/tools/django/reasons", Some(&input), Some(&ann_token)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.json()["id"].as_i64().unwrap();
+        let delete = format!("action=\"/reasons/{id}/delete\"");
+        let report = format!("href=\"/reports/new?kind=reason&amp;id={id}\"");
+        let anonymous = page(&t, "/tools/django", None).await;
+        assert!(anonymous.body.contains(&report), "anybody may report it");
+        assert!(anonymous.body.contains(&format!("<!--own:ann <form class=\"inline\" method=\"post\" {delete}")));
+        assert!(!page(&t, "/tools/django", Some(&bob)).await.body.contains(&delete), "not bob's");
+        let own = page(&t, "/tools/django", Some(&ann)).await;
+        assert!(own.body.contains(&delete) && !own.body.contains("<!--own:"), "{:?}", t.backend());
+        let csrf = csrf_of(&own.body).unwrap();
+
+        let path = format!("/reasons/{id}/delete");
+        assert_eq!(t.browse("POST", &path, Some(&bob), &[("csrf", &csrf)], None).await.status, StatusCode::FORBIDDEN);
+        let r = t.browse("POST", &path, Some(&ann), &[("csrf", &csrf)], None).await;
+        assert_eq!((r.status, r.location.as_deref()), (StatusCode::SEE_OTHER, Some("/tools/django#pros-and-cons")));
+        let after = t.browse("GET", "/tools/django", Some(&ann), &[], None).await;
+        assert!(!after.body.contains("Batteries included for admin work"), "gone at once");
     }
 }

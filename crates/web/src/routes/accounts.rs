@@ -77,6 +77,8 @@ impl SettingsHtml<'_> {
 #[template(path = "accounts/user.html")]
 struct UserHtml<'a> {
     page: &'a UserPage,
+    /// The visitor is this user (the page offers to edit the profile).
+    own: bool,
 }
 
 #[derive(Deserialize)]
@@ -322,8 +324,14 @@ pub(crate) async fn api_users(State(app): State<Arc<App>>, Query(q): Query<Pagin
     Ok(axum::Json(app.users_index(q.page.0).await?).into_response())
 }
 
-pub(crate) async fn user_page(State(app): State<Arc<App>>, Path(username): Path<String>) -> Result {
-    html(StatusCode::OK, UserHtml { page: &app.user_page(&username).await? })
+pub(crate) async fn user_page(
+    State(app): State<Arc<App>>,
+    MaybeSession(session): MaybeSession,
+    Path(username): Path<String>,
+) -> Result {
+    let own = session.is_some_and(|s| s.user.username == username);
+    let page = html(StatusCode::OK, UserHtml { page: &app.user_page(&username).await?, own })?;
+    Ok(if own { private(page) } else { page })
 }
 
 /// A person: their profile, stacks, organisations, newest decisions and follows.

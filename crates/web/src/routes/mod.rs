@@ -103,6 +103,7 @@ fn pages(app: &Arc<App>) -> Router<Arc<App>> {
         .route("/settings/profile", post(accounts::profile_form))
         .route("/settings/password", post(accounts::password_form))
         .route("/settings/delete", post(accounts::delete_account_form))
+        .route("/reasons/{id}/delete", post(reasons::delete_form))
         .route("/stacks/{owner}/{name}/description", post(stacks::description_form))
         .route("/stacks/{owner}/{name}/delete", post(stacks::delete_form))
         .route("/organisations/{slug}/delete", post(organisations::delete_form))

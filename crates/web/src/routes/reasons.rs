@@ -113,6 +113,17 @@ pub(crate) async fn api_add(
     Ok(created(Created { id: id.get() }))
 }
 
+/// Deletes a pro or con from its tool's page (its author, or an admin); back to that page.
+pub(crate) async fn delete_form(
+    State(app): State<Arc<App>>,
+    Path(id): Path<ReasonId>,
+    SignedIn(session, _): SignedIn<crate::routes::accounts::NoFields>,
+) -> Result {
+    let tool = app.reason_tool(id).await?;
+    app.delete_reason(&session.user, id).await?;
+    Ok(Redirect::to(&format!("/tools/{tool}#pros-and-cons")).into_response())
+}
+
 /// Delete a pro or con (its author, or an admin), with its votes.
 #[utoipa::path(delete, path = "/api/v1/reasons/{id}", params(("id" = i64, Path, minimum = 1)),
     responses(NoContent, BadRequest, Unauthorized, Forbidden, NotFound), security(("bearer" = [])))]
