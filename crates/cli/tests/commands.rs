@@ -197,19 +197,24 @@ async fn import_a_stackshare_stack_file() {
     }
 }
 
+/// Makes the account `username` (password "long enough") on the server at `url`.
+async fn sign_up(client: &reqwest::Client, url: &str, username: &str) {
+    let r = client
+        .post(format!("{url}/api/v1/users"))
+        .json(&serde_json::json!({"username": username, "password": "long enough"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn push_scans_and_uploads_a_snapshot() {
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../scan/tests/fixtures/python-app");
     for db in fresh_stores().await {
         let (_server, url) = serve(&db.url);
         let client = reqwest::Client::new();
-        let r = client
-            .post(format!("{url}/api/v1/users"))
-            .json(&serde_json::json!({"username": "pat", "password": "long enough"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201);
+        sign_up(&client, &url, "pat").await;
         let r = client
             .post(format!("{url}/api/v1/tokens"))
             .json(&serde_json::json!({"username": "pat", "password": "long enough", "name": "ci"}))
@@ -335,13 +340,7 @@ async fn push_from_a_git_checkout_twice_records_once_and_prints_the_stack() {
     for db in fresh_stores().await {
         let (_server, url) = serve(&db.url);
         let client = reqwest::Client::new();
-        let r = client
-            .post(format!("{url}/api/v1/users"))
-            .json(&serde_json::json!({"username": "pat", "password": "long enough"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201);
+        sign_up(&client, &url, "pat").await;
         // A checkout: a commit on a branch, a remote whose URL carries a CI token.
         let work = tempfile::tempdir().unwrap();
         let repo = work.path().join("app");
