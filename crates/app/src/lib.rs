@@ -14,6 +14,7 @@ pub mod categories;
 mod changes;
 pub mod decisions;
 pub mod demo;
+pub mod fleet;
 pub mod follows;
 pub mod format;
 pub mod github;

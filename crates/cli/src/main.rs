@@ -115,6 +115,19 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Import a tool's release cycles and end-of-life dates, in endoflife.date's JSON format
+    /// (an array of {"cycle", "releaseDate", "eol", "latest"}), for the fleet pages. Replaces
+    /// the cycles the tool had. Offline: fetch the file yourself (endoflife.date/api/SLUG.json).
+    ImportEol {
+        /// The catalog tool (slug, name or alias), e.g. postgresql.
+        #[arg(long)]
+        tool: String,
+        /// The JSON file.
+        #[arg(long)]
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Import GitHub stars and forks for catalog tools.
     ImportGithub {
         #[command(flatten)]
@@ -229,6 +242,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Login { server, username, password_stdin } => login::login(&server, &username, password_stdin).await,
         Command::Import { file, stack, db } => import_stack_file(&file, stack.as_deref(), &db).await,
+        Command::ImportEol { tool, file, db } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let app = open_app(&db).await?;
+            let n = app.import_release_cycles(&tool, &text).await?;
+            println!("imported {n} release cycles of {tool}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::ImportGithub { db, file, live, api_url, token } => {
             let app = open_app(&db).await?;
             let responses = match (file, live) {

@@ -420,3 +420,44 @@ async fn push_from_a_git_checkout_twice_records_once_and_prints_the_stack() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_eol_reads_endoflife_dates_json_and_refuses_a_broken_file_keeping_what_was_there() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/eol");
+    for db in fresh_stores().await {
+        let out = stackdex()
+            .args(["import-eol", "--tool", "postgres", "--file", &format!("{fixtures}/postgresql.json")])
+            .args(["--database-url", &db.url])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{:?}: {}", db.backend, String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("imported 6 release cycles"));
+        let ids = db.store.sync_tools(&[]).await.unwrap();
+        let cycles = db.store.release_cycles(&[ids["postgresql"]]).await.unwrap();
+        let fourteen = cycles.iter().find(|c| c.cycle == "14").expect("cycle 14");
+        assert_eq!((fourteen.eol.as_deref(), fourteen.latest.as_deref()), (Some("2026-11-12"), Some("14.15")));
+        let old = cycles.iter().find(|c| c.cycle == "9.6").unwrap();
+        assert!(old.eol.as_deref().is_some_and(|d| d < "2000-01-01"), "eol: true is an end long past");
+
+        for (file, says) in [("broken.json", "not a date"), ("missing.json", "reading")] {
+            let out = stackdex()
+                .args(["import-eol", "--tool", "postgresql", "--file", &format!("{fixtures}/{file}")])
+                .args(["--database-url", &db.url])
+                .output()
+                .unwrap();
+            assert!(!out.status.success(), "{file}");
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains(says),
+                "{file}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let out = stackdex()
+            .args(["import-eol", "--tool", "no-such-tool", "--file", &format!("{fixtures}/postgresql.json")])
+            .args(["--database-url", &db.url])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "an unknown tool is refused");
+        assert_eq!(db.store.release_cycles(&[ids["postgresql"]]).await.unwrap().len(), 6, "nothing lost");
+    }
+}

@@ -8,6 +8,7 @@ mod common;
 mod decisions;
 mod differences;
 mod feed;
+mod fleet;
 mod forms;
 mod freshness;
 mod hostile_text;

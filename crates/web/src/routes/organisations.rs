@@ -230,3 +230,70 @@ pub(crate) async fn api_delete(State(app): State<Arc<App>>, Path(slug): Path<Str
     app.delete_organisation(&user, &slug).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
+
+#[derive(Template)]
+#[template(path = "organisations/fleet.html")]
+struct FleetHtml<'a> {
+    fleet: &'a stackdex_app::fleet::Fleet,
+}
+
+#[derive(Template)]
+#[template(path = "organisations/fleet_tool.html")]
+struct FleetToolHtml<'a> {
+    page: &'a stackdex_app::fleet::FleetToolPage,
+}
+
+/// One bar of the upgrade chart: where it stands and how tall it is, in the SVG's units.
+struct Bar {
+    x: u32,
+    y: u32,
+    height: u32,
+    label: String,
+}
+
+impl FleetToolHtml<'_> {
+    /// Width of the chart's drawing, in its own units (one bar of 10 per month, gaps of 2).
+    fn chart_width(&self) -> u32 {
+        (self.page.progress.len() as u32 * 12).max(12)
+    }
+
+    /// The share on the newest major each month, as bars 0 to 100 high.
+    fn bars(&self) -> Vec<Bar> {
+        self.page
+            .progress
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let height = m.percent();
+                Bar { x: i as u32 * 12 + 1, y: 100 - height, height, label: format!("{}: {}%", m.month, height) }
+            })
+            .collect()
+    }
+}
+
+/// Each tool across the organisation's stacks: versions, how many are behind, end of life.
+pub(crate) async fn fleet_page(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result {
+    html(StatusCode::OK, FleetHtml { fleet: &app.fleet(&slug).await? })
+}
+
+/// One tool of the fleet: its versions by stack and its upgrade progress month by month.
+pub(crate) async fn fleet_tool_page(State(app): State<Arc<App>>, Path((slug, tool)): Path<(String, String)>) -> Result {
+    html(StatusCode::OK, FleetToolHtml { page: &app.fleet_tool(&slug, &tool).await? })
+}
+
+/// Each tool across an organisation's stacks now: `versions` newest first with the stacks on
+/// each (and its release cycle's end of life when imported), `behind` the stacks not on the
+/// newest major version.
+#[utoipa::path(get, path = "/api/v1/organisations/{slug}/fleet", params(("slug" = String, Path)),
+    responses((status = 200, body = stackdex_app::fleet::Fleet), NotFound))]
+pub(crate) async fn api_fleet(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result {
+    Ok(Json(app.fleet(&slug).await?).into_response())
+}
+
+/// One tool of an organisation's fleet, with the share of its stacks on the newest major
+/// version at the end of each month.
+#[utoipa::path(get, path = "/api/v1/organisations/{slug}/fleet/{tool}", params(("slug" = String, Path), ("tool" = String, Path)),
+    responses((status = 200, body = stackdex_app::fleet::FleetToolPage), NotFound))]
+pub(crate) async fn api_fleet_tool(State(app): State<Arc<App>>, Path((slug, tool)): Path<(String, String)>) -> Result {
+    Ok(Json(app.fleet_tool(&slug, &tool).await?).into_response())
+}
