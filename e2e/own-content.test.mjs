@@ -2,7 +2,8 @@
 // desktop width (1366 px) and a phone width (390 px), as a new user would: fill the profile, edit
 // and delete a decision, push a repository twice from the CLI (the second push records nothing),
 // upload a techstack.yml in the stack editor, delete the stack, report a comment and remove it as
-// an admin, change the password (the other session ends). Every page visited is checked as in
+// an admin, read an organisation's fleet with end-of-life dates imported by the CLI, change the
+// password (the other session ends). Every page visited is checked as in
 // journeys.test.mjs; screenshots go to e2e/artifacts/own-content/ (not committed).
 
 import { after, before, describe, test } from 'node:test';
@@ -186,6 +187,28 @@ describe('owning what you wrote, in headless Chromium', () => {
       await submit(page, `button:has-text("Delete ${owner}/app")`);
       assert.equal(new URL(page.url()).pathname, `/users/${owner}`);
       assert.equal((await page.goto(at(`/stacks/${owner}/app`))).status(), 404);
+
+      // The fleet of an organisation: versions across its stacks, end of life from the CLI.
+      const api = (method, p, body) =>
+        fetch(at(p), {
+          method,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token.token}` },
+          body: body && JSON.stringify(body),
+        });
+      const org = `acme-${size.name}`;
+      assert.equal((await api('POST', '/api/v1/organisations', { slug: org, name: 'Acme Fleet' })).status, 201);
+      for (const [stack, version] of [['api', '13.4'], ['web', '16.2'], ['jobs', '14.1']]) {
+        const r = await api('PUT', `/api/v1/stacks/${org}/${stack}`, { tools: [{ slug: 'postgresql', versions: [version] }, { slug: 'redis' }] });
+        assert.equal(r.status, 200, await r.text());
+      }
+      await stackdex(['import-eol', '--tool', 'postgresql', '--file', path.join(repoRoot, 'crates/cli/tests/fixtures/eol/postgresql.json')]);
+      await page.goto(at(`/organisations/${org}`));
+      await submit(page, 'a:has-text("The fleet")');
+      assert.ok((await page.locator('main').innerText()).includes('past end of life'), '13.4 is past its end of life');
+      await check(page, `${size.name} fleet`, problems);
+      await submit(page, 'a:has-text("PostgreSQL")');
+      assert.equal(await page.locator('svg.upgrade-chart').getAttribute('role'), 'img');
+      await check(page, `${size.name} fleet tool`, problems);
 
       // Change the password: this session stays, the other one (a second browser) ends.
       const laptop = await browser.newContext({ viewport: { width: size.width, height: size.height } });

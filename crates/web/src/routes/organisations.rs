@@ -252,9 +252,10 @@ struct Bar {
 }
 
 impl FleetToolHtml<'_> {
-    /// Width of the chart's drawing, in its own units (one bar of 10 per month, gaps of 2).
+    /// Width of the chart's drawing, in its own units: one bar of 10 per month with gaps of 2,
+    /// and room for a year at least, so that a few months do not fill the width.
     fn chart_width(&self) -> u32 {
-        (self.page.progress.len() as u32 * 12).max(12)
+        self.page.progress.len().max(12) as u32 * 12
     }
 
     /// The share on the newest major each month, as bars 0 to 100 high.
