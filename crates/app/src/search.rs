@@ -203,6 +203,11 @@ fn exact_name<'a>(catalog: &'a Catalog, q: &str) -> Option<&'a Tool> {
     catalog.tools().iter().find(|t| normalise(&t.name) == q || t.aliases.iter().any(|a| normalise(a) == q))
 }
 
+/// The slugs of the tools closest to a name nobody knows (for a radar file's unknown names).
+pub fn suggest_tools(catalog: &Catalog, name: &str, limit: usize) -> Vec<String> {
+    closest_tools(catalog, name, limit).into_iter().map(|l| l.slug).collect()
+}
+
 /// The closest tool names to a slug nobody knows, for a 404 page.
 pub(crate) fn closest_tools(catalog: &Catalog, slug: &str, limit: usize) -> Vec<NameLink> {
     let q = normalise(&slug.replace('-', " "));

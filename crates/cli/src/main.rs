@@ -2,6 +2,7 @@
 
 mod catalog_cmd;
 mod login;
+mod radar_cmd;
 mod scan_cmd;
 
 use std::path::PathBuf;
@@ -128,6 +129,11 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// A tech radar as code (techradar.yml): check a repository against it (for CI).
+    Radar {
+        #[command(subcommand)]
+        action: RadarAction,
+    },
     /// Import GitHub stars and forks for catalog tools.
     ImportGithub {
         #[command(flatten)]
@@ -145,6 +151,15 @@ enum Command {
         #[arg(long, env = "GITHUB_TOKEN", hide_env_values = true)]
         token: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum RadarAction {
+    /// Scan PATH (offline) and exit with status 1 when it uses a tool the radar puts on hold,
+    /// naming each with the files that show it; 0 otherwise; 2 when the radar file is broken.
+    /// Tools the radar does not mention are listed, and names the catalog does not know are
+    /// reported with suggestions.
+    Check(radar_cmd::CheckArgs),
 }
 
 #[derive(Subcommand)]
@@ -181,6 +196,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         });
     }
+    if let Command::Radar { action: RadarAction::Check(args) } = &cli.command {
+        return radar_cmd::check(args).unwrap_or_else(|e| {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        });
+    }
     if let Command::Catalog(args) = &cli.command {
         return catalog_cmd::run(args).unwrap_or_else(|e| {
             eprintln!("error: {e:#}");
@@ -205,7 +226,9 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Scan(_) | Command::Catalog(_) => unreachable!("handled before the runtime starts"),
+        Command::Scan(_) | Command::Catalog(_) | Command::Radar { .. } => {
+            unreachable!("handled before the runtime starts")
+        }
         Command::Serve { addr, db, demo, demo_scale, rate_limit, trust_proxy, name, public_url } => {
             let limits = RateLimits::parse(rate_limit.as_deref())
                 .map_err(|e| anyhow::anyhow!("--rate-limit / STACKDEX_RATE_LIMIT: {e}"))?;

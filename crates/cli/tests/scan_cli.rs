@@ -150,3 +150,43 @@ fn packages_are_counted_in_the_table_listed_with_a_flag_and_written_to_stack_fil
     assert_eq!(file.tools.iter().filter(|t| t.name.eq_ignore_ascii_case("mongoose")).count(), 1);
     assert_eq!(file.detected_tools_count, file.tools.len());
 }
+
+/// `stackdex radar check` against a radar written to a temporary file.
+fn radar_check(radar: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("techradar.yml");
+    std::fs::write(&file, radar).unwrap();
+    let repo = fixture("python-app");
+    Command::cargo_bin("stackdex")
+        .unwrap()
+        .args(["radar", "check", repo.to_str().unwrap(), "--radar", file.to_str().unwrap()])
+        .args(extra)
+        .assert()
+}
+
+#[test]
+fn radar_check_fails_on_a_tool_on_hold_naming_its_file() {
+    let on_hold = "entries:\n  - {tool: Django, ring: hold}\n  - {tool: postgresql, ring: adopt}\n  - {tool: Kafkaa, ring: trial}\n";
+    let out = radar_check(on_hold, &[]).code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.contains("hold: Django (django) is used in pyproject.toml"), "{stdout}");
+    assert!(stdout.contains("not on the radar:") && stdout.contains("celery"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("\"Kafkaa\" is not a tool the catalog knows (did you mean kafka"), "{stderr}");
+
+    let out = radar_check(on_hold, &["--format", "json"]).code(1);
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["hold"], serde_json::json!(["django"]));
+    assert!(json["unlisted"].as_array().unwrap().iter().any(|s| s == "celery"));
+    assert!(!json["unlisted"].as_array().unwrap().iter().any(|s| s == "django"), "it is on the radar");
+
+    let fine = "entries:\n  - {tool: django, ring: adopt}\n  - {tool: jquery, ring: hold}\n";
+    let out = radar_check(fine, &["--format", "json"]).success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["hold"], serde_json::json!([]), "jQuery is on hold but not used");
+
+    for broken in ["entries: [", "entries:\n  - {tool: django, ring: someday}", "{\"entries\": 5}"] {
+        let out = radar_check(broken, &[]).code(2);
+        assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("the radar file is not valid"), "{broken}");
+    }
+}

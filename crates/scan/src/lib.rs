@@ -34,6 +34,7 @@ pub mod git;
 mod language;
 mod parsers;
 pub mod purl;
+pub mod radar;
 pub mod render;
 mod report;
 pub mod techstack;
