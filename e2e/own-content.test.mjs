@@ -210,6 +210,23 @@ describe('owning what you wrote, in headless Chromium', () => {
       assert.equal(await page.locator('svg.upgrade-chart').getAttribute('role'), 'img');
       await check(page, `${size.name} fleet tool`, problems);
 
+      // The organisation's tech radar, recorded twice: drawn with its drift and its moves.
+      const radar = (entries) =>
+        fetch(at(`/api/v1/organisations/${org}/radar`), {
+          method: 'PUT',
+          headers: { 'content-type': 'application/yaml', authorization: `Bearer ${token.token}` },
+          body: entries,
+        });
+      assert.equal((await radar('entries:\n  - {tool: redis, ring: hold}\n  - {tool: postgresql, ring: adopt}\n  - {tool: kafka, ring: trial}\n')).status, 201);
+      assert.equal((await radar('entries:\n  - {tool: redis, ring: hold}\n  - {tool: postgresql, ring: adopt}\n  - {tool: kafka, ring: adopt}\n  - {tool: django, ring: assess}\n  - {tool: jquery, ring: hold}\n')).status, 201);
+      await page.goto(at(`/organisations/${org}`));
+      await submit(page, 'a:has-text("The tech radar")');
+      assert.equal(await page.locator('svg.radar a[href="/tools/kafka"]').getAttribute('aria-label'), 'Kafka (adopt)');
+      const drift = await page.locator('#drift').innerText();
+      assert.ok(drift.includes('Redis') && drift.includes(`${org}/api`), 'redis is on hold and used');
+      assert.ok((await page.locator('#moves').innerText()).includes('trial → adopt'));
+      await check(page, `${size.name} radar`, problems);
+
       // Change the password: this session stays, the other one (a second browser) ends.
       const laptop = await browser.newContext({ viewport: { width: size.width, height: size.height } });
       const other = await laptop.newPage();

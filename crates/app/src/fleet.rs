@@ -154,7 +154,7 @@ fn split_versions(versions: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Each stack's rows at its latest snapshot taken no later than `until`.
-fn latest_until(rows: &[FleetRow], until: i64) -> HashMap<StackId, Vec<&FleetRow>> {
+pub(crate) fn latest_until(rows: &[FleetRow], until: i64) -> HashMap<StackId, Vec<&FleetRow>> {
     let mut latest: HashMap<StackId, i64> = HashMap::new();
     for r in rows.iter().filter(|r| r.created_at <= until) {
         let at = latest.entry(r.stack_id).or_insert(r.snapshot_id.get());

@@ -21,6 +21,7 @@ pub mod github;
 pub mod home;
 pub mod organisations;
 pub mod personal;
+pub mod radar;
 pub mod rate_limits;
 pub mod reasons;
 pub mod reports;

@@ -160,6 +160,21 @@ enum RadarAction {
     /// Tools the radar does not mention are listed, and names the catalog does not know are
     /// reported with suggestions.
     Check(radar_cmd::CheckArgs),
+    /// Record a radar file as a new version of an organisation's radar on a server (its members
+    /// may), shown at /organisations/SLUG/radar with its drift from the organisation's stacks.
+    Push {
+        /// The radar file (techradar.yml).
+        file: PathBuf,
+        /// The server (default: the one `stackdex login` saved, when it saved one).
+        #[arg(long, env = "STACKDEX_SERVER")]
+        server: Option<String>,
+        /// The organisation's slug.
+        #[arg(long)]
+        org: String,
+        /// An API token (default: the one `stackdex login` saved for this server).
+        #[arg(long, env = "STACKDEX_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -226,8 +241,12 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Scan(_) | Command::Catalog(_) | Command::Radar { .. } => {
+        Command::Scan(_) | Command::Catalog(_) | Command::Radar { action: RadarAction::Check(_) } => {
             unreachable!("handled before the runtime starts")
+        }
+        Command::Radar { action: RadarAction::Push { file, server, org, token } } => {
+            let (server, token) = server_and_token(server, token)?;
+            radar_cmd::push(&file, &server, &org, &token).await
         }
         Command::Serve { addr, db, demo, demo_scale, rate_limit, trust_proxy, name, public_url } => {
             let limits = RateLimits::parse(rate_limit.as_deref())
@@ -254,13 +273,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Push { path, server, stack, token } => {
-            let server = match server {
-                Some(server) => server,
-                None => login::only_server()?,
-            };
-            let Some(token) = token.or_else(|| login::saved_token(&server)) else {
-                anyhow::bail!("no token: set STACKDEX_TOKEN, pass --token, or run `stackdex login --server {server}`");
-            };
+            let (server, token) = server_and_token(server, token)?;
             push(&path, &server, &stack, &token).await
         }
         Command::Login { server, username, password_stdin } => login::login(&server, &username, password_stdin).await,
@@ -336,6 +349,18 @@ async fn serve(
 
 /// Scans `path` and PUTs the report, with the git checkout it is in, to
 /// `{server}/api/v1/stacks/{owner}/{name}`; says what became of it and where the stack is.
+/// The server and token a command sends with: those given, else those `stackdex login` saved.
+fn server_and_token(server: Option<String>, token: Option<String>) -> anyhow::Result<(String, String)> {
+    let server = match server {
+        Some(server) => server,
+        None => login::only_server()?,
+    };
+    let Some(token) = token.or_else(|| login::saved_token(&server)) else {
+        anyhow::bail!("no token: set STACKDEX_TOKEN, pass --token, or run `stackdex login --server {server}`");
+    };
+    Ok((server, token))
+}
+
 async fn push(path: &std::path::Path, server: &str, stack: &str, token: &str) -> anyhow::Result<ExitCode> {
     let Some((owner, name)) = stack.split_once('/').filter(|(o, n)| valid_handle(o) && valid_handle(n)) else {
         anyhow::bail!("--stack must be OWNER/NAME (letters, digits, '-', '_', '.'), not {stack:?}");

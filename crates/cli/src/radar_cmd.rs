@@ -80,3 +80,36 @@ fn table(path: &Path, result: &RadarCheck) -> String {
     }
     out
 }
+
+/// `stackdex radar push FILE --org SLUG`: sends the file as it is; the server reads it.
+pub async fn push(file: &Path, server: &str, org: &str, token: &str) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let server = server.trim_end_matches('/');
+    let url = format!("{server}/api/v1/organisations/{org}/radar");
+    let response = reqwest::Client::builder()
+        .user_agent(concat!("stackdex/", env!("CARGO_PKG_VERSION")))
+        .timeout(std::time::Duration::from_secs(60))
+        .build()?
+        .put(&url)
+        .bearer_auth(token)
+        .header(reqwest::header::CONTENT_TYPE, "application/yaml")
+        .body(text)
+        .send()
+        .await
+        .with_context(|| format!("sending to {url}"))?;
+    let status = response.status();
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    if !status.is_success() {
+        let message = body["error"]["message"].as_str().unwrap_or("no details");
+        anyhow::bail!("the server refused the radar ({status}): {message}");
+    }
+    println!("recorded the radar of {org} as version {} ({} tools)", body["version"], body["entries"]);
+    println!("{server}{}", body["url"].as_str().unwrap_or(""));
+    for u in body["unknown"].as_array().into_iter().flatten() {
+        let hints: Vec<&str> = u["suggestions"].as_array().into_iter().flatten().filter_map(|s| s.as_str()).collect();
+        let hint = if hints.is_empty() { String::new() } else { format!(" (did you mean {}?)", hints.join(", ")) };
+        eprintln!("warning: {} is not a tool the catalog knows and was left out{hint}", u["name"]);
+    }
+    Ok(ExitCode::SUCCESS)
+}

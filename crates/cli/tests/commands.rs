@@ -461,3 +461,51 @@ async fn import_eol_reads_endoflife_dates_json_and_refuses_a_broken_file_keeping
         assert_eq!(db.store.release_cycles(&[ids["postgresql"]]).await.unwrap().len(), 6, "nothing lost");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn radar_push_records_a_version_for_the_organisation() {
+    for db in fresh_stores().await {
+        let (_server, url) = serve(&db.url);
+        let client = reqwest::Client::new();
+        sign_up(&client, &url, "pat").await;
+        let r = client
+            .post(format!("{url}/api/v1/tokens"))
+            .json(&serde_json::json!({"username": "pat", "password": "long enough", "name": "ci"}))
+            .send()
+            .await
+            .unwrap();
+        let token = r.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+        let r = client
+            .post(format!("{url}/api/v1/organisations"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"slug": "acme", "name": "Acme"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("techradar.yml");
+        std::fs::write(&file, "entries:\n  - {tool: kafka, ring: trial}\n  - {tool: Kafkaa, ring: hold}\n").unwrap();
+        let out = stackdex()
+            .args(["radar", "push", file.to_str().unwrap(), "--server", &url, "--org", "acme"])
+            .env("STACKDEX_TOKEN", &token)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{:?}: {}", db.backend, String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("recorded the radar of acme as version 1 (1 tools)"), "{stdout}");
+        assert!(stdout.contains(&format!("{url}/organisations/acme/radar")));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("\"Kafkaa\" is not a tool the catalog knows"));
+        let radar: serde_json::Value =
+            client.get(format!("{url}/api/v1/organisations/acme/radar")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(radar["blips"][0]["slug"], "kafka");
+
+        let out = stackdex()
+            .args(["radar", "push", file.to_str().unwrap(), "--server", &url, "--org", "nobody"])
+            .env("STACKDEX_TOKEN", &token)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "an unknown organisation is refused");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("404"));
+    }
+}

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_snapshot_numbers_and_origin.sql")),
     (5, include_str!("../migrations/0005_profiles_edits_reports.sql")),
     (6, include_str!("../migrations/0006_release_cycles.sql")),
+    (7, include_str!("../migrations/0007_radars.sql")),
 ];
 
 /// The schema version a fully migrated database is at.
@@ -117,6 +118,7 @@ mod tests {
     /// by the release at that version.
     async fn rewind(s: &Store, version: i64) {
         let undo: &[(i64, &[&str])] = &[
+            (7, &["DROP TABLE radars"]),
             (6, &["DROP TABLE release_cycles"]),
             (
                 5,

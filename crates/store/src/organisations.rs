@@ -363,6 +363,7 @@ impl Store {
             raw_sql!(Postgres, "DELETE FROM follows WHERE target_kind = 'organisation' AND target_id = {target}"),
             raw_sql!(Postgres, "UPDATE decisions SET org_id = NULL WHERE org_id = {org}"),
             raw_sql!(Postgres, "DELETE FROM memberships WHERE org_id = {org}"),
+            raw_sql!(Postgres, "DELETE FROM radars WHERE org_id = {org}"),
             raw_sql!(Postgres, "DELETE FROM organisations WHERE id = {org}"),
         ] {
             self.execute(conn, statement).await?;

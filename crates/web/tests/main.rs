@@ -15,6 +15,7 @@ mod hostile_text;
 mod http_basics;
 mod openapi;
 mod own_content;
+mod radar;
 mod seed_page;
 mod site;
 mod stacks_from_ci_and_files;

@@ -77,6 +77,7 @@ fn pages(app: &Arc<App>) -> Router<Arc<App>> {
         .route("/organisations/new", get(organisations::new_page))
         .route("/organisations/{slug}", get(organisations::page))
         .route("/organisations/{slug}/fleet", get(organisations::fleet_page))
+        .route("/organisations/{slug}/radar", get(organisations::radar_page))
         .route("/organisations/{slug}/fleet/{tool}", get(organisations::fleet_tool_page))
         .route("/users", get(accounts::users_page))
         .route("/users/{username}", get(accounts::user_page))
@@ -180,6 +181,7 @@ fn api(app: &Arc<App>) -> OpenApiRouter<Arc<App>> {
         .routes(routes!(organisations::api_index))
         .routes(routes!(organisations::api))
         .routes(routes!(organisations::api_fleet))
+        .routes(routes!(organisations::api_radar))
         .routes(routes!(organisations::api_fleet_tool))
         .routes(routes!(accounts::api_users))
         .routes(routes!(accounts::api_user))
@@ -228,7 +230,11 @@ fn api(app: &Arc<App>) -> OpenApiRouter<Arc<App>> {
         Action::Post,
         Per::TokenUser,
     );
-    let pushes = limited(OpenApiRouter::new().routes(routes!(stacks::api_push)), Action::Push, Per::TokenUser);
+    let pushes = limited(
+        OpenApiRouter::new().routes(routes!(stacks::api_push)).routes(routes!(organisations::api_push_radar)),
+        Action::Push,
+        Per::TokenUser,
+    );
     reads
         .merge(stack_follows)
         .merge(writes)

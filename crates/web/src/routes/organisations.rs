@@ -298,3 +298,89 @@ pub(crate) async fn api_fleet(State(app): State<Arc<App>>, Path(slug): Path<Stri
 pub(crate) async fn api_fleet_tool(State(app): State<Arc<App>>, Path((slug, tool)): Path<(String, String)>) -> Result {
     Ok(Json(app.fleet_tool(&slug, &tool).await?).into_response())
 }
+
+#[derive(Template)]
+#[template(path = "organisations/radar.html")]
+struct RadarHtml<'a> {
+    page: &'a stackdex_app::radar::RadarPage,
+}
+
+/// A blip where the radar drawing puts it (the drawing's units: a circle of radius 100).
+struct Dot<'a> {
+    x: f64,
+    y: f64,
+    ring: &'a str,
+    slug: &'a str,
+    name: &'a str,
+    /// Its number, written in the dot and before its name in the list by ring.
+    number: usize,
+}
+
+/// Rings from the centre out, and the band of radii each takes.
+const RINGS: [(&str, f64, f64); 4] =
+    [("adopt", 8.0, 32.0), ("trial", 36.0, 56.0), ("assess", 60.0, 78.0), ("hold", 82.0, 98.0)];
+
+impl RadarHtml<'_> {
+    fn rings(&self) -> Vec<(&'static str, f64)> {
+        RINGS.iter().map(|(name, _, outer)| (*name, outer + 2.0)).collect()
+    }
+
+    /// Each blip in its quadrant (clockwise from the top right) and ring, spread evenly.
+    fn dots(&self) -> Vec<Dot<'_>> {
+        let mut out = Vec::new();
+        for (q, quadrant) in self.page.quadrants.iter().take(4).enumerate() {
+            let start = -90.0 + 90.0 * q as f64;
+            for (ring, inner, outer) in RINGS {
+                let here: Vec<_> =
+                    self.page.blips.iter().filter(|b| &b.quadrant == quadrant && b.ring == ring).collect();
+                let k = here.len() as f64;
+                for (j, b) in here.iter().enumerate() {
+                    let angle = (start + 90.0 * (j as f64 + 1.0) / (k + 1.0)).to_radians();
+                    let r = if j % 2 == 0 { inner + (outer - inner) * 0.35 } else { inner + (outer - inner) * 0.75 };
+                    let (x, y) = (r * angle.cos(), r * angle.sin());
+                    out.push(Dot { x, y, ring, slug: &b.slug, name: &b.name, number: b.number });
+                }
+            }
+        }
+        out
+    }
+
+    /// A quadrant's label and where it goes (the corner of its quarter).
+    fn quadrant_labels(&self) -> Vec<(String, f64, f64, &'static str)> {
+        let corners = [(98.0, -102.0, "end"), (98.0, 106.0, "end"), (-98.0, 106.0, "start"), (-98.0, -102.0, "start")];
+        self.page.quadrant_names.iter().take(4).zip(corners).map(|(q, (x, y, a))| (q.clone(), x, y, a)).collect()
+    }
+
+    fn blips_in(&self, ring: &str) -> Vec<&stackdex_app::radar::RadarBlip> {
+        self.page.blips.iter().filter(|b| b.ring == ring).collect()
+    }
+}
+
+/// The organisation's tech radar: the latest version drawn, its drift from the stacks, its moves.
+pub(crate) async fn radar_page(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result {
+    html(StatusCode::OK, RadarHtml { page: &app.radar_page(&slug).await? })
+}
+
+/// The organisation's tech radar: the latest version's entries with the stacks using each,
+/// its drift from the stacks (`hold_in_use`, `adopt_unused`, `unlisted`), the moves since the
+/// version before, and the versions kept.
+#[utoipa::path(get, path = "/api/v1/organisations/{slug}/radar", params(("slug" = String, Path)),
+    responses((status = 200, body = stackdex_app::radar::RadarPage), NotFound))]
+pub(crate) async fn api_radar(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result {
+    Ok(Json(app.radar_page(&slug).await?).into_response())
+}
+
+/// Record a radar file (techradar.yml, YAML or JSON) as the organisation's new radar version
+/// (its members and admins). Names the catalog does not know are left out and answered.
+#[utoipa::path(put, path = "/api/v1/organisations/{slug}/radar", params(("slug" = String, Path)),
+    request_body(content = String, description = "techradar.yml: {\"entries\": [{\"tool\", \"ring\", \"quadrant\", \"note\"}]}", content_type = "application/yaml"),
+    responses((status = 201, body = stackdex_app::radar::RadarPushed), BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, RateLimited),
+    security(("bearer" = [])))]
+pub(crate) async fn api_push_radar(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    Bearer(user): Bearer,
+    body: String,
+) -> Result {
+    Ok(created(app.push_radar(&user, &slug, &body).await?))
+}
