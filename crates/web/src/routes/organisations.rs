@@ -380,7 +380,9 @@ pub(crate) async fn api_push_radar(
     State(app): State<Arc<App>>,
     Path(slug): Path<String>,
     Bearer(user): Bearer,
-    body: String,
+    body: axum::body::Bytes,
 ) -> Result {
-    Ok(created(app.push_radar(&user, &slug, &body).await?))
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| stackdex_app::AppError::BadRequest("a radar file is UTF-8 text".into()))?;
+    Ok(created(app.push_radar(&user, &slug, text).await?))
 }
