@@ -10,13 +10,28 @@ use stackdex_app::site::SiteSettings;
 
 static SETTINGS: LazyLock<RwLock<Arc<SiteSettings>>> = LazyLock::new(|| RwLock::new(Arc::default()));
 
-/// Takes the settings pages are rendered with from now on.
-pub(crate) fn set(settings: SiteSettings) {
-    *SETTINGS.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(settings);
+tokio::task_local! {
+    /// The settings of the router answering the request at hand: several routers in one
+    /// process (the tests build many) each render with their own.
+    static CURRENT: Arc<SiteSettings>;
+}
+
+/// Takes the settings pages are rendered with from now on, outside any request.
+pub(crate) fn set(settings: Arc<SiteSettings>) {
+    *SETTINGS.write().unwrap_or_else(|e| e.into_inner()) = settings;
 }
 
 fn settings() -> Arc<SiteSettings> {
-    SETTINGS.read().unwrap_or_else(|e| e.into_inner()).clone()
+    CURRENT.try_with(Arc::clone).unwrap_or_else(|_| SETTINGS.read().unwrap_or_else(|e| e.into_inner()).clone())
+}
+
+/// Middleware: the request is answered, and its pages rendered, with this router's settings.
+pub(crate) async fn scope(
+    axum::extract::State(settings): axum::extract::State<Arc<SiteSettings>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    CURRENT.scope(settings, next.run(request)).await
 }
 
 /// The instance's name (`STACKDEX_NAME`, default "stackdex").

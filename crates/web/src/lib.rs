@@ -34,12 +34,14 @@ const BODY_LIMIT: usize = 1024 * 1024;
 
 /// The whole application router.
 pub fn router(app: Arc<App>) -> Router {
-    instance::set(app.site());
+    let site = Arc::new(app.site());
+    instance::set(site.clone());
     routes::table(&app)
         .layer(axum::middleware::from_fn_with_state(app.clone(), respond::read_own_writes))
         .layer(axum::middleware::from_fn_with_state(app.clone(), session::sessions))
         .layer(axum::middleware::from_fn(conditional::conditional))
         .with_state(app)
+        .layer(axum::middleware::from_fn_with_state(site, instance::scope))
         // Anything larger is refused before it is read.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
