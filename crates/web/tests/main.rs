@@ -18,5 +18,6 @@ mod own_content;
 mod seed_page;
 mod site;
 mod stacks_from_ci_and_files;
+mod stackup_pairs;
 mod visitor;
 mod write_api;
