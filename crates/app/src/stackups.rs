@@ -34,6 +34,20 @@ impl StackupTool {
     }
 }
 
+/// How often two of the compared tools share a stack, counted over the stacks in the store.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ToolPair {
+    /// The first tool's slug (the stackup's order).
+    pub a: String,
+    /// The second tool's slug.
+    pub b: String,
+    /// Stacks that use both tools now.
+    pub together: i64,
+    /// P(a and b) / (P(a) P(b)) over the stacks that have tools: above 1, the tools share
+    /// stacks more often than chance would give. Null when either tool is in no stack.
+    pub lift: Option<f64>,
+}
+
 /// One row of the "key differences" table: a fact per tool.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct KeyDifference {
@@ -54,6 +68,8 @@ pub struct StackupPage {
     pub summary: String,
     /// Facts about how often the tools are used together, one sentence each.
     pub co_usage: Vec<String>,
+    /// The same facts as figures: each pair of the compared tools.
+    pub pairs: Vec<ToolPair>,
     pub decisions: Vec<DecisionView>,
     pub alternatives: Vec<ToolCard>,
     pub related: Vec<StackupLink>,
@@ -199,6 +215,15 @@ impl App {
         }
         let together = self.together(&ids, &stats).await?;
         let co_usage = together.iter().map(|t| co_usage_fact(&tools, t)).collect();
+        let pairs = together
+            .iter()
+            .map(|t| ToolPair {
+                a: tools[t.a].slug.clone(),
+                b: tools[t.b].slug.clone(),
+                together: t.both,
+                lift: t.lift.map(|l| (l * 1000.0).round() / 1000.0),
+            })
+            .collect();
         let key_differences = key_differences(self, &tools, &columns);
         let (differences, summary) = explain::explain(self.catalog, &tools, &columns, &together, this_year());
         let decisions = self.store.decisions_about(&ids, 10).await?;
@@ -220,6 +245,7 @@ impl App {
             differences,
             summary,
             co_usage,
+            pairs,
             decisions: self.decision_views(decisions, &mut tags).await?,
             alternatives,
             related: self.related_stackups(&link).await?,
