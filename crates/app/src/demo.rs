@@ -4,16 +4,20 @@
 //! computed. At scale 1 the "Django vs Rust" stackup shows exactly the figures of the page
 //! stackdex started from; `scale` multiplies the community for benchmarks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use rand::seq::{SliceRandom, index};
+use rand::seq::{IndexedRandom, index};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use stackdex_store::{
     DecisionKind, NewDecision, NewReason, NewSnapshot, NewUser, OwnerKind, ReasonId, ReasonKind, Role, SnapshotSource,
-    SnapshotTool, StackKind, StackRef, Tag, ToolId, UserId,
+    SnapshotDetails, SnapshotTool, StackKind, StackRef, Tag, ToolId, UserId,
 };
+
+mod featured;
+mod names;
+mod texts;
 
 use crate::github::RepoResponse;
 use crate::{App, Result};
@@ -168,10 +172,47 @@ const STACKUP_VIEWS: &[(&str, i64)] = &[
     ("golang-vs-rust", 9_876),
 ];
 
-/// Generic reasons for the rest of the catalog (our own words).
-const GENERIC_PROS: &[&str] =
-    &["Open source", "Well documented", "Active community", "Easy to get started", "Reliable in production", "Fast"];
-const GENERIC_CONS: &[&str] = &["Steep learning curve", "Documentation has gaps", "Can be slow at scale", "Pricing"];
+/// The ecosystems of the featured projects and how many synthetic stacks each makes up at
+/// scale 1. Python is the largest because Django's seed figure (38,712 stacks) must fit in
+/// Python stacks; the rest keep a plausible spread.
+const ECOSYSTEMS: &[(&str, usize)] = &[
+    ("python", 48_000),
+    ("javascript", 30_000),
+    ("php", 10_000),
+    ("ruby", 6_000),
+    ("java-kotlin", 6_000),
+    ("rust", 5_600),
+    ("dotnet", 5_000),
+    ("go", 4_000),
+    ("infra", 2_000),
+    ("dart", 1_500),
+    ("swift", 1_500),
+    ("elixir", 1_000),
+];
+
+/// The ecosystem whose libraries a tool written in `language` belongs to.
+fn ecosystem_of_language(language: &str) -> Option<&'static str> {
+    Some(match language {
+        "Python" => "python",
+        "JavaScript" | "TypeScript" | "CoffeeScript" => "javascript",
+        "PHP" => "php",
+        "Ruby" => "ruby",
+        "Java" | "Kotlin" | "Scala" | "Groovy" => "java-kotlin",
+        "Rust" => "rust",
+        "C#" | "F#" => "dotnet",
+        "Go" => "go",
+        "Dart" => "dart",
+        "Swift" | "Objective-C" => "swift",
+        "Elixir" | "Erlang" => "elixir",
+        _ => return None,
+    })
+}
+
+/// The share of an ecosystem's synthetic stacks that carry a tool used by `share` of its
+/// featured projects: tools every project has are in most stacks, rare ones in few.
+fn carried(share: f64) -> f64 {
+    0.9 * share.powi(6)
+}
 
 /// Builds the demo community unless this database already has it. Returns whether it built.
 pub async fn build_if_missing(app: &App, scale: u32, progress: bool) -> Result<bool> {
@@ -194,10 +235,18 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
     let tools: Vec<(&'static stackdex_catalog::Tool, ToolId)> =
         app.catalog.tools().iter().filter_map(|t| Some((t, app.tool_id(&t.slug)?))).collect();
     let id_of = |slug: &str| app.tool_id(slug);
+    let featured = featured::projects();
+    // Every date falls between the start of 2019 and the scan of the featured projects (or
+    // now, were the clock behind it).
+    let (first_day, last_day) = (1_546_300_800, featured.scanned_at().min(stackdex_store::now()));
+    let date = |rng: &mut ChaCha8Rng| rng.random_range(first_day..last_day.max(first_day + 1));
 
-    // 1. Users: the named authors, then members.
+    // 1. Users: the named authors, then members with plausible names.
     bar.set_message("users");
     let n_users = (40_000 * s) as usize;
+    let mut taken: HashSet<String> = POSTS.iter().map(|p| p.author.0.to_owned()).collect();
+    taken.extend(featured.projects.iter().map(|p| p.owner.to_ascii_lowercase()));
+    let people = names::people(&mut rng_for("people", ""), n_users, &taken);
     let mut new_users: Vec<NewUser> = POSTS
         .iter()
         .map(|p| NewUser {
@@ -205,82 +254,196 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
             display_name: p.author.1.into(),
             title: p.author.2.into(),
             password_hash: None,
-            created_at: 1_500_000_000,
+            created_at: 1_546_300_800,
         })
         .collect();
-    new_users.extend((0..n_users).map(|i| NewUser {
-        username: format!("member{i:06}"),
-        display_name: format!("Member {i}"),
-        title: String::new(),
+    let mut joined = rng_for("joined", "");
+    new_users.extend(people.iter().map(|p| NewUser {
+        username: p.username.clone(),
+        display_name: p.display_name.clone(),
+        title: p.title.clone(),
         password_hash: None,
-        created_at: 1_500_000_000 + i as i64,
+        created_at: date(&mut joined),
     }));
     let user_ids = app.store.create_users(&new_users).await?;
-    let members: Vec<UserId> = (0..n_users).map(|i| user_ids[&format!("member{i:06}")]).collect();
+    let members: Vec<UserId> = people.iter().map(|p| user_ids[&p.username]).collect();
     bar.inc(1);
     tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
 
-    // 2. Organisations with members.
+    // 2. Organisations with members: the featured projects' owners, then invented companies.
     bar.set_message("organisations");
-    let n_orgs = 150 * s as usize;
-    let mut orgs = Vec::with_capacity(n_orgs);
-    for i in 0..n_orgs {
-        let owner = members[i % members.len()];
-        let org = app.store.create_organisation(&format!("org-{i:04}"), &format!("Organisation {i}"), owner).await?;
+    taken.extend(people.iter().map(|p| p.username.clone()));
+    let mut owners: Vec<(String, String)> = Vec::new();
+    for p in &featured.projects {
+        let slug = p.owner.to_ascii_lowercase();
+        if !owners.iter().any(|(s, _)| *s == slug) {
+            owners.push((slug, p.owner.clone()));
+        }
+    }
+    let n_companies = 400 * s as usize;
+    let companies = names::companies(&mut rng_for("companies", ""), n_companies, &taken);
+    for (i, (slug, name)) in owners.iter().chain(&companies).enumerate() {
+        let owner = members[(i * 31) % members.len()];
+        let org = app.store.create_organisation(slug, name, owner).await?;
         let team: Vec<(UserId, Role)> =
             (1..6).map(|k| (members[(i * 7 + k * 13) % members.len()], Role::Member)).collect();
         app.store.add_members(org.id, &team).await?;
-        orgs.push(org.slug);
     }
     bar.inc(1);
     tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
 
-    // 3. Stacks: each tool lands in as many random stacks as its target (independent picks, so
-    //    co-usage stays near chance and only curated integrations show).
+    // 3. Stacks. First the featured projects, as scanned, under their owners; then synthetic
+    //    stacks, each of one ecosystem, that carry each tool about as often as the featured
+    //    projects of that ecosystem do (so Rust stacks have Cargo and often Tokio, and
+    //    PostgreSQL and Docker turn up everywhere), topped up to the tool's public popularity.
     bar.set_message("stacks");
-    let n_stacks = (45_000 * s) as usize;
+    let mut snapshots: Vec<NewSnapshot> = Vec::new();
+    let mut real_count: HashMap<&str, i64> = HashMap::new();
+    for p in &featured.projects {
+        let tools: Vec<SnapshotTool> = p
+            .tools
+            .iter()
+            .filter_map(|t| {
+                *real_count.entry(t.slug.as_str()).or_default() += 1;
+                Some(SnapshotTool { tool_id: id_of(&t.slug)?, versions: t.versions.join(", "), sources: String::new() })
+            })
+            .collect();
+        snapshots.push(NewSnapshot {
+            stack: StackRef {
+                owner: p.owner.to_ascii_lowercase(),
+                owner_kind: OwnerKind::Organisation,
+                slug: p.name.clone(),
+                name: p.name.clone(),
+                kind: StackKind::Repository,
+            },
+            author_id: None,
+            source: SnapshotSource::Demo,
+            tools,
+            details: SnapshotDetails::default(),
+            created_at: last_day,
+        });
+    }
+    let usage = featured.usage_by_ecosystem();
+    let versions_seen = featured.versions_seen();
+    let sizes: Vec<usize> = ECOSYSTEMS.iter().map(|(_, n)| n * scale as usize).collect();
+    let offsets: Vec<usize> = sizes.iter().scan(0, |at, n| Some(std::mem::replace(at, *at + n))).collect();
+    let n_stacks: usize = sizes.iter().sum();
     let mut members_of: Vec<Vec<(ToolId, String)>> = vec![Vec::new(); n_stacks];
     for (tool, id) in &tools {
-        let target = match SEED.iter().find(|t| t.slug == tool.slug) {
-            Some(t) => t.stacks * s,
-            None => stacks_target(tool, &mut rng_for("stacks", &tool.slug)) * s,
+        let shares: Vec<f64> = ECOSYSTEMS
+            .iter()
+            .map(|(e, _)| {
+                usage.get(e).map_or(0.0, |(n, used)| used.get(tool.slug.as_str()).map_or(0, |k| *k) as f64 / *n as f64)
+            })
+            .collect();
+        // Stacks per ecosystem as the featured projects imply, then the rest of the tool's
+        // count where it is at home: in proportion to how many stacks of each ecosystem would
+        // pick it (its share of that ecosystem's projects), or, for a tool no project uses, to
+        // the ecosystem of the language it is written in, or evenly.
+        let implied: Vec<usize> = shares.iter().zip(&sizes).map(|(x, n)| (carried(*x) * *n as f64) as usize).collect();
+        let home = ecosystem_of_language(&tool.language)
+            .filter(|_| matches!(tool.category.as_str(), "languages-and-frameworks" | "libraries"));
+        let affinity: Vec<f64> = if shares.iter().any(|x| *x > 0.0) {
+            shares.iter().map(|x| x + 0.003).collect()
+        } else if let Some(home) = home {
+            ECOSYSTEMS.iter().map(|(e, _)| if *e == home { 1.0 } else { 0.003 }).collect()
+        } else {
+            vec![1.0; ECOSYSTEMS.len()]
         };
-        let k = (target as usize).min(n_stacks);
+        let target = match SEED.iter().find(|t| t.slug == tool.slug) {
+            Some(t) => (t.stacks * s - real_count.get(tool.slug.as_str()).copied().unwrap_or(0)).max(0) as usize,
+            None => ((stacks_target(tool, &mut rng_for("stacks", &tool.slug)) * s).max(0) as usize)
+                .max(implied.iter().sum()),
+        };
+        let first: Vec<f64> = implied.iter().map(|k| *k as f64).collect();
+        let mut per_ecosystem = allocate(target.min(implied.iter().sum()), &implied, &first);
+        let room: Vec<usize> = sizes.iter().zip(&per_ecosystem).map(|(n, k)| n - k).collect();
+        let weights: Vec<f64> = affinity.iter().zip(&room).map(|(a, n)| a * *n as f64).collect();
+        let rest = target.saturating_sub(per_ecosystem.iter().sum());
+        for (k, more) in per_ecosystem.iter_mut().zip(allocate(rest, &room, &weights)) {
+            *k += more;
+        }
+        let seen = versions_seen.get(tool.slug.as_str());
         let mut trng = rng_for("stack-members", &tool.slug);
-        for stack in index::sample(&mut trng, n_stacks, k) {
-            let version = if trng.random_bool(0.6) {
-                format!("{}.{}", trng.random_range(1..6), trng.random_range(0..20))
-            } else {
-                String::new()
-            };
-            members_of[stack].push((*id, version));
+        for (e, k) in per_ecosystem.into_iter().enumerate() {
+            for stack in index::sample(&mut trng, sizes[e], k) {
+                let version = match seen {
+                    Some(seen) if !seen.is_empty() && trng.random_bool(0.7) => {
+                        (*seen.choose(&mut trng).expect("a version")).to_owned()
+                    }
+                    _ if trng.random_bool(0.4) => {
+                        format!("{}.{}", trng.random_range(1..6), trng.random_range(0..20))
+                    }
+                    _ => String::new(),
+                };
+                members_of[offsets[e] + stack].push((*id, version));
+            }
         }
     }
-    let kinds = [StackKind::Repository, StackKind::Team, StackKind::Organisation, StackKind::Person];
-    let snapshots: Vec<NewSnapshot> = members_of
-        .into_iter()
-        .enumerate()
-        .filter(|(_, tools)| !tools.is_empty())
-        .map(|(i, tools)| {
-            let kind = kinds[i % kinds.len()];
-            let (owner, owner_kind) = if matches!(kind, StackKind::Organisation | StackKind::Team) {
-                (orgs[i % orgs.len()].clone(), OwnerKind::Organisation)
-            } else {
-                (format!("member{:06}", i % n_users), OwnerKind::User)
-            };
-            NewSnapshot {
-                stack: StackRef { owner, owner_kind, slug: format!("stack-{i}"), name: format!("Stack {i}"), kind },
-                author_id: None,
-                source: SnapshotSource::Demo,
-                tools: tools
-                    .into_iter()
-                    .map(|(tool_id, versions)| SnapshotTool { tool_id, versions, sources: String::new() })
-                    .collect(),
-                details: Default::default(),
-                created_at: 1_600_000_000 + i as i64 * 60,
+    let company_slugs: Vec<&str> = companies.iter().map(|(slug, _)| slug.as_str()).collect();
+    let mut names_rng = rng_for("stack-names", "");
+    let mut slugs_of: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut whole_org_stacks = 0;
+    for (i, tools) in members_of.into_iter().enumerate() {
+        if tools.is_empty() {
+            continue;
+        }
+        let e = offsets.iter().rposition(|at| *at <= i).unwrap_or(0);
+        let flavour = match ECOSYSTEMS[e].0 {
+            "dart" | "swift" => names::StackFlavour::Mobile,
+            "infra" => names::StackFlavour::Infra,
+            _ => names::StackFlavour::Service,
+        };
+        let (owner, owner_kind, kind, name) = match names_rng.random_range(0..20) {
+            // One stack of the whole organisation, for each company.
+            _ if whole_org_stacks < company_slugs.len() => {
+                whole_org_stacks += 1;
+                let (slug, name) = &companies[whole_org_stacks - 1];
+                (slug.clone(), OwnerKind::Organisation, StackKind::Organisation, name.clone())
             }
-        })
-        .collect();
+            0..=11 => {
+                let owner = company_slugs[names_rng.random_range(0..company_slugs.len())];
+                (
+                    owner.to_owned(),
+                    OwnerKind::Organisation,
+                    StackKind::Repository,
+                    names::repository(&mut names_rng, flavour),
+                )
+            }
+            12..=13 => {
+                let owner = company_slugs[names_rng.random_range(0..company_slugs.len())];
+                (owner.to_owned(), OwnerKind::Organisation, StackKind::Team, names::team(&mut names_rng))
+            }
+            _ => {
+                let owner = &people[names_rng.random_range(0..people.len())].username;
+                let name = if names_rng.random_bool(0.5) {
+                    names::personal(&mut names_rng)
+                } else {
+                    names::repository(&mut names_rng, flavour)
+                };
+                (owner.clone(), OwnerKind::User, StackKind::Person, name)
+            }
+        };
+        let used = slugs_of.entry(owner.clone()).or_default();
+        let slug = names::unique(used, &names::slugify(&name), '-');
+        let name = match slug.strip_prefix(&names::slugify(&name)) {
+            Some("") => name,
+            Some(number) if name == names::slugify(&name) => format!("{name}{number}"),
+            Some(number) => format!("{name} {}", number.trim_start_matches('-')),
+            None => slug.clone(),
+        };
+        snapshots.push(NewSnapshot {
+            stack: StackRef { owner, owner_kind, slug, name, kind },
+            author_id: None,
+            source: SnapshotSource::Demo,
+            tools: tools
+                .into_iter()
+                .map(|(tool_id, versions)| SnapshotTool { tool_id, versions, sources: String::new() })
+                .collect(),
+            details: SnapshotDetails::default(),
+            created_at: date(&mut names_rng),
+        });
+    }
     app.store.push_snapshots(&snapshots).await?;
     drop(snapshots);
     bar.inc(1);
@@ -344,15 +507,12 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
     }
     for (tool, id) in tools.iter().filter(|(t, _)| t.popularity.votes > 200 && !SEED.iter().any(|s| s.slug == t.slug)) {
         let budget = tool.popularity.votes as i64 / 4;
-        let mut pros: Vec<&str> = GENERIC_PROS.to_vec();
-        pros.shuffle(&mut rng_for("pros", &tool.slug));
-        let mut cons: Vec<&str> = GENERIC_CONS.to_vec();
-        cons.shuffle(&mut rng_for("cons", &tool.slug));
-        for (k, text) in pros.iter().take(3).enumerate() {
+        let (pros, cons) = texts::reasons(tool, &mut rng_for("reasons", &tool.slug));
+        for (k, text) in pros.iter().enumerate() {
             reasons.push(reason(*id, ReasonKind::Pro, text));
             wanted_votes.push((budget / (k as i64 + 2)).max(1) * s);
         }
-        for (k, text) in cons.iter().take(2).enumerate() {
+        for (k, text) in cons.iter().enumerate() {
             reasons.push(reason(*id, ReasonKind::Con, text));
             wanted_votes.push((budget / (8 * (k as i64 + 2))).max(1) * s);
         }
@@ -391,36 +551,27 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
             .add_comment(id, members[rng.random_range(0..members.len())], "Thanks, this helped me decide.")
             .await?;
     }
-    let popular: Vec<&(&stackdex_catalog::Tool, ToolId)> =
-        tools.iter().filter(|(t, _)| t.popularity.stacks > 3000 && t.slug != "django" && t.slug != "rust").collect();
+    // Decisions between tools of one kind, by members, spread over the years.
+    let pairs = texts::decision_pairs(app.catalog);
+    let mut drng = rng_for("decisions", "");
     for i in 0..(40 * s as usize) {
-        let (a, b) = (popular[rng.random_range(0..popular.len())], popular[rng.random_range(0..popular.len())]);
-        if a.1 == b.1 {
-            continue;
-        }
-        let kind = if i % 3 == 0 { DecisionKind::NeedsAdvice } else { DecisionKind::Decided };
-        let body = match kind {
-            DecisionKind::NeedsAdvice => format!(
-                "We are choosing between **{}** and **{}** for a new service. What did you pick, and why?",
-                a.0.name, b.0.name
-            ),
-            DecisionKind::Decided => format!(
-                "We went with **{}** over **{}**: it fitted the team's experience and our deployment better.",
-                a.0.name, b.0.name
-            ),
-        };
+        let Some(&(a, b)) = pairs.choose(&mut drng) else { break };
+        let (chosen, other) = if drng.random_bool(0.5) { (a, b) } else { (b, a) };
+        let (Some(chosen_id), Some(other_id)) = (id_of(&chosen.slug), id_of(&other.slug)) else { continue };
+        let decided = i % 3 != 0;
+        let kind = if decided { DecisionKind::Decided } else { DecisionKind::NeedsAdvice };
         let id = app
             .store
             .create_decision(&NewDecision {
                 kind,
-                body,
-                author_id: members[rng.random_range(0..members.len())],
+                body: texts::decision(app.catalog, chosen, other, decided, &mut drng),
+                author_id: members[drng.random_range(0..members.len())],
                 org_id: None,
-                tools: vec![a.1, b.1],
-                created_at: 1_560_000_000 + i as i64 * 86_400 * 7,
+                tools: vec![chosen_id, other_id],
+                created_at: date(&mut drng),
             })
             .await?;
-        app.store.add_decision_views(id, rng.random_range(200..40_000)).await?;
+        app.store.add_decision_views(id, drng.random_range(200..40_000)).await?;
     }
     for (slug, views) in STACKUP_VIEWS {
         if crate::stackups::parse_canonical(app.catalog, slug).is_some() {
@@ -468,6 +619,44 @@ fn rng_for(purpose: &str, slug: &str) -> ChaCha8Rng {
         seed[i % 32] = seed[i % 32].wrapping_mul(31).wrapping_add(b);
     }
     ChaCha8Rng::from_seed(seed)
+}
+
+/// Splits `total` over bins in proportion to `weights`, never past a bin's room (`caps`):
+/// exactly `total` when the bins have room for it (largest remainders get the odd units).
+fn allocate(total: usize, caps: &[usize], weights: &[f64]) -> Vec<usize> {
+    let mut out = vec![0; caps.len()];
+    let mut left = total.min(caps.iter().sum());
+    while left > 0 {
+        let open: Vec<usize> = (0..caps.len()).filter(|&i| out[i] < caps[i]).collect();
+        let sum: f64 = open.iter().map(|&i| weights[i].max(0.0)).sum();
+        if sum <= 0.0 {
+            // Only bins nobody wants are left: fill them in order.
+            for i in open {
+                let k = left.min(caps[i] - out[i]);
+                out[i] += k;
+                left -= k;
+            }
+            break;
+        }
+        let mut fractions: Vec<(f64, usize)> = Vec::with_capacity(open.len());
+        let mut given = 0;
+        for &i in &open {
+            let share = left as f64 * weights[i].max(0.0) / sum;
+            let k = (share.floor() as usize).min(caps[i] - out[i]);
+            out[i] += k;
+            given += k;
+            fractions.push((share - share.floor(), i));
+        }
+        left -= given;
+        fractions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, i) in fractions {
+            if left > 0 && out[i] < caps[i] && weights[i] > 0.0 {
+                out[i] += 1;
+                left -= 1;
+            }
+        }
+    }
+    out
 }
 
 fn stacks_target(tool: &stackdex_catalog::Tool, rng: &mut ChaCha8Rng) -> i64 {
