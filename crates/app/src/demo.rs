@@ -380,13 +380,25 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
             }
         }
     }
+    let companions = featured.companions(|slug| SEED.iter().all(|t| t.slug != slug));
+    let companions: HashMap<ToolId, Vec<ToolId>> = companions
+        .into_iter()
+        .filter_map(|(a, bs)| Some((id_of(a)?, bs.into_iter().filter_map(id_of).collect())))
+        .collect();
     let company_slugs: Vec<&str> = companies.iter().map(|(slug, _)| slug.as_str()).collect();
     let mut names_rng = rng_for("stack-names", "");
     let mut slugs_of: HashMap<String, HashSet<String>> = HashMap::new();
     let mut whole_org_stacks = 0;
-    for (i, tools) in members_of.into_iter().enumerate() {
+    for (i, mut tools) in members_of.into_iter().enumerate() {
         if tools.is_empty() {
             continue;
+        }
+        // A tool the featured projects never use without another brings it along.
+        let brought: Vec<ToolId> = tools.iter().filter_map(|(t, _)| companions.get(t)).flatten().copied().collect();
+        for b in brought {
+            if !tools.iter().any(|(t, _)| *t == b) {
+                tools.push((b, String::new()));
+            }
         }
         let e = offsets.iter().rposition(|at| *at <= i).unwrap_or(0);
         let flavour = match ECOSYSTEMS[e].0 {

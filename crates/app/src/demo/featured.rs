@@ -1,7 +1,7 @@
 //! The featured projects: public open-source repositories scanned with `stackdex scan`, of
 //! which `projects.json` keeps only derived facts (see `README.md` beside it).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -68,6 +68,35 @@ impl Projects {
             for v in &t.versions {
                 if !seen.contains(&v.as_str()) {
                     seen.push(v);
+                }
+            }
+        }
+        out
+    }
+
+    /// For each tool in at least five projects, the tools every one of those projects also
+    /// uses and that are hardly used without it (every project with Rust has Cargo): the
+    /// companions a synthetic stack with the tool gets too. Only tools `may_add` allows are
+    /// companions.
+    pub fn companions(&self, may_add: impl Fn(&str) -> bool) -> HashMap<&str, Vec<&str>> {
+        let mut with: HashMap<&str, HashSet<usize>> = HashMap::new();
+        for (i, p) in self.projects.iter().enumerate() {
+            for t in &p.tools {
+                with.entry(t.slug.as_str()).or_default().insert(i);
+            }
+        }
+        let mut slugs: Vec<&str> = with.keys().copied().collect();
+        slugs.sort_unstable();
+        let mut out: HashMap<&str, Vec<&str>> = HashMap::new();
+        for a in &slugs {
+            let users = &with[a];
+            if users.len() < 5 {
+                continue;
+            }
+            for b in &slugs {
+                let theirs = &with[b];
+                if a != b && may_add(b) && theirs.len() * 2 <= users.len() * 3 && users.is_subset(theirs) {
+                    out.entry(*a).or_default().push(*b);
                 }
             }
         }
