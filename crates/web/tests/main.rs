@@ -19,5 +19,6 @@ mod radar;
 mod seed_page;
 mod site;
 mod stacks_from_ci_and_files;
+mod stackup_pairs;
 mod visitor;
 mod write_api;

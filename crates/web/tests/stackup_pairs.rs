@@ -1,7 +1,7 @@
 //! A stackup's `pairs`: for each pair of compared tools, how many stacks use both and the lift
 //! over chance, counted from the stacks in the store, on SQLite and on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use serde_json::Value;
