@@ -210,7 +210,9 @@ impl App {
                 stats: stats.get(id).copied().unwrap_or_default(),
                 pros,
                 cons,
-                integrations: self.integrations(tool, &stats, 8, &mut tags).await?,
+                // Curated only, as the seed page lists them (integrations from co-usage are the
+                // tool page's).
+                integrations: self.curated_integrations(tool, &stats, 8, &mut tags),
             });
         }
         let together = self.together(&ids, &stats).await?;

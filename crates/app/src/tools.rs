@@ -324,6 +324,22 @@ impl App {
         }
     }
 
+    /// The catalog's curated integrations only, as many as `limit`.
+    pub(crate) fn curated_integrations(
+        &self,
+        tool: &'static Tool,
+        stats: &StatsMap,
+        limit: usize,
+        tags: &mut Vec<Tag>,
+    ) -> Vec<ToolCard> {
+        tool.integrations
+            .iter()
+            .filter_map(|s| self.catalog.tool(s))
+            .take(limit)
+            .map(|t| self.card(t, stats, true, tags))
+            .collect()
+    }
+
     /// Curated integrations first, then tools from other subcategories that stacks use with
     /// this one far more often than chance (lift >= 2, in at least 5% of its stacks).
     pub(crate) async fn integrations(
@@ -333,12 +349,7 @@ impl App {
         limit: usize,
         tags: &mut Vec<Tag>,
     ) -> Result<Vec<ToolCard>> {
-        let mut out: Vec<ToolCard> = tool
-            .integrations
-            .iter()
-            .filter_map(|s| self.catalog.tool(s))
-            .map(|t| self.card(t, stats, true, tags))
-            .collect();
+        let mut out: Vec<ToolCard> = self.curated_integrations(tool, stats, usize::MAX, tags);
         let id = self.tool_id(&tool.slug).unwrap_or_default();
         let own = stats.get(&id).map_or(0, |s| s.stacks);
         if own > 0 && out.len() < limit {
