@@ -99,6 +99,19 @@ impl Store {
     pub fn backend(&self) -> Backend {
         self.backend
     }
+
+    /// Closes the connections of this store and of every clone of it (SQLite writes its WAL
+    /// back into the file): what was written is on disk, and the database can be copied.
+    pub async fn close(self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            self.write.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+        }
+        self.read.close().await?;
+        if self.backend == Backend::Sqlite {
+            self.write.close().await?;
+        }
+        Ok(())
+    }
 }
 
 fn sqlite_options(url: &str, max: u32) -> ConnectOptions {

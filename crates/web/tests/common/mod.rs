@@ -11,7 +11,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use stackdex_app::App;
-use stackdex_store::testing::{TestDb, fresh_stores};
+use stackdex_store::Backend;
+use stackdex_store::testing::{Template, TestDb, fresh_stores};
 use tower::ServiceExt;
 
 pub struct TestApp {
@@ -20,20 +21,44 @@ pub struct TestApp {
     pub db: TestDb,
 }
 
-/// One application per backend; with `demo`, the demo community at scale 1.
+/// One application per backend; with `demo`, the demo community at scale 1 (built once per
+/// backend and copied for each test).
 pub async fn apps(demo: bool) -> Vec<TestApp> {
+    let dbs = if demo {
+        vec![demo_template(Backend::Sqlite).await.copy().await, demo_template(Backend::Postgres).await.copy().await]
+    } else {
+        fresh_stores().await
+    };
     let mut out = Vec::new();
-    for db in fresh_stores().await {
+    for db in dbs {
         let app = App::open(db.store.clone()).await.expect("open app");
         // Rate limits are tested on their own (they would refuse the tests' many sign-ups).
         app.set_rate_limits(stackdex_app::rate_limits::RateLimits::off());
         if demo {
-            stackdex_app::demo::build_if_missing(&app, 1, false).await.expect("demo");
+            let built = stackdex_app::demo::build_if_missing(&app, 1, false).await.expect("demo");
+            assert!(!built, "the copy holds the demo already");
             app.poll_changes().await.unwrap();
         }
         out.push(TestApp { router: stackdex_web::router(app.clone()), app, db });
     }
     out
+}
+
+/// The demo community on `backend`, built by the first test that needs it.
+async fn demo_template(backend: Backend) -> &'static Template {
+    static SQLITE: tokio::sync::OnceCell<Template> = tokio::sync::OnceCell::const_new();
+    static POSTGRES: tokio::sync::OnceCell<Template> = tokio::sync::OnceCell::const_new();
+    let cell = match backend {
+        Backend::Sqlite => &SQLITE,
+        Backend::Postgres => &POSTGRES,
+    };
+    cell.get_or_init(|| {
+        Template::build(backend, async |store| {
+            let app = App::open(store).await.expect("open app");
+            stackdex_app::demo::build_if_missing(&app, 1, false).await.expect("demo");
+        })
+    })
+    .await
 }
 
 pub struct Reply {
