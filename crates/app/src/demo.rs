@@ -11,8 +11,8 @@ use rand::seq::{IndexedRandom, index};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use stackdex_store::{
-    DecisionKind, NewDecision, NewReason, NewSnapshot, NewUser, OwnerKind, ReasonId, ReasonKind, Role, SnapshotSource,
-    SnapshotDetails, SnapshotTool, StackKind, StackRef, Tag, ToolId, UserId,
+    DecisionKind, NewDecision, NewReason, NewSnapshot, NewUser, OwnerKind, ReasonId, ReasonKind, Role, SnapshotDetails,
+    SnapshotSource, SnapshotTool, StackKind, StackRef, Tag, ToolId, UserId,
 };
 
 mod featured;
