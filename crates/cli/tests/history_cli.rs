@@ -94,3 +94,57 @@ fn scan_history_outside_a_repository_exits_with_2() {
     let out = stackdex().args(["scan", "--history", "--since", "March"]).arg(plain.path()).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_history_records_dated_snapshots_then_the_current_state() {
+    use crate::commands::{serve, sign_up};
+    let repo = tempfile::tempdir().unwrap();
+    let c = three_commits(repo.path());
+    for db in stackdex_store::testing::fresh_stores().await {
+        let (_server, url) = serve(&db.url);
+        let client = reqwest::Client::new();
+        sign_up(&client, &url, "pat").await;
+        let r = client
+            .post(format!("{url}/api/v1/tokens"))
+            .json(&serde_json::json!({"username": "pat", "password": "long enough", "name": "ci"}))
+            .send()
+            .await
+            .unwrap();
+        let token = r.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+
+        let push = |stack: &str| {
+            stackdex()
+                .args(["push", "--history", "--server", &url, "--stack", stack])
+                .arg(repo.path())
+                .env("STACKDEX_TOKEN", &token)
+                .output()
+                .unwrap()
+        };
+        let out = push("pat/app");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{:?}: {}", db.backend, String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("recorded 3 dated snapshots of pat/app"), "{stdout}");
+        assert!(stdout.contains("unchanged since v3"), "HEAD's stack is the history's last: {stdout}");
+        assert!(stdout.contains(&format!("{url}/stacks/pat/app")), "{stdout}");
+        let stack: serde_json::Value =
+            client.get(format!("{url}/api/v1/stacks/pat/app")).send().await.unwrap().json().await.unwrap();
+        let dated: Vec<(i64, i64, &str)> = stack["snapshots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["number"].as_i64().unwrap(), s["created_at"].as_i64().unwrap(), s["commit"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            dated,
+            [(3, 1_646_265_600, c[2].as_str()), (2, 1_646_179_200, c[1].as_str()), (1, 1_646_092_800, c[0].as_str())],
+            "{:?}",
+            db.backend
+        );
+
+        // Again: the stack has snapshots now.
+        let out = push("pat/app");
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("409") && stderr.contains("new stack"), "{stderr}");
+    }
+}
