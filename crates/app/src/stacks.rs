@@ -15,9 +15,11 @@ use utoipa::ToSchema;
 use crate::views::{NameLink, StackLink, initial};
 use crate::{App, AppError, Result, format};
 
+mod history;
 mod origin;
 mod report;
 
+pub use history::{HistoryEntry, HistoryPushed, MAX_HISTORY_SNAPSHOTS, PushHistory};
 pub use origin::{OriginView, commit_url};
 pub use report::{PushComponent, PushGit, PushLanguage, PushReport, PushSource, PushTool, StackFileImport};
 

@@ -94,6 +94,12 @@ enum Command {
         /// An API token (default: the one `stackdex login` saved for this server).
         #[arg(long, env = "STACKDEX_TOKEN", hide_env_values = true)]
         token: Option<String>,
+        /// First send the repository's history as dated snapshots (one per commit where the
+        /// stack changed; the stack must have none yet), then push the current state.
+        #[arg(long)]
+        history: bool,
+        #[command(flatten)]
+        bounds: scan_cmd::HistoryBounds,
     },
     /// Log in to a stackdex server and keep an API token for `stackdex push`.
     Login {
@@ -272,8 +278,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("database at schema version {}", app.schema_version().await?);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Push { path, server, stack, token } => {
+        Command::Push { path, server, stack, token, history, bounds } => {
             let (server, token) = server_and_token(server, token)?;
+            if history && let Some(code) = push_history(&path, &server, &stack, &token, &bounds).await? {
+                return Ok(code);
+            }
             push(&path, &server, &stack, &token).await
         }
         Command::Login { server, username, password_stdin } => login::login(&server, &username, password_stdin).await,
@@ -402,6 +411,103 @@ async fn push(path: &std::path::Path, server: &str, stack: &str, token: &str) ->
         eprintln!("the server does not know {} of them: {unknown:?}", unknown.len());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Most bytes of an API request body (the server's limit).
+const BODY_LIMIT: usize = 1024 * 1024;
+/// Most source files a history snapshot names per tool (keeps the body within the limit).
+const HISTORY_SOURCES: usize = 10;
+
+/// Reads the repository's history and POSTs its snapshots to
+/// `{server}/api/v1/stacks/{owner}/{name}/history`; says how many were recorded. `Some` exit
+/// code when the history cannot be read.
+async fn push_history(
+    path: &std::path::Path,
+    server: &str,
+    stack: &str,
+    token: &str,
+    bounds: &scan_cmd::HistoryBounds,
+) -> anyhow::Result<Option<ExitCode>> {
+    let Some((owner, name)) = stack.split_once('/').filter(|(o, n)| valid_handle(o) && valid_handle(n)) else {
+        anyhow::bail!("--stack must be OWNER/NAME (letters, digits, '-', '_', '.'), not {stack:?}");
+    };
+    let history = match scan_cmd::read_history(path, bounds, stackdex_scan::ScanOptions::default(), true)? {
+        Ok(history) => history,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(Some(ExitCode::from(scan_cmd::CANNOT_READ_HISTORY)));
+        }
+    };
+    for warning in &history.warnings {
+        eprintln!("warning: {} {}: {}", &warning.commit[..warning.commit.len().min(8)], warning.file, warning.message);
+    }
+    if history.snapshots.is_empty() {
+        println!("no tools in the history of {}: no dated snapshot to send", path.display());
+        return Ok(None);
+    }
+    let git = git_checkout(path).map(|g| serde_json::json!({"branch": g.branch, "repository": g.repository}));
+    let snapshots: Vec<serde_json::Value> = history
+        .snapshots
+        .iter()
+        .map(|s| {
+            let report = s.report.as_deref();
+            let tools: Vec<serde_json::Value> = report
+                .map(|r| &r.tools[..])
+                .unwrap_or_default()
+                .iter()
+                .map(|t| {
+                    let mut files: Vec<&str> = t.sources.iter().map(|s| s.file.as_str()).collect();
+                    files.dedup();
+                    let sources: Vec<_> =
+                        files.iter().take(HISTORY_SOURCES).map(|f| serde_json::json!({"file": f})).collect();
+                    serde_json::json!({"slug": t.slug, "versions": t.versions, "sources": sources})
+                })
+                .collect();
+            serde_json::json!({
+                "date": s.date,
+                "commit": s.commit,
+                "report": {
+                    "tools": tools,
+                    "languages": report.map(|r| serde_json::json!(r.languages)).unwrap_or_default(),
+                    "components": report.map(|r| serde_json::json!(r.components)).unwrap_or_default(),
+                    "git": git,
+                },
+            })
+        })
+        .collect();
+    let body = serde_json::to_vec(&serde_json::json!({ "snapshots": snapshots }))?;
+    if body.len() > BODY_LIMIT {
+        anyhow::bail!(
+            "the history's {} snapshots take {} KiB, over the server's 1 MiB limit: send less with --since DATE or --max-commits N",
+            history.snapshots.len(),
+            body.len() / 1024
+        );
+    }
+    let server = server.trim_end_matches('/');
+    let url = format!("{server}/api/v1/stacks/{owner}/{name}/history");
+    let response = reqwest::Client::builder()
+        .user_agent(concat!("stackdex/", env!("CARGO_PKG_VERSION")))
+        .timeout(std::time::Duration::from_secs(300))
+        .build()?
+        .post(&url)
+        .bearer_auth(token)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .send()
+        .await
+        .with_context(|| format!("sending to {url}"))?;
+    let status = response.status();
+    let answer: serde_json::Value = response.json().await.unwrap_or_default();
+    if !status.is_success() {
+        let message = answer["error"]["message"].as_str().unwrap_or("no details");
+        anyhow::bail!("the server refused the history ({status}): {message}");
+    }
+    let recorded = answer["history"]["recorded"].as_u64().unwrap_or_default();
+    println!(
+        "recorded {recorded} dated snapshots of {owner}/{name} (v1 to v{recorded}) from {} commits",
+        history.commits_scanned
+    );
+    Ok(None)
 }
 
 /// The git checkout `path` is in (read from its files, no `git` process); on a detached HEAD,

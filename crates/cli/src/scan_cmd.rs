@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use anyhow::Context;
 use stackdex_catalog::Catalog;
-use stackdex_scan::{MultiReport, Report, ScanOptions, render, techstack};
+use stackdex_scan::{History, HistoryError, HistoryOptions, MultiReport, Report, ScanOptions, render, techstack};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -58,9 +58,33 @@ pub struct ScanArgs {
     /// scope, registry and the tool it maps to. (JSON and YAML always hold them.)
     #[arg(long)]
     pub packages: bool,
+    /// Read the repository's first-parent history instead of its files: when each tool was
+    /// first seen, last seen, and its versions over time (docs/history.md). One PATH at most.
+    #[arg(long, conflicts_with_all = ["recursive", "packages"])]
+    pub history: bool,
+    #[command(flatten)]
+    pub bounds: HistoryBounds,
 }
 
+/// How far back `--history` reads (scan and push).
+#[derive(Debug, Clone, clap::Args)]
+pub struct HistoryBounds {
+    /// With --history: stop at the first commit older than this day (YYYY-MM-DD, UTC, by
+    /// committer date).
+    #[arg(long, value_name = "DATE", requires = "history")]
+    pub since: Option<String>,
+    /// With --history: read at most this many commits, the newest.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_commits: usize,
+}
+
+/// Exit status when a history cannot be read (not a repository, no commits, shallow).
+pub const CANNOT_READ_HISTORY: u8 = 2;
+
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
+    if args.history {
+        return run_history(args);
+    }
     let catalog = Catalog::builtin();
     let options = ScanOptions {
         include_vendored: args.include_vendored,
@@ -97,6 +121,84 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `stackdex scan --history`: the history as a table (default), JSON or YAML.
+fn run_history(args: &ScanArgs) -> anyhow::Result<ExitCode> {
+    let path = match args.paths.as_slice() {
+        [] => PathBuf::from("."),
+        [one] => one.clone(),
+        _ => anyhow::bail!("--history reads one repository; give one PATH"),
+    };
+    if matches!(args.format, Format::Markdown | Format::Techstack) {
+        anyhow::bail!("--history writes a table, JSON or YAML (--format table|json|yaml)");
+    }
+    let options = ScanOptions {
+        include_vendored: args.include_vendored,
+        follow_links: false,
+        max_file_bytes: args.max_file_size,
+        threads: 0,
+    };
+    let history = match read_history(&path, &args.bounds, options, !args.no_progress)? {
+        Ok(history) => history,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(CANNOT_READ_HISTORY));
+        }
+    };
+    let text = match args.format {
+        Format::Json => render::json(&history),
+        Format::Yaml => render::yaml(&history),
+        _ => render::history_table(&history),
+    };
+    deliver(args, args.format, &text)?;
+    if !history.warnings.is_empty() && args.strict {
+        eprintln!("error: {} warning(s) and --strict was given", history.warnings.len());
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a repository's history within `bounds`, with a progress bar on a terminal. The outer
+/// error is a bad argument; the inner one, a repository whose history cannot be read.
+pub fn read_history(
+    path: &Path,
+    bounds: &HistoryBounds,
+    scan: ScanOptions,
+    progress: bool,
+) -> anyhow::Result<Result<History, HistoryError>> {
+    let since = match &bounds.since {
+        Some(day) => Some(
+            chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .with_context(|| format!("--since {day:?}: expected a day as YYYY-MM-DD"))?
+                .and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .timestamp(),
+        ),
+        None => None,
+    };
+    if bounds.max_commits == 0 {
+        anyhow::bail!("--max-commits must be at least 1");
+    }
+    let options = HistoryOptions { since, max_commits: bounds.max_commits, scan };
+    let bar = (progress && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        let style = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} commits  {wide_msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.set_message(path.display().to_string());
+        bar
+    });
+    let result = stackdex_scan::history(Catalog::builtin(), path, &options, &mut |done, total| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(result)
 }
 
 fn roots(args: &ScanArgs) -> anyhow::Result<Vec<PathBuf>> {

@@ -78,7 +78,7 @@ async fn import_github_live_and_from_file() {
     }
 }
 
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -88,7 +88,7 @@ impl Drop for Server {
 }
 
 /// Starts `stackdex serve` on a free port and returns it with its base URL.
-fn serve(database_url: &str) -> (Server, String) {
+pub(crate) fn serve(database_url: &str) -> (Server, String) {
     let mut child = stackdex()
         .args(["serve", "--addr", "127.0.0.1:0", "--database-url", database_url])
         .stdout(Stdio::piped())
@@ -198,7 +198,7 @@ async fn import_a_stackshare_stack_file() {
 }
 
 /// Makes the account `username` (password "long enough") on the server at `url`.
-async fn sign_up(client: &reqwest::Client, url: &str, username: &str) {
+pub(crate) async fn sign_up(client: &reqwest::Client, url: &str, username: &str) {
     let r = client
         .post(format!("{url}/api/v1/users"))
         .json(&serde_json::json!({"username": username, "password": "long enough"}))

@@ -4,4 +4,5 @@
 mod catalog_cli;
 mod commands;
 mod durability;
+mod history_cli;
 mod scan_cli;

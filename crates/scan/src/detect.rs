@@ -2,12 +2,11 @@
 //! over manifest constraint, nearest lockfile up the tree), rule matching and provenance.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::Path;
 
 use stackdex_catalog::Catalog;
 use stackdex_catalog::rules::{Ecosystem, Match, image_tag};
 
-use crate::evidence::{Evidence, Scope, version_of_constraint};
+use crate::evidence::{Evidence, FileFindings, Scope, version_of_constraint};
 use crate::language::LanguageKind;
 use crate::parsers::FileKind;
 use crate::purl;
@@ -15,7 +14,7 @@ use crate::report::{
     Component, LanguageShare, Package, Report, SCHEMA_VERSION, ScanStats, Source, ToolDetection, VersionSource,
     sort_versions,
 };
-use crate::walk::{self, LanguageTotals, ParsedFile, ScanOptions, WalkResult};
+use crate::walk::{LanguageTotals, ParsedFile, ScanOptions, WalkResult};
 use crate::warning::Warning;
 
 const CONFIDENCE_DEPENDENCY: f32 = 1.0;
@@ -25,15 +24,26 @@ const CONFIDENCE_ENV: f32 = 0.5;
 /// How deep `-r other.txt` includes are followed.
 const MAX_INCLUDE_DEPTH: usize = 8;
 
+/// Where detection reads what the walk did not (a requirements file pulled in with `-r`): the
+/// scanned folder, or a commit's tree when the history is read. Both walks hand detection the
+/// same [`WalkResult`]; this is all that differs after them.
+pub(crate) trait FileSource {
+    /// The name of the root component when no manifest names it (the folder's name).
+    fn root_name(&self) -> String;
+    /// Reads and parses the file at `rel` (`/`-separated) within the size limit; never panics.
+    /// Returns the findings and notes worth a warning, or why it could not be read.
+    fn read_and_parse(&self, rel: &str, kind: FileKind, max_bytes: u64) -> Result<(FileFindings, Vec<String>), String>;
+}
+
 pub(crate) fn build_report(
     catalog: &Catalog,
-    root: &Path,
+    files: &dyn FileSource,
     root_label: &str,
     mut walked: WalkResult,
     options: &ScanOptions,
 ) -> Report {
-    follow_includes(root, &mut walked, options);
-    let components = find_components(root, &walked.parsed);
+    follow_includes(files, &mut walked, options);
+    let components = find_components(&files.root_name(), &walked.parsed);
     let locks = LockIndex::new(&walked.parsed, &wanted_lock_names(&walked.parsed));
     let owners = VersionOwners::new(catalog);
     let mut acc = Accumulator::default();
@@ -208,7 +218,7 @@ pub(crate) fn build_report(
 }
 
 /// Reads requirement files pulled in with `-r` that the walk did not parse itself.
-fn follow_includes(root: &Path, walked: &mut WalkResult, options: &ScanOptions) {
+fn follow_includes(files: &dyn FileSource, walked: &mut WalkResult, options: &ScanOptions) {
     let mut seen: BTreeSet<String> = walked.parsed.iter().map(|p| p.rel.clone()).collect();
     let mut queue: Vec<(Option<String>, usize)> = walked
         .parsed
@@ -223,7 +233,7 @@ fn follow_includes(root: &Path, walked: &mut WalkResult, options: &ScanOptions) 
         if depth > MAX_INCLUDE_DEPTH || !seen.insert(rel.clone()) {
             continue;
         }
-        match walk::read_and_parse(&root.join(&rel), FileKind::Requirements, options.max_file_bytes) {
+        match files.read_and_parse(&rel, FileKind::Requirements, options.max_file_bytes) {
             Ok((findings, notes)) => {
                 for note in notes {
                     walked.warnings.push(Warning { file: rel.clone(), message: note });
@@ -260,7 +270,7 @@ fn parent_dir(rel: &str) -> &str {
     rel.rsplit_once('/').map(|(d, _)| d).unwrap_or(".")
 }
 
-fn find_components(root: &Path, parsed: &[ParsedFile]) -> BTreeMap<String, Component> {
+fn find_components(root_name: &str, parsed: &[ParsedFile]) -> BTreeMap<String, Component> {
     let mut components: BTreeMap<String, Component> = BTreeMap::new();
     // The repository root is always a component: the whole, beside its parts.
     components.insert(
@@ -308,7 +318,7 @@ fn find_components(root: &Path, parsed: &[ParsedFile]) -> BTreeMap<String, Compo
     for component in components.values_mut() {
         if component.name.is_empty() {
             component.name = if component.path == "." {
-                root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| ".".to_owned())
+                root_name.to_owned()
             } else {
                 component.path.rsplit('/').next().unwrap_or_default().to_owned()
             };

@@ -100,7 +100,7 @@ pub struct ComponentDecl {
 }
 
 /// Everything one parser run produced.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct FileFindings {
     /// The facts, in file order.
     pub evidence: Vec<Evidence>,

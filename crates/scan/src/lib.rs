@@ -6,6 +6,8 @@
 //! names, extensions and env-var names against the catalog's rules, resolves versions (a
 //! lockfile over a manifest's constraint) and returns a [`Report`]. [`render`] turns a report into
 //! a table, JSON, YAML or Markdown; [`techstack`] writes and reads StackShare's Stack Files.
+//! [`history`] reads a git repository's first-parent history (with gix) and tells when each
+//! tool was first and last seen and when its versions changed.
 //!
 //! ```
 //! use stackdex_catalog::Catalog;
@@ -27,10 +29,13 @@
 // The modules' dependencies form a chain, in the order of a scan's data flow: `language`,
 // `evidence` and `warning` use no other module; `parsers` uses `evidence`; `report` uses
 // `language` and `warning`; `walk` uses `evidence`, `language`, `parsers` and `warning`;
-// `detect` uses all of those; `render` and `techstack` use `report` only.
+// `detect` uses all of those; `render` and `techstack` use `report` only. `tree` walks a
+// commit's tree into what `walk` builds from a folder; `history` runs `tree` and `detect` over
+// a repository's commits.
 mod detect;
 mod evidence;
 pub mod git;
+mod history;
 mod language;
 mod parsers;
 pub mod purl;
@@ -38,6 +43,7 @@ pub mod radar;
 pub mod render;
 mod report;
 pub mod techstack;
+mod tree;
 mod walk;
 mod warning;
 
@@ -46,6 +52,10 @@ use std::path::{Path, PathBuf};
 use stackdex_catalog::Catalog;
 
 pub use evidence::{ComponentDecl, Evidence, FileFindings, Scope};
+pub use history::{
+    CommitMark, History, HistoryError, HistoryOptions, HistorySnapshot, HistoryWarning, ToolHistory, VersionMark,
+    history,
+};
 pub use language::LanguageKind;
 pub use parsers::FileKind;
 pub use report::{
@@ -86,7 +96,7 @@ pub fn scan(catalog: &Catalog, root: &Path, options: &ScanOptions) -> Result<Rep
     }
     let walked = walk::walk(root, catalog.rules(), options);
     let label = root.to_string_lossy().into_owned();
-    Ok(detect::build_report(catalog, root, &label, walked, options))
+    Ok(detect::build_report(catalog, &walk::Folder(root), &label, walked, options))
 }
 
 /// Every git repository at or below `folder` (a folder holding `.git`), not descending into

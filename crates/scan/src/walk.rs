@@ -57,7 +57,7 @@ pub const SKIPPED_FOLDERS: [&str; 15] = [
 const SNIFF: usize = 8192;
 
 /// One parsed file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ParsedFile {
     pub rel: String,
     pub kind: FileKind,
@@ -65,7 +65,7 @@ pub struct ParsedFile {
 }
 
 /// An extension-less executable whose `#!` line names a language's interpreter.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ShebangMatch {
     pub rel: String,
     /// The interpreter as named (`bash`, `python`).
@@ -84,7 +84,7 @@ pub struct LanguageTotals {
 }
 
 impl LanguageTotals {
-    fn add(&mut self, other: LanguageTotals) {
+    pub(crate) fn add(&mut self, other: LanguageTotals) {
         self.bytes += other.bytes;
         self.files += other.files;
         self.by_extension += other.by_extension;
@@ -92,14 +92,16 @@ impl LanguageTotals {
 }
 
 /// A file or folder matched by name.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct NamedMatch {
     pub rel: String,
     pub tool: String,
     pub rule: String,
 }
 
-#[derive(Debug, Default)]
+/// What a walk hands detection: the parsed manifests, the names matched, the language totals.
+/// The folder walk below and the commit-tree walk (`tree.rs`) both build it.
+#[derive(Debug, Default, Clone)]
 pub struct WalkResult {
     pub parsed: Vec<ParsedFile>,
     pub named: Vec<NamedMatch>,
@@ -112,7 +114,7 @@ pub struct WalkResult {
 }
 
 impl WalkResult {
-    fn merge(&mut self, other: WalkResult) {
+    pub(crate) fn merge(&mut self, other: WalkResult) {
         self.parsed.extend(other.parsed);
         self.named.extend(other.named);
         self.shebangs.extend(other.shebangs);
@@ -121,6 +123,19 @@ impl WalkResult {
             self.languages.entry(slug).or_default().add(totals);
         }
         self.files_seen += other.files_seen;
+    }
+}
+
+/// The scanned folder, as detection reads files the walk did not.
+pub(crate) struct Folder<'a>(pub &'a Path);
+
+impl crate::detect::FileSource for Folder<'_> {
+    fn root_name(&self) -> String {
+        self.0.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| ".".to_owned())
+    }
+
+    fn read_and_parse(&self, rel: &str, kind: FileKind, max_bytes: u64) -> Result<(FileFindings, Vec<String>), String> {
+        read_and_parse(&self.0.join(rel), kind, max_bytes)
     }
 }
 
@@ -322,6 +337,12 @@ fn read_and_parse_into(
     if bytes.len() as u64 > max_bytes {
         return Err(format!("skipped: over the {max_bytes}-byte limit"));
     }
+    parse_bytes(bytes, kind)
+}
+
+/// Parses a file's content (read from the folder, or a blob of a commit); never panics. Returns
+/// the findings and notes worth a warning (invalid UTF-8 read lossily).
+pub(crate) fn parse_bytes(bytes: &[u8], kind: FileKind) -> Result<(FileFindings, Vec<String>), String> {
     if bytes[..bytes.len().min(SNIFF)].contains(&0) {
         return Err(format!("skipped: binary content in a {}", kind.label()));
     }

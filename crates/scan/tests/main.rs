@@ -4,6 +4,7 @@
 mod bad_input;
 mod common;
 mod ecosystems;
+mod history;
 mod infrastructure;
 mod languages;
 mod packages;

@@ -280,6 +280,47 @@ impl Store {
         Ok(ids)
     }
 
+    /// Records a stack's past: `snapshots` (all of one stack, oldest first, each dated by its
+    /// `created_at`) numbered v1, v2, … in one transaction. Refused with
+    /// [`StoreError::Conflict`] when the stack has snapshots already: their numbers are public
+    /// addresses that older snapshots would shift. The snapshots tell followers nothing (the
+    /// past is no news); the push of the current state that follows does.
+    pub async fn push_history(&self, snapshots: &[NewSnapshot]) -> Result<Vec<Recorded>> {
+        let Some(first) = snapshots.first() else { return Ok(Vec::new()) };
+        let (owner, slug) = (&first.stack.owner, &first.stack.slug);
+        if snapshots.iter().any(|s| (&s.stack.owner, &s.stack.slug) != (owner, slug)) {
+            return Err(StoreError::Conflict("a history is of one stack".into()));
+        }
+        let txn = self.write.begin().await?;
+        if self.backend == crate::Backend::Postgres {
+            // Concurrent pushes to the stack wait for this one (SQLite has a single writer).
+            self.execute(
+                &txn,
+                raw_sql!(Postgres, "SELECT id FROM stacks WHERE owner = {owner} AND slug = {slug} FOR UPDATE"),
+            )
+            .await?;
+        }
+        let count = raw_sql!(
+            Postgres,
+            "SELECT COUNT(*) AS count FROM stack_snapshots s JOIN stacks t ON t.id = s.stack_id
+             WHERE t.owner = {owner} AND t.slug = {slug}"
+        );
+        #[derive(FromQueryResult)]
+        struct Held {
+            count: i64,
+        }
+        let held: Option<Held> = self.one_on(&txn, count).await?;
+        if held.is_some_and(|h| h.count > 0) {
+            return Err(StoreError::Conflict(format!("{owner}/{slug} has snapshots already")));
+        }
+        let mut recorded = Vec::with_capacity(snapshots.len());
+        for snapshot in snapshots {
+            recorded.extend(self.push_chunk_announcing(&txn, std::slice::from_ref(snapshot), false).await?);
+        }
+        txn.commit().await?;
+        Ok(recorded)
+    }
+
     /// Records a snapshot unless it holds what the stack's latest snapshot holds (the same
     /// tools at the same versions, the same languages and components; when and from which
     /// commit it was scanned do not count): then nothing is written and the latest is
@@ -360,6 +401,16 @@ impl Store {
     }
 
     async fn push_chunk<C: ConnectionTrait>(&self, txn: &C, snapshots: &[NewSnapshot]) -> Result<Vec<Recorded>> {
+        self.push_chunk_announcing(txn, snapshots, true).await
+    }
+
+    /// [`Store::push_chunk`], telling followers what moved only when `announce`.
+    async fn push_chunk_announcing<C: ConnectionTrait>(
+        &self,
+        txn: &C,
+        snapshots: &[NewSnapshot],
+        announce: bool,
+    ) -> Result<Vec<Recorded>> {
         // 1. The stacks (created on first push); the upsert also locks each stack row until
         //    commit, so concurrent pushes to one stack apply one after the other.
         let rows: Vec<Vec<Value>> = snapshots
@@ -519,8 +570,10 @@ impl Store {
         for (stack, tool) in &removed {
             moves.entry(*stack).or_default().1.push(*tool);
         }
-        let events = self.snapshot_events(txn, snapshots, &ids, &snapshot_of, moves, versions_moved).await?;
-        self.record_events(txn, &events).await?;
+        if announce {
+            let events = self.snapshot_events(txn, snapshots, &ids, &snapshot_of, moves, versions_moved).await?;
+            self.record_events(txn, &events).await?;
+        }
         // Counters follow the rows actually inserted and deleted, so a race cannot double-count.
         let mut deltas: HashMap<ToolId, i64> = HashMap::new();
         let rows: Vec<Vec<Value>> = added.iter().map(|(s, t)| vec![(*s).into(), (*t).into()]).collect();

@@ -18,6 +18,7 @@ mod own_content;
 mod radar;
 mod seed_page;
 mod site;
+mod stack_history;
 mod stacks_from_ci_and_files;
 mod stackup_pairs;
 mod visitor;

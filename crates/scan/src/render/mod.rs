@@ -2,9 +2,11 @@
 //! YAML and Markdown, for one repository ([`Report`]) or several ([`MultiReport`]). StackShare's
 //! Stack File pair is written by [`crate::techstack`].
 
+mod history;
 mod markdown;
 mod table;
 
+pub use history::history_table;
 pub use markdown::{markdown, markdown_multi};
 pub use table::{packages_table, table, table_multi};
 

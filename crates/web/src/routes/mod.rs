@@ -231,7 +231,10 @@ fn api(app: &Arc<App>) -> OpenApiRouter<Arc<App>> {
         Per::TokenUser,
     );
     let pushes = limited(
-        OpenApiRouter::new().routes(routes!(stacks::api_push)).routes(routes!(organisations::api_push_radar)),
+        OpenApiRouter::new()
+            .routes(routes!(stacks::api_push))
+            .routes(routes!(stacks::api_push_history))
+            .routes(routes!(organisations::api_push_radar)),
         Action::Push,
         Per::TokenUser,
     );

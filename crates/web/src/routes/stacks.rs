@@ -13,13 +13,15 @@ use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::{Deserialize, Serialize};
-use stackdex_app::stacks::{DiffPage, PushReport, Pushed, StackDiff, StackFileImport, StackPage, StacksIndex};
+use stackdex_app::stacks::{
+    DiffPage, HistoryPushed, PushHistory, PushReport, Pushed, StackDiff, StackFileImport, StackPage, StacksIndex,
+};
 use stackdex_app::{App, AppError, StackKind};
 use utoipa::ToSchema;
 
 use crate::extract::{Bearer, JsonBody, JsonOrYaml, MaybeSession, PageNumber, Path, Query, SignedIn};
 use crate::forms::{FormErrors, REFUSED};
-use crate::openapi::{BadRequest, Forbidden, NoContent, NotFound, RateLimited, TooLarge, Unauthorized};
+use crate::openapi::{BadRequest, Conflict, Forbidden, NoContent, NotFound, RateLimited, TooLarge, Unauthorized};
 use crate::respond::{Result, html, private};
 use crate::session::{check_csrf, encode, to_login};
 
@@ -453,6 +455,34 @@ pub(crate) async fn api_push(
     };
     let stack = app.stack_page(&at.owner, &at.name).await?;
     Ok(Json(PushAnswer { snapshot, stack, unknown }).into_response())
+}
+
+/// What a history push answers: how many dated snapshots were recorded, and the stack.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct HistoryAnswer {
+    history: HistoryPushed,
+    stack: StackPage,
+}
+
+/// Record a repository's past as the first snapshots of a stack (`stackdex push --history`):
+/// one per commit where its stack changed, oldest first, each dated by its commit (RFC 3339)
+/// and naming it; numbered v1, v2, … Refused with 409 when the stack has snapshots already
+/// (their numbers are public addresses): push the history to a new stack, or delete the stack
+/// first. Its owner, an organisation's members, or an admin.
+#[utoipa::path(post, path = "/api/v1/stacks/{owner}/{name}/history",
+    request_body = PushHistory,
+    params(("owner" = String, Path), ("name" = String, Path)),
+    responses((status = 200, body = HistoryAnswer), BadRequest, Unauthorized, Forbidden, Conflict, TooLarge, RateLimited),
+    security(("bearer" = [])))]
+pub(crate) async fn api_push_history(
+    State(app): State<Arc<App>>,
+    Path(at): Path<StackAddress>,
+    Bearer(user): Bearer,
+    JsonBody(history): JsonBody<PushHistory>,
+) -> Result {
+    let history = app.push_history(&user, &at.owner, &at.name, &history).await?;
+    let stack = app.stack_page(&at.owner, &at.name).await?;
+    Ok(Json(HistoryAnswer { history, stack }).into_response())
 }
 
 /// What changed in a stack between two snapshots: tools added, removed, versions changed.
