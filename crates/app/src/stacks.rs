@@ -18,10 +18,12 @@ use crate::{App, AppError, Result, format};
 mod history;
 mod origin;
 mod report;
+mod timeline;
 
 pub use history::{HistoryEntry, HistoryPushed, MAX_HISTORY_SNAPSHOTS, PushHistory};
 pub use origin::{OriginView, commit_url};
 pub use report::{PushComponent, PushGit, PushLanguage, PushReport, PushSource, PushTool, StackFileImport};
+pub use timeline::{Bar, Span, StackTimeline, TimelineChange, TimelinePoint, ToolSpans};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StackPage {
@@ -45,6 +47,8 @@ pub struct StackPage {
     /// The git checkout the latest snapshot was scanned in, when it was one.
     pub origin: Option<OriginView>,
     pub snapshots: Vec<SnapshotView>,
+    /// When each tool came and went, over all its snapshots.
+    pub timeline: StackTimeline,
     /// How many follow it (shown on the page; its JSON twin does not carry it).
     #[serde(skip)]
     pub followers: i64,
@@ -346,6 +350,7 @@ impl App {
             None => false,
         };
         let description = self.store.stack_description(stack.id).await?.unwrap_or_default();
+        let timeline = self.stack_timeline(stack.id).await?;
         Ok(StackPage {
             id: stack.id,
             description,
@@ -359,6 +364,7 @@ impl App {
             components,
             origin,
             snapshots,
+            timeline,
             followers,
             editable,
         })

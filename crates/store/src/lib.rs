@@ -48,8 +48,9 @@ pub use reasons::{Deletion, NewReason, Reason, ReasonKind, ReasonVotes};
 pub use reports::{Report, ReportKind, Resolution};
 pub use site::{DecisionLocation, StackLocation, StackupLocation};
 pub use stacks::{
-    NewSnapshot, Origin, OwnerKind, Recorded, SnapshotComponent, SnapshotDetails, SnapshotLanguage, SnapshotSource,
-    SnapshotSummary, SnapshotTool, StackFilter, StackKind, StackName, StackOrder, StackRef, StackSummary,
+    NewSnapshot, Origin, OwnerKind, Recorded, SnapshotComponent, SnapshotDetails, SnapshotLanguage, SnapshotMembership,
+    SnapshotSource, SnapshotSummary, SnapshotTool, StackFilter, StackKind, StackName, StackOrder, StackRef,
+    StackSummary,
 };
 pub use stackups::StackupViews;
 pub use tools::{CoUse, GithubReading, ToolStats};

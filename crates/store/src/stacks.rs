@@ -78,6 +78,15 @@ pub struct SnapshotTool {
     pub sources: String,
 }
 
+/// A tool a snapshot held: its number and date, and the tool (none for a snapshot that held
+/// no tool).
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct SnapshotMembership {
+    pub number: i64,
+    pub created_at: i64,
+    pub tool_id: Option<ToolId>,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewSnapshot {
     pub stack: StackRef,
@@ -874,6 +883,18 @@ impl Store {
             "SELECT t.tool_id, t.versions, t.sources FROM snapshot_tools t
              JOIN stack_snapshots s ON s.id = t.snapshot_id
              WHERE s.stack_id = {stack} AND s.id = {snapshot} ORDER BY t.tool_id"
+        ))
+        .await
+    }
+
+    /// Which tools each of a stack's snapshots held, oldest snapshot first (a row per snapshot
+    /// and tool, and one with no tool for a snapshot that held none), for its timeline.
+    pub async fn snapshot_memberships(&self, stack: StackId) -> Result<Vec<SnapshotMembership>> {
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT s.number, s.created_at, t.tool_id FROM stack_snapshots s
+             LEFT JOIN snapshot_tools t ON t.snapshot_id = s.id
+             WHERE s.stack_id = {stack} ORDER BY s.number, t.tool_id"
         ))
         .await
     }

@@ -113,3 +113,76 @@ async fn a_history_is_refused_on_a_stack_with_snapshots_without_a_token_and_when
         assert_eq!(t.get("/api/v1/stacks/ann/new").await.status, StatusCode::NOT_FOUND, "{be:?}: nothing recorded");
     }
 }
+
+/// A history of four commits where a tool leaves: react all along, express from v2 to v3.
+fn leaving_body() -> String {
+    let entry = |i: usize, date: &str, tools: serde_json::Value| serde_json::json!({"date": date, "commit": sha(i + 1), "report": {"tools": tools}});
+    let react = serde_json::json!({"slug": "react", "versions": ["18.2.0"]});
+    let express = serde_json::json!({"slug": "expressjs"});
+    serde_json::json!({"snapshots": [
+        entry(0, "2021-01-01T00:00:00+00:00", serde_json::json!([react])),
+        entry(1, "2022-01-01T00:00:00+00:00", serde_json::json!([react, express])),
+        entry(2, "2023-01-01T00:00:00+00:00", serde_json::json!([react])),
+        entry(3, "2024-01-01T00:00:00+00:00", serde_json::json!([react, {"slug": "postgresql"}])),
+    ]})
+    .to_string()
+}
+
+#[tokio::test]
+async fn the_stack_page_draws_when_each_tool_came_and_went() {
+    for t in common::apps(false).await {
+        let be = t.backend();
+        let token = ann(&t).await;
+        let r = t.send("POST", "/api/v1/stacks/ann/api/history", Some(&leaving_body()), Some(&token)).await;
+        assert_eq!(r.status, StatusCode::OK, "{be:?}: {}", r.body);
+
+        // The JSON twin: each tool's spans, a removed tool's closed at the snapshot without it.
+        let stack = t.get("/api/v1/stacks/ann/api").await.json();
+        let tools = stack["timeline"]["tools"].as_array().expect("a timeline");
+        let names: Vec<&str> = tools.iter().map(|t| t["slug"].as_str().unwrap()).collect();
+        assert_eq!(names, ["react", "expressjs", "postgresql"], "{be:?}: by the day each came");
+        let express = &tools[1]["spans"][0];
+        assert_eq!(
+            (express["from"]["number"].as_i64(), express["to"]["number"].as_i64()),
+            (Some(2), Some(3)),
+            "{be:?}"
+        );
+        assert!(tools[0]["spans"][0]["to"].is_null(), "{be:?}: react is still there");
+        let changes: Vec<i64> =
+            stack["timeline"]["changes"].as_array().unwrap().iter().map(|c| c["number"].as_i64().unwrap()).collect();
+        assert_eq!(changes, [4, 3, 2, 1], "{be:?}");
+
+        // The page: a drawing with an accessible name, its figures as a table, and the
+        // history saying what each snapshot added and removed.
+        let page = t.get("/stacks/ann/api").await;
+        assert_eq!(page.status, StatusCode::OK, "{be:?}");
+        let html = &page.body;
+        assert!(html.contains("<h2>Timeline</h2>"), "{be:?}");
+        assert!(
+            html.contains(r#"role="img" aria-label="Timeline of 3 tools from Jan 1, 2021 to Jan 1, 2024: 2 present now, 1 removed""#),
+            "{be:?}: {html}"
+        );
+        assert_eq!(html.matches(r#"<svg class="timeline-track""#).count(), 3, "{be:?}: a row per tool");
+        // Express ran from a third to two thirds of the range (2022 to 2023 of 2021 to 2024).
+        assert!(html.contains(r#"<rect x="33.33" y="2" width="33.33" height="6" class="timeline-removed">"#), "{be:?}");
+        assert!(html.contains("Jan 1, 2022 to Jan 1, 2023"), "{be:?}: express's span in words");
+        assert!(html.contains("since Jan 1, 2021"), "{be:?}: react's span in words");
+        for year in ["2022", "2023"] {
+            assert!(html.contains(&format!(">{year}</span>")), "{be:?}: the {year} mark");
+        }
+        assert!(html.contains(r#"<span class="removed">removed ExpressJS</span>"#), "{be:?}");
+        assert!(html.contains(r#"<span class="added">added PostgreSQL</span>"#), "{be:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_stack_with_one_snapshot_has_no_timeline_drawing() {
+    for t in common::apps(false).await {
+        let token = ann(&t).await;
+        let push = r#"{"tools": [{"slug": "react"}]}"#;
+        assert_eq!(t.send("PUT", "/api/v1/stacks/ann/one", Some(push), Some(&token)).await.status, StatusCode::OK);
+        let page = t.get("/stacks/ann/one").await;
+        assert!(!page.body.contains("<h2>Timeline</h2>"), "{:?}: nothing to draw over one moment", t.backend());
+        assert!(page.body.contains(r#"<span class="added">added React</span>"#), "{:?}", t.backend());
+    }
+}
