@@ -2,15 +2,16 @@
 // desktop width (1366 px) and a phone width (390 px), as a new user would: fill the profile, edit
 // and delete a decision, push a repository twice from the CLI (the second push records nothing),
 // upload a techstack.yml in the stack editor, delete the stack, report a comment and remove it as
-// an admin, read an organisation's fleet with end-of-life dates imported by the CLI, change the
-// password (the other session ends). Every page visited is checked as in
-// journeys.test.mjs; screenshots go to e2e/artifacts/own-content/ (not committed).
+// an admin, read an organisation's fleet with end-of-life dates imported by the CLI and its radar,
+// push a git history and see its timeline, change the password (the other session ends). Every
+// page visited is checked as in journeys.test.mjs; screenshots go to e2e/artifacts/own-content/
+// (not committed).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -226,6 +227,31 @@ describe('owning what you wrote, in headless Chromium', () => {
       assert.ok(drift.includes('Redis') && drift.includes(`${org}/api`), 'redis is on hold and used');
       assert.ok((await page.locator('#moves').innerText()).includes('trial → adopt'));
       await check(page, `${size.name} radar`, problems);
+
+      // A repository's git history pushed at once: the stack page draws when each tool came
+      // and went.
+      const git = promisify(execFile);
+      const repoDir = await mkdtemp(path.join(os.tmpdir(), 'stackdex-e2e-git-'));
+      tempDirs.push(repoDir);
+      const commit = async (files, date) => {
+        for (const [name, text] of Object.entries(files)) await writeFile(path.join(repoDir, name), text);
+        await git('git', ['add', '-A'], { cwd: repoDir });
+        const env = { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
+        await git('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', 'commit', '-qm', date], { cwd: repoDir, env });
+      };
+      await git('git', ['init', '-q', '-b', 'main'], { cwd: repoDir });
+      const pkg = (deps) => JSON.stringify({ name: 'app', dependencies: deps });
+      await commit({ 'package.json': pkg({ react: '17.0.2' }) }, '2022-01-10T12:00:00Z');
+      await commit({ 'package.json': pkg({ react: '18.2.0', express: '4.18.2' }) }, '2023-03-01T12:00:00Z');
+      await commit({ 'package.json': pkg({ react: '18.2.0', pg: '8.11.0' }) }, '2024-06-01T12:00:00Z');
+      const pushed = await stackdex(['push', '--history', repoDir, '--server', server.url, '--stack', `${owner}/webapp`, '--token', token.token]);
+      assert.match(pushed, /recorded 3 dated snapshots/);
+      await page.goto(at(`/stacks/${owner}/webapp`));
+      const timeline = page.locator('.timeline-rows');
+      assert.equal(await timeline.getAttribute('role'), 'img');
+      assert.match(await timeline.getAttribute('aria-label'), /^Timeline of \d+ tools from Jan 10, 2022/);
+      assert.ok((await page.locator('main').innerText()).includes('removed ExpressJS'), 'the history names what left');
+      await check(page, `${size.name} stack history`, problems);
 
       // Change the password: this session stays, the other one (a second browser) ends.
       const laptop = await browser.newContext({ viewport: { width: size.width, height: size.height } });
