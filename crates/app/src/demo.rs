@@ -11,8 +11,8 @@ use rand::seq::{IndexedRandom, index};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use stackdex_store::{
-    DecisionKind, NewDecision, NewReason, NewSnapshot, NewUser, OwnerKind, ReasonId, ReasonKind, Role, SnapshotDetails,
-    SnapshotSource, SnapshotTool, StackKind, StackRef, Tag, ToolId, UserId,
+    DecisionKind, NewDecision, NewReason, NewSnapshot, NewUser, Origin, OwnerKind, ReasonId, ReasonKind, Role,
+    SnapshotDetails, SnapshotLanguage, SnapshotSource, SnapshotTool, StackKind, StackRef, Tag, ToolId, UserId,
 };
 
 mod featured;
@@ -319,7 +319,21 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
             author_id: None,
             source: SnapshotSource::Demo,
             tools,
-            details: SnapshotDetails::default(),
+            // What the scan saw: the commit and address (the page links them), and the
+            // languages' shares (the file keeps no byte counts).
+            details: SnapshotDetails {
+                origin: Origin {
+                    commit_sha: Some(p.commit.clone()),
+                    branch: None,
+                    repository_url: Some(p.repository.clone()),
+                },
+                languages: p
+                    .languages
+                    .iter()
+                    .map(|l| SnapshotLanguage { slug: l.slug.clone(), name: l.name.clone(), bytes: 0, share: l.share })
+                    .collect(),
+                components: vec![],
+            },
             created_at: last_day,
         });
     }

@@ -267,6 +267,13 @@ async fn demo_reads_as_real(t: &common::TestApp) {
     let crates_io = t.get("/api/v1/stacks/rust-lang/crates.io").await;
     assert_eq!(crates_io.status, StatusCode::OK, "{b:?}: {}", crates_io.body);
     assert!(crates_io.body.contains("\"cargo\""), "{b:?}: crates.io is a Cargo project");
+    // With what its scan saw: the repository and commit, and its languages.
+    let crates_io = crates_io.json();
+    assert_eq!(crates_io["origin"]["repository"], "https://github.com/rust-lang/crates.io", "{b:?}");
+    assert_eq!(crates_io["origin"]["commit"].as_str().map(str::len), Some(40), "{b:?}: {}", crates_io["origin"]);
+    let languages: Vec<&str> =
+        crates_io["languages"].as_array().unwrap().iter().map(|l| l["slug"].as_str().unwrap()).collect();
+    assert!(languages.contains(&"rust"), "{b:?}: {languages:?}");
     let org = t.get("/api/v1/organisations/rust-lang").await;
     assert_eq!(org.status, StatusCode::OK, "{b:?}");
     let rust = t.get("/api/v1/tools/rust").await.json();

@@ -17,11 +17,26 @@ pub(super) struct Projects {
 pub(super) struct Project {
     /// The GitHub owner, as GitHub spells it.
     pub owner: String,
-    /// The repository's name (its address is in the file, for people; the demo needs none).
+    /// The repository's name.
     pub name: String,
+    /// Its address, shown on its stack page with the commit scanned.
+    pub repository: String,
+    /// The commit that was scanned.
+    pub commit: String,
+    /// Its code languages by share of code bytes, as the scan gave them.
+    #[serde(default)]
+    pub languages: Vec<ProjectLanguage>,
     /// `javascript`, `python`, `rust`, … as `reference/demo-repos.txt` files the project.
     pub ecosystem: String,
     pub tools: Vec<ProjectTool>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ProjectLanguage {
+    pub slug: String,
+    pub name: String,
+    /// 0 to 1.
+    pub share: f64,
 }
 
 #[derive(Debug, Deserialize)]
