@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -80,17 +80,25 @@ pub fn entity_tag(body: &[u8]) -> Bytes {
     Bytes::from(format!("W/\"{}\"", hex::encode(&Sha256::digest(body)[..16])))
 }
 
-#[derive(Clone)]
 struct Entry {
     page: Rendered,
     tags: Arc<[Tag]>,
     expires: Option<Instant>,
+    /// What it costs in memory, near enough: its bytes, key, tag and tags.
+    size: usize,
+    /// When it was last served, on the cache's clock (the least recently used go first).
+    used: AtomicU64,
 }
 
-/// Rendered bodies by key.
-#[derive(Default)]
+/// Rendered bodies by key, within a budget of bytes.
 pub(crate) struct PageCache {
     entries: RwLock<HashMap<CacheKey, Entry>>,
+    /// The sum of the entries' sizes (changed under the entries' write lock).
+    bytes: AtomicUsize,
+    /// The most bytes kept; past it, the least recently used entries are dropped.
+    budget: AtomicUsize,
+    /// Ticks on every hit, to tell which entries were used last.
+    clock: AtomicU64,
     /// Moves on every invalidation (under the entries' lock).
     generation: AtomicU64,
     /// Pages being built now, by key: the generation the build started at, and where its
@@ -122,17 +130,51 @@ impl Drop for FlightGuard<'_> {
     }
 }
 
-/// Entries kept at most: hostile URLs (endless 404 variants, page numbers) must not grow it
-/// forever.
+/// Entries kept at most, however small: hostile URLs (endless 404 variants, page numbers)
+/// must not grow the map forever.
 const MAX_ENTRIES: usize = 20_000;
 
+/// The page cache's budget unless configured (`stackdex serve --page-cache-bytes`).
+pub const DEFAULT_CACHE_BYTES: usize = 96 * 1024 * 1024;
+
+/// What an entry costs beside its body, key and tags (the map's slot, the entry's fields).
+const ENTRY_OVERHEAD: usize = 128;
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache::with_budget(DEFAULT_CACHE_BYTES)
+    }
+}
+
 impl PageCache {
+    pub(crate) fn with_budget(budget: usize) -> PageCache {
+        PageCache {
+            entries: RwLock::default(),
+            bytes: AtomicUsize::new(0),
+            budget: AtomicUsize::new(budget),
+            clock: AtomicU64::new(0),
+            generation: AtomicU64::new(0),
+            building: Mutex::default(),
+        }
+    }
+
+    /// Sets the budget; entries past it go at the next insertion.
+    pub(crate) fn set_budget(&self, budget: usize) {
+        self.budget.store(budget, Ordering::Relaxed);
+    }
+
+    /// The bytes the entries take now.
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
     pub(crate) fn get(&self, key: &CacheKey) -> Option<Rendered> {
         let entries = self.entries.read();
         let entry = entries.get(key)?;
         if entry.expires.is_some_and(|e| e <= Instant::now()) {
             return None;
         }
+        entry.used.store(self.clock.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
         Some(entry.page.clone())
     }
 
@@ -153,16 +195,45 @@ impl PageCache {
         ttl: Option<Duration>,
         built_at: u64,
     ) -> bool {
-        let entry = Entry { page, tags: tags.into(), expires: ttl.map(|t| Instant::now() + t) };
+        let size = page.body.len() + page.etag.len() + key.0.len() + std::mem::size_of_val(tags) + ENTRY_OVERHEAD;
+        let budget = self.budget.load(Ordering::Relaxed);
+        if size > budget {
+            return false;
+        }
+        let used = AtomicU64::new(self.clock.fetch_add(1, Ordering::Relaxed));
+        let entry = Entry { page, tags: tags.into(), expires: ttl.map(|t| Instant::now() + t), size, used };
         let mut entries = self.entries.write();
         if built_at != self.generation.load(Ordering::Acquire) {
             return false;
         }
-        if entries.len() >= MAX_ENTRIES {
-            entries.clear();
+        if let Some(old) = entries.insert(key, entry) {
+            self.bytes.fetch_sub(old.size, Ordering::Relaxed);
         }
-        entries.insert(key, entry);
+        let bytes = self.bytes.fetch_add(size, Ordering::Relaxed) + size;
+        if bytes > budget || entries.len() > MAX_ENTRIES {
+            self.evict(&mut entries, budget);
+        }
         true
+    }
+
+    /// Drops the least recently used entries until they take at most nine tenths of the
+    /// budget and count at most nine tenths of [`MAX_ENTRIES`] (a tenth of room, so that
+    /// eviction runs once in many insertions).
+    fn evict(&self, entries: &mut HashMap<CacheKey, Entry>, budget: usize) {
+        let mut by_use: Vec<(u64, CacheKey)> =
+            entries.iter().map(|(k, e)| (e.used.load(Ordering::Relaxed), k.clone())).collect();
+        by_use.sort_unstable_by_key(|(used, _)| *used);
+        let (bytes_goal, count_goal) = (budget / 10 * 9, MAX_ENTRIES / 10 * 9);
+        let mut bytes = self.bytes.load(Ordering::Relaxed);
+        for (_, key) in by_use {
+            if bytes <= bytes_goal && entries.len() <= count_goal {
+                break;
+            }
+            if let Some(gone) = entries.remove(&key) {
+                bytes -= gone.size;
+            }
+        }
+        self.bytes.store(bytes, Ordering::Relaxed);
     }
 
     /// Drops every entry built from any of `tags`; [`Tag::Everything`] drops all.
@@ -174,10 +245,19 @@ impl PageCache {
         self.generation.fetch_add(1, Ordering::AcqRel);
         if tags.contains(&Tag::Everything) {
             entries.clear();
+            self.bytes.store(0, Ordering::Relaxed);
             return;
         }
         let touched: HashSet<&Tag> = tags.iter().collect();
-        entries.retain(|_, e| !e.tags.iter().any(|t| touched.contains(t)));
+        let mut freed = 0;
+        entries.retain(|_, e| {
+            let keep = !e.tags.iter().any(|t| touched.contains(t));
+            if !keep {
+                freed += e.size;
+            }
+            keep
+        });
+        self.bytes.fetch_sub(freed, Ordering::Relaxed);
     }
 
     /// Joins the build of `key` started at `generation`, or starts one. A build started before
@@ -238,6 +318,16 @@ impl App {
         Ok(page)
     }
 
+    /// Sets the most bytes the page cache keeps (`stackdex serve --page-cache-bytes`).
+    pub fn set_page_cache_bytes(&self, bytes: usize) {
+        self.cache.set_budget(bytes);
+    }
+
+    /// The bytes the page cache takes now.
+    pub fn page_cache_bytes(&self) -> usize {
+        self.cache.bytes()
+    }
+
     /// Whether a page is in the cache now (for tests of freshness).
     pub fn is_cached(&self, key: &CacheKey) -> bool {
         self.cache.get(key).is_some()
@@ -277,6 +367,34 @@ mod tests {
         let now = cache.generation();
         assert!(cache.put_if_current(key("a"), Rendered::new(Bytes::from("new")), &[], None, now));
         assert_eq!(cache.get(&key("a")).map(|p| p.body), Some(Bytes::from("new")));
+    }
+
+    #[test]
+    fn past_its_budget_the_cache_drops_the_least_recently_used_pages() {
+        let page = |c: char| Rendered::new(Bytes::from(c.to_string().repeat(3_000)));
+        let cache = PageCache::with_budget(10_000);
+        for c in ['a', 'b', 'c'] {
+            assert!(cache.put_if_current(key(&c.to_string()), page(c), &[], None, cache.generation()));
+        }
+        assert!(cache.bytes() > 9_000 && cache.bytes() <= 10_000, "{}", cache.bytes());
+        // "a" is read, so "b" is now the least recently used.
+        assert!(cache.get(&key("a")).is_some());
+        assert!(cache.put_if_current(key("d"), page('d'), &[], None, cache.generation()));
+        assert!(cache.bytes() <= 9_000, "down to nine tenths of the budget: {}", cache.bytes());
+        assert!(cache.get(&key("b")).is_none(), "the least recently used went");
+        assert!(cache.get(&key("a")).is_some() && cache.get(&key("d")).is_some());
+        // A page larger than the whole budget is served but not kept.
+        let huge = Rendered::new(Bytes::from(vec![b'x'; 20_000]));
+        assert!(!cache.put_if_current(key("huge"), huge, &[], None, cache.generation()));
+        // Invalidation gives the bytes back; replacing a page counts it once.
+        let before = cache.bytes();
+        assert!(cache.put_if_current(key("a"), page('a'), &[], None, cache.generation()));
+        assert!(cache.bytes() <= before.max(9_000) + 3_200, "{}", cache.bytes());
+        cache.invalidate(&[Tag::Everything]);
+        assert_eq!(cache.bytes(), 0);
+        cache.put_if_current(key("t"), page('t'), &[Tag::Tool(ToolId(1))], None, cache.generation());
+        cache.invalidate(&[Tag::Tool(ToolId(1))]);
+        assert_eq!((cache.bytes(), cache.len()), (0, 0));
     }
 
     #[test]

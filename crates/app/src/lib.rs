@@ -41,7 +41,7 @@ use parking_lot::{Mutex, RwLock};
 use stackdex_catalog::{Catalog, Tool};
 use stackdex_store::{Store, StoreError};
 
-pub use cache::{CacheKey, Format, Rendered, Shown, entity_tag};
+pub use cache::{CacheKey, DEFAULT_CACHE_BYTES, Format, Rendered, Shown, entity_tag};
 pub use stackdex_store::{
     CommentId, DecisionId, DecisionKind, EventId, OrganisationId, ReasonId, ReasonKind, ReportId, ReportKind, Role,
     SnapshotId, StackId, StackKind, Tag, TargetKind, TokenId, ToolId, User, UserId,

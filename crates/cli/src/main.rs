@@ -68,6 +68,11 @@ enum Command {
         /// canonical links, OpenGraph tags and the sitemap (default: the request's Host).
         #[arg(long, env = "STACKDEX_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The most bytes of rendered pages kept in memory; past it the least recently used
+        /// go (at least 1 MiB).
+        #[arg(long, env = "STACKDEX_PAGE_CACHE_BYTES", default_value_t = stackdex_app::DEFAULT_CACHE_BYTES as u64,
+              value_parser = clap::value_parser!(u64).range(1_048_576..))]
+        page_cache_bytes: u64,
     },
     /// Grant or withdraw the admin role.
     Admin {
@@ -254,11 +259,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let (server, token) = server_and_token(server, token)?;
             radar_cmd::push(&file, &server, &org, &token).await
         }
-        Command::Serve { addr, db, demo, demo_scale, rate_limit, trust_proxy, name, public_url } => {
+        Command::Serve { addr, db, demo, demo_scale, rate_limit, trust_proxy, name, public_url, page_cache_bytes } => {
             let limits = RateLimits::parse(rate_limit.as_deref())
                 .map_err(|e| anyhow::anyhow!("--rate-limit / STACKDEX_RATE_LIMIT: {e}"))?;
             let site = SiteSettings::new(name.as_deref(), public_url.as_deref(), Some(data_dir().join("pages")));
-            serve(&addr, &db, demo, demo_scale, (limits, trust_proxy), site).await
+            serve(&addr, &db, demo, demo_scale, (limits, trust_proxy, page_cache_bytes), site).await
         }
         Command::Admin { action } => {
             let (user, admin, db) = match &action {
@@ -316,10 +321,11 @@ async fn serve(
     db: &DbArgs,
     demo: bool,
     demo_scale: u32,
-    (limits, trust_proxy): (RateLimits, bool),
+    (limits, trust_proxy, page_cache_bytes): (RateLimits, bool, u64),
     site: SiteSettings,
 ) -> anyhow::Result<ExitCode> {
     let app = open_app(db).await?;
+    app.set_page_cache_bytes(usize::try_from(page_cache_bytes).unwrap_or(usize::MAX));
     app.set_rate_limits(limits);
     app.trust_proxy(trust_proxy);
     app.configure_site(site);

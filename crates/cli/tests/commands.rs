@@ -156,6 +156,15 @@ fn bad_configuration_is_a_clear_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("listening on not-an-address"));
     let out = stackdex().args(["serve", "--demo-scale", "0"]).output().unwrap();
     assert!(!out.status.success());
+    // A page cache too small to hold a page is refused before anything starts.
+    let out =
+        stackdex().args(["serve", "--page-cache-bytes", "1000", "--database-url", "sqlite::memory:"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--page-cache-bytes"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
