@@ -14,6 +14,7 @@ pub mod categories;
 mod changes;
 pub mod decisions;
 pub mod demo;
+pub mod figures;
 pub mod fleet;
 pub mod follows;
 pub mod format;
@@ -160,9 +161,11 @@ impl App {
         Ok(self.store.schema_version().await?)
     }
 
-    /// Polls the change log (exact cache invalidation, also for writes on other servers) and
-    /// flushes counted views. Runs until the process ends.
+    /// Polls the change log (exact cache invalidation, also for writes on other servers),
+    /// flushes counted views, and keeps the daily figures ([`figures`]). Runs until the
+    /// process ends.
     pub fn spawn_background(self: &Arc<Self>) {
+        self.spawn_daily_figures();
         let app = Arc::clone(self);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_millis(200));
