@@ -97,7 +97,8 @@ impl App {
         let rows = self.store.tool_figures(tool).await?;
         let now = self.store.tool_stats(tool).await?;
         let today = day_of(stackdex_store::now());
-        let live = ToolFigures { tool_id: tool, day: 0, stacks: now.stacks, followers: now.followers, votes: now.votes };
+        let live =
+            ToolFigures { tool_id: tool, day: 0, stacks: now.stacks, followers: now.followers, votes: now.votes };
         points(&rows, live, today, interval, from.map(|d| d.0), to.map(|d| d.0))
     }
 

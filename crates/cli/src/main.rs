@@ -69,7 +69,7 @@ enum Command {
         #[arg(long, env = "STACKDEX_PUBLIC_URL")]
         public_url: Option<String>,
     },
-    /// Grant or withdraw the admin role.
+    /// Grant or withdraw the admin role; rebuild the daily figures.
     Admin {
         #[command(subcommand)]
         action: AdminAction,
@@ -197,6 +197,12 @@ enum AdminAction {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Rewrite the daily figures of every tool and stack from the stored dates of snapshots,
+    /// follows and votes (docs/figures-over-time.md).
+    Figures {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -260,10 +266,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let site = SiteSettings::new(name.as_deref(), public_url.as_deref(), Some(data_dir().join("pages")));
             serve(&addr, &db, demo, demo_scale, (limits, trust_proxy), site).await
         }
+        Command::Admin { action: AdminAction::Figures { db } } => {
+            let app = open_app(&db).await?;
+            let started = std::time::Instant::now();
+            app.rebuild_figures().await?;
+            println!("daily figures rebuilt in {:.1} s", started.elapsed().as_secs_f64());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Admin { action } => {
             let (user, admin, db) = match &action {
                 AdminAction::Grant { user, db } => (user, true, db),
                 AdminAction::Revoke { user, db } => (user, false, db),
+                AdminAction::Figures { .. } => unreachable!("handled above"),
             };
             let app = open_app(db).await?;
             match app.set_admin(user, admin).await {

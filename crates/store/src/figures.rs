@@ -124,7 +124,9 @@ impl Store {
     /// Whether any figure over time has been written (a database migrated from before they
     /// were kept has none until its history is rebuilt).
     pub async fn has_figures(&self) -> Result<bool> {
-        Ok(self.number(raw_sql!(Postgres, "SELECT COUNT(*) AS n FROM (SELECT 1 FROM tool_figures LIMIT 1) AS x")).await?
+        Ok(self
+            .number(raw_sql!(Postgres, "SELECT COUNT(*) AS n FROM (SELECT 1 FROM tool_figures LIMIT 1) AS x"))
+            .await?
             > 0)
     }
 

@@ -33,9 +33,14 @@ impl LineChart {
     /// The text alternative: what, by what interval, over which dates, from what to what
     /// ("Stacks using Django by month, from 2019-01 to 2026-12: 12 to 38,712").
     pub fn description(&self) -> String {
-        let (first, last) = (self.dates.first().map_or("", String::as_str), self.dates.last().map_or("", String::as_str));
+        let (first, last) =
+            (self.dates.first().map_or("", String::as_str), self.dates.last().map_or("", String::as_str));
         let span = |s: &Series| {
-            format!("{} to {}", thousands(s.values.first().copied().unwrap_or(0)), thousands(s.values.last().copied().unwrap_or(0)))
+            format!(
+                "{} to {}",
+                thousands(s.values.first().copied().unwrap_or(0)),
+                thousands(s.values.last().copied().unwrap_or(0))
+            )
         };
         let figures = match self.series.as_slice() {
             [one] => span(one),
@@ -115,7 +120,8 @@ impl LineChart {
                 let _ = write!(out, r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{colour}"/>"#, x(0), y(s.values[0]));
                 continue;
             }
-            let points: Vec<String> = s.values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))).collect();
+            let points: Vec<String> =
+                s.values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))).collect();
             let _ = write!(
                 out,
                 r#"<polyline fill="none" stroke="{colour}" stroke-width="2.5" stroke-linejoin="round" stroke-dasharray="{dash}" points="{}"/>"#,
@@ -172,7 +178,9 @@ mod tests {
         let c = chart();
         assert_eq!(c.description(), "Stacks using <Django> by month, from 2019-01 to 2026-12: 12 to 38,712");
         let html = c.render();
-        assert!(html.contains(r#"role="img" aria-label="Stacks using &#60;Django&#62; by month, from 2019-01 to 2026-12: 12 to 38,712""#));
+        assert!(html.contains(
+            r#"role="img" aria-label="Stacks using &#60;Django&#62; by month, from 2019-01 to 2026-12: 12 to 38,712""#
+        ));
         assert!(html.contains(r#"viewBox="0 0 480 220" width="100%""#));
         assert!(html.contains(r#"<tr><th scope="row">2026-12</th><td>38,712</td></tr>"#));
         assert_eq!(html.matches("<polyline").count(), 1);

@@ -35,7 +35,7 @@ impl<'a> StackupHtml<'a> {
     fn of(page: &'a StackupPage) -> StackupHtml<'a> {
         let month = stackdex_app::figures::Interval::Month;
         let chart = LineChart {
-            title: format!("Stacks using {}", page.names()),
+            title: format!("Stacks using {}", in_words(page.tools.iter().map(|t| t.name.as_str()).collect())),
             by: month.to_string(),
             dates: page.trends.first().map(|t| t.iter().map(|p| p.label(month)).collect()).unwrap_or_default(),
             series: page
@@ -46,6 +46,14 @@ impl<'a> StackupHtml<'a> {
                 .collect(),
         };
         StackupHtml { page, chart: chart.render() }
+    }
+}
+
+/// "Django", "Django and Rust", "Django, Laravel and Node.js".
+fn in_words(names: Vec<&str>) -> String {
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
     }
 }
 

@@ -163,7 +163,10 @@ pub(crate) struct TrendQuery {
 
 fn trend_key(format: Format, slug: &str, q: &TrendQuery) -> CacheKey {
     let day = |d: &Option<Date>| d.map(|d| d.0.to_string()).unwrap_or_default();
-    CacheKey::new(format, format_args!("/tools/{slug}/trend?interval={}&from={}&to={}", q.interval, day(&q.from), day(&q.to)))
+    CacheKey::new(
+        format,
+        format_args!("/tools/{slug}/trend?interval={}&from={}&to={}", q.interval, day(&q.from), day(&q.to)),
+    )
 }
 
 /// A tool's stacks, followers and votes over time, oldest first: one point per month, week or
