@@ -119,6 +119,7 @@ mod tests {
     /// by the release at that version.
     async fn rewind(s: &Store, version: i64) {
         let undo: &[(i64, &[&str])] = &[
+            (8, &["DROP TABLE tool_figures", "DROP TABLE stack_figures"]),
             (7, &["DROP TABLE radars"]),
             (6, &["DROP TABLE release_cycles"]),
             (
