@@ -97,9 +97,11 @@ impl LineChart {
                 short(*v)
             );
         }
-        // At most five dates along the bottom, the first and the last among them.
+        // At most five dates along the bottom, the first and the last among them; on a narrow
+        // screen the second and fourth are hidden (app.css), as the labels grow there.
         let shown = if n <= 5 { (0..n).collect::<Vec<_>>() } else { (0..5).map(|k| k * (n - 1) / 4).collect() };
-        for i in shown {
+        for (k, i) in shown.into_iter().enumerate() {
+            let minor = if k % 2 == 1 { r#" class="minor""# } else { "" };
             let anchor = match i {
                 0 if n > 1 => "start",
                 i if i + 1 == n && n > 1 => "end",
@@ -107,7 +109,7 @@ impl LineChart {
             };
             let _ = write!(
                 out,
-                r#"<text x="{:.1}" y="{}" text-anchor="{anchor}">{}</text>"#,
+                r#"<text{minor} x="{:.1}" y="{}" text-anchor="{anchor}">{}</text>"#,
                 x(i),
                 HEIGHT - 8.0,
                 escape(&self.dates[i])
@@ -151,11 +153,14 @@ impl LineChart {
     }
 }
 
-/// An axis label: 38,712 as "38,712", 40,000 as "40k", 2,000,000 as "2M".
+/// An axis label, short enough for the margin at a phone's width: 40,000 as "40k", 1,500 as
+/// "1.5k", 2,000,000 as "2M", 800 as "800".
 fn short(v: i64) -> String {
     match v {
         v if v >= 1_000_000 && v % 1_000_000 == 0 => format!("{}M", v / 1_000_000),
-        v if v >= 10_000 && v % 1_000 == 0 => format!("{}k", v / 1_000),
+        v if v >= 1_000_000 => format!("{:.1}M", v as f64 / 1e6),
+        v if v >= 1_000 && v % 1_000 == 0 => format!("{}k", v / 1_000),
+        v if v >= 1_000 => format!("{:.1}k", v as f64 / 1e3),
         v => thousands(v),
     }
 }
@@ -185,6 +190,10 @@ mod tests {
         assert!(html.contains(r#"<tr><th scope="row">2026-12</th><td>38,712</td></tr>"#));
         assert_eq!(html.matches("<polyline").count(), 1);
         assert!(!html.contains("<Django>"));
+        assert_eq!(
+            [short(40_000), short(1_500), short(5_000), short(800), short(2_000_000)],
+            ["40k", "1.5k", "5k", "800", "2M"]
+        );
     }
 
     #[test]
