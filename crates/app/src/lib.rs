@@ -4,7 +4,8 @@
 //!
 //! One module per resource, named as in the web and store crates: `tools`, `reasons`,
 //! `categories`, `search`, `stackups`, `stacks`, `decisions`, `follows` (with the feed),
-//! `organisations`, `accounts` (users, sessions, tokens), `home`; `personal` tells which of a
+//! `organisations`, `accounts` (users, sessions, tokens), `home`, `figures` (trends, trending,
+//! the daily figures); `personal` tells which of a
 //! page's toggles the signed-in visitor has pressed. The store, the catalog and
 //! the page cache are private to this crate: callers go through [`App`]'s use cases.
 

@@ -3,7 +3,8 @@
 //! from the URL at start-up.
 //!
 //! One module per resource, named as in every other layer (`tools`, `reasons`, `stacks`,
-//! `stackups`, `decisions`, `follows`, `organisations`, `accounts`); the cross-cutting pieces
+//! `stackups`, `decisions`, `follows`, `organisations`, `accounts`, and `figures`, the daily
+//! figures over time); the cross-cutting pieces
 //! are `sql` (statements and rows), `types` (ids, and the macro for kinds kept as text),
 //! `changes` (the change log the page caches follow), `rate_limits`, `meta` and `migrate`.
 //!
