@@ -225,7 +225,7 @@ pub async fn build_if_missing(app: &App, scale: u32, progress: bool) -> Result<b
 
 async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
     let s = scale as i64;
-    let bar = if progress { ProgressBar::new(7) } else { ProgressBar::hidden() };
+    let bar = if progress { ProgressBar::new(8) } else { ProgressBar::hidden() };
     bar.set_style(
         ProgressStyle::with_template("{spinner} demo community [{bar:30}] {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -477,19 +477,19 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
 
     // 4. Follows.
     bar.set_message("follows");
-    let mut follows: Vec<(UserId, ToolId)> = Vec::new();
+    let mut follows: Vec<(UserId, ToolId, i64)> = Vec::new();
     for (tool, id) in &tools {
         let target = match SEED.iter().find(|t| t.slug == tool.slug) {
             Some(t) => t.followers * s,
             None => (tool.popularity.votes as i64 * 2 / 3 + rng_for("followers", &tool.slug).random_range(0..40)) * s,
         };
         let k = (target as usize).min(members.len());
-        follows.extend(
-            index::sample(&mut rng_for("follows", &tool.slug), members.len(), k).into_iter().map(|u| (members[u], *id)),
-        );
+        let mut frng = rng_for("follows", &tool.slug);
+        let picked = index::sample(&mut frng, members.len(), k);
+        follows.extend(picked.into_iter().map(|u| (members[u], *id, date(&mut frng))));
     }
     for chunk in follows.chunks(200_000) {
-        app.store.follow_tools(chunk).await?;
+        app.store.follow_tools_at(chunk).await?;
     }
     drop(follows);
     bar.inc(1);
@@ -544,16 +544,16 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
         }
     }
     let reason_ids = app.store.add_reasons(&reasons).await?;
-    let mut votes: Vec<(ReasonId, UserId)> = Vec::new();
+    let mut votes: Vec<(ReasonId, UserId, i64)> = Vec::new();
     for ((id, wanted), r) in reason_ids.iter().zip(&wanted_votes).zip(&reasons) {
         let k = (*wanted as usize).min(members.len());
         let slug = app.tool_by_id(r.tool).map_or("", |t| t.slug.as_str());
-        votes.extend(
-            index::sample(&mut rng_for(&r.text, slug), members.len(), k).into_iter().map(|u| (*id, members[u])),
-        );
+        let mut vrng = rng_for(&r.text, slug);
+        let picked = index::sample(&mut vrng, members.len(), k);
+        votes.extend(picked.into_iter().map(|u| (*id, members[u], date(&mut vrng))));
     }
     for chunk in votes.chunks(200_000) {
-        app.store.cast_votes(chunk).await?;
+        app.store.cast_votes_at(chunk).await?;
     }
     bar.inc(1);
     tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
@@ -627,6 +627,12 @@ async fn build(app: &App, scale: u32, progress: bool) -> Result<()> {
         })
         .collect();
     app.import_github(&responses, 1_764_000_000).await?;
+    bar.inc(1);
+    tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
+
+    // 8. Figures over time, replayed from the dates above: they end at today's figures.
+    bar.set_message("figures over time");
+    app.store.rebuild_figures().await?;
     bar.inc(1);
     tracing::debug!(step = bar.position(), seconds = started.elapsed().as_secs_f64(), "demo step done");
 

@@ -34,11 +34,10 @@ pub struct CategoryLink {
 impl App {
     pub async fn home_page(&self) -> Result<Shown<HomePage>> {
         let stats = self.stats_map().await?;
+        // Trending: growth over the last 30 days (docs/figures-over-time.md).
         let mut ranked: Vec<&Tool> = self.catalog.tools().iter().collect();
-        let score = |t: &Tool| {
-            self.tool_id(&t.slug).and_then(|id| stats.get(&id)).map_or(0, |s| s.stacks + s.followers + 10 * s.votes)
-        };
-        ranked.sort_by_key(|t| std::cmp::Reverse(score(t)));
+        let scores = self.trending_scores(&stats).await?;
+        self.rank_trending(&mut ranked, &scores, &stats);
         let trending_stackups = self
             .store
             .top_stackups(8)

@@ -4,7 +4,8 @@
 //!
 //! One module per resource, named as in the web and store crates: `tools`, `reasons`,
 //! `categories`, `search`, `stackups`, `stacks`, `decisions`, `follows` (with the feed),
-//! `organisations`, `accounts` (users, sessions, tokens), `home`; `personal` tells which of a
+//! `organisations`, `accounts` (users, sessions, tokens), `home`, `figures` (trends, trending,
+//! the daily figures); `personal` tells which of a
 //! page's toggles the signed-in visitor has pressed. The store, the catalog and
 //! the page cache are private to this crate: callers go through [`App`]'s use cases.
 
@@ -14,6 +15,7 @@ pub mod categories;
 mod changes;
 pub mod decisions;
 pub mod demo;
+pub mod figures;
 pub mod fleet;
 pub mod follows;
 pub mod format;
@@ -160,9 +162,11 @@ impl App {
         Ok(self.store.schema_version().await?)
     }
 
-    /// Polls the change log (exact cache invalidation, also for writes on other servers) and
-    /// flushes counted views. Runs until the process ends.
+    /// Polls the change log (exact cache invalidation, also for writes on other servers),
+    /// flushes counted views, and keeps the daily figures ([`figures`]). Runs until the
+    /// process ends.
     pub fn spawn_background(self: &Arc<Self>) {
+        self.spawn_daily_figures();
         let app = Arc::clone(self);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_millis(200));

@@ -73,6 +73,10 @@ pub struct StackupPage {
     pub decisions: Vec<DecisionView>,
     pub alternatives: Vec<ToolCard>,
     pub related: Vec<StackupLink>,
+    /// Each compared tool's figures by month, for the page's chart (the JSON of each is at
+    /// `/api/v1/tools/{slug}/trend`).
+    #[serde(skip)]
+    pub trends: Vec<Vec<crate::figures::TrendPoint>>,
 }
 
 impl StackupPage {
@@ -251,6 +255,7 @@ impl App {
             decisions: self.decision_views(decisions, &mut tags).await?,
             alternatives,
             related: self.related_stackups(&link).await?,
+            trends: self.monthly_trends(&ids).await?,
         };
         Ok(Shown::new(page, tags))
     }

@@ -42,6 +42,9 @@ pub struct ToolPage {
     pub stacks: Vec<StackLink>,
     /// Suggested comparisons, as canonical stackup slugs with titles.
     pub compare_with: Vec<StackupLink>,
+    /// Its figures by month, for the page's chart (in the JSON at `/api/v1/tools/{slug}/trend`).
+    #[serde(skip)]
+    pub trend: Vec<crate::figures::TrendPoint>,
 }
 
 impl ToolPage {
@@ -84,7 +87,8 @@ pub enum ToolSort {
     Followers,
     Votes,
     Name,
-    /// Most attention now: stacks, followers and votes together.
+    /// Most growth over the last 30 days, absolute and relative (see
+    /// [`crate::figures::trending_score`]).
     Trending,
 }
 
@@ -174,6 +178,7 @@ impl App {
             decisions: self.decision_views(decisions, &mut tags).await?,
             stacks: self.stacks_using(id, 12).await?,
             compare_with,
+            trend: self.trend_points(id, crate::figures::Interval::Month, None, None).await?,
         };
         Ok(Shown::new(page, tags))
     }
@@ -233,10 +238,10 @@ impl App {
             ToolSort::Followers => tools.sort_by_key(|t| (std::cmp::Reverse(figures(t).followers), t.slug.clone())),
             ToolSort::Votes => tools.sort_by_key(|t| (std::cmp::Reverse(figures(t).votes), t.slug.clone())),
             ToolSort::Name => tools.sort_by_key(|t| (t.name.to_lowercase(), t.slug.clone())),
-            ToolSort::Trending => tools.sort_by_key(|t| {
-                let f = figures(t);
-                (std::cmp::Reverse(f.stacks + f.followers + 10 * f.votes), t.slug.clone())
-            }),
+            ToolSort::Trending => {
+                let scores = self.trending_scores(&stats).await?;
+                self.rank_trending(&mut tools, &scores, &stats);
+            }
         }
         let paging = Paging::of(page, TOOLS_PER_PAGE, tools.len())?;
         // The order depends on every listed tool's figures (except by name).
@@ -295,6 +300,20 @@ impl App {
     /// A tool by slug, alias or name (any case).
     pub(crate) fn resolve_tool(&self, s: &str) -> Option<ToolId> {
         self.tool_id(&crate::search::resolve_name(self.catalog, s)?.slug)
+    }
+
+    /// Orders tools by trending score, then by stacks and slug.
+    pub(crate) fn rank_trending(&self, tools: &mut [&Tool], scores: &HashMap<ToolId, f64>, stats: &StatsMap) {
+        let key = |t: &Tool| {
+            let id = self.tool_id(&t.slug);
+            let score = id.and_then(|id| scores.get(&id)).copied().unwrap_or(0.0);
+            let stacks = id.and_then(|id| stats.get(&id)).map_or(0, |s| s.stacks);
+            (score, stacks)
+        };
+        tools.sort_by(|a, b| {
+            let (ka, kb) = (key(a), key(b));
+            kb.0.total_cmp(&ka.0).then(kb.1.cmp(&ka.1)).then_with(|| a.slug.cmp(&b.slug))
+        });
     }
 
     pub(crate) async fn stats_map(&self) -> Result<StatsMap> {

@@ -74,7 +74,7 @@ enum Command {
               value_parser = clap::value_parser!(u64).range(1_048_576..))]
         page_cache_bytes: u64,
     },
-    /// Grant or withdraw the admin role.
+    /// Grant or withdraw the admin role; rebuild the daily figures.
     Admin {
         #[command(subcommand)]
         action: AdminAction,
@@ -202,6 +202,12 @@ enum AdminAction {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Rewrite the daily figures of every tool and stack from the stored dates of snapshots,
+    /// follows and votes (docs/figures-over-time.md).
+    Figures {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -265,10 +271,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let site = SiteSettings::new(name.as_deref(), public_url.as_deref(), Some(data_dir().join("pages")));
             serve(&addr, &db, demo, demo_scale, (limits, trust_proxy, page_cache_bytes), site).await
         }
+        Command::Admin { action: AdminAction::Figures { db } } => {
+            let app = open_app(&db).await?;
+            let started = std::time::Instant::now();
+            app.rebuild_figures().await?;
+            println!("daily figures rebuilt in {:.1} s", started.elapsed().as_secs_f64());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Admin { action } => {
             let (user, admin, db) = match &action {
                 AdminAction::Grant { user, db } => (user, true, db),
                 AdminAction::Revoke { user, db } => (user, false, db),
+                AdminAction::Figures { .. } => unreachable!("handled above"),
             };
             let app = open_app(db).await?;
             match app.set_admin(user, admin).await {

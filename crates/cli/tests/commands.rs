@@ -315,6 +315,12 @@ async fn push_scans_and_uploads_a_snapshot() {
         let out = stackdex().args(["admin", "revoke", "pat", "--database-url", &db.url]).output().unwrap();
         assert!(out.status.success());
         assert!(!db.store.user_by_name("pat").await.unwrap().unwrap().is_admin);
+
+        // `stackdex admin figures` rebuilds the daily figures from the stored dates.
+        let out = stackdex().args(["admin", "figures", "--database-url", &db.url]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("daily figures rebuilt"));
+        assert!(db.store.has_figures().await.unwrap(), "the pushed stack's tools have figures");
     }
 }
 

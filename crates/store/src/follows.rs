@@ -217,10 +217,19 @@ impl Store {
     /// Users follow tools; returns how many follows were new. The followers counter of each tool
     /// moves in the same transaction.
     pub async fn follow_tools(&self, follows: &[(UserId, ToolId)]) -> Result<u64> {
-        let txn = self.write.begin().await?;
         let now = crate::now();
-        let rows: Vec<Vec<Value>> =
-            follows.iter().map(|(u, t)| vec![(*u).into(), TargetKind::Tool.into(), (*t).into(), now.into()]).collect();
+        let dated: Vec<(UserId, ToolId, i64)> = follows.iter().map(|(u, t)| (*u, *t, now)).collect();
+        self.follow_tools_at(&dated).await
+    }
+
+    /// As [`Store::follow_tools`], each follow made at its own time (Unix seconds): the demo's
+    /// follows are spread over the years its figures over time show.
+    pub async fn follow_tools_at(&self, follows: &[(UserId, ToolId, i64)]) -> Result<u64> {
+        let txn = self.write.begin().await?;
+        let rows: Vec<Vec<Value>> = follows
+            .iter()
+            .map(|(u, t, at)| vec![(*u).into(), TargetKind::Tool.into(), (*t).into(), (*at).into()])
+            .collect();
         let inserted: Vec<Followed> = self
             .bulk_insert(
                 &txn,
@@ -236,7 +245,7 @@ impl Store {
         }
         self.bump_tool_counter(&txn, Counter::Followers, &deltas).await?;
         let mut tags: Vec<Tag> = deltas.keys().map(|t| Tag::Tool(*t)).collect();
-        tags.extend(user_tags(follows.iter().map(|(u, _)| *u)));
+        tags.extend(user_tags(follows.iter().map(|(u, _, _)| *u)));
         let tags = tags_or_everything(tags);
         self.record_change(&txn, &tags).await?;
         txn.commit().await?;

@@ -3,7 +3,8 @@
 //! from the URL at start-up.
 //!
 //! One module per resource, named as in every other layer (`tools`, `reasons`, `stacks`,
-//! `stackups`, `decisions`, `follows`, `organisations`, `accounts`); the cross-cutting pieces
+//! `stackups`, `decisions`, `follows`, `organisations`, `accounts`, and `figures`, the daily
+//! figures over time); the cross-cutting pieces
 //! are `sql` (statements and rows), `types` (ids, and the macro for kinds kept as text),
 //! `changes` (the change log the page caches follow), `rate_limits`, `meta` and `migrate`.
 //!
@@ -14,6 +15,7 @@ mod accounts;
 mod changes;
 mod decisions;
 mod error;
+mod figures;
 mod fleet;
 mod follows;
 mod meta;
@@ -39,6 +41,7 @@ pub use accounts::{Credentials, NewUser, Profile, SessionRow, TokenInfo, User};
 pub use changes::{Change, Tag};
 pub use decisions::{Comment, Decision, DecisionCounters, DecisionKind, NewDecision, NewView};
 pub use error::StoreError;
+pub use figures::{DAY, ToolFigures};
 pub use fleet::{FleetRow, ReleaseCycle};
 pub use follows::{Event, EventKind, FeedPosition, FollowerCount, Target, TargetKind};
 pub use migrate::LATEST as SCHEMA_VERSION;

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_profiles_edits_reports.sql")),
     (6, include_str!("../migrations/0006_release_cycles.sql")),
     (7, include_str!("../migrations/0007_radars.sql")),
+    (8, include_str!("../migrations/0008_daily_figures.sql")),
 ];
 
 /// The schema version a fully migrated database is at.
@@ -118,6 +119,7 @@ mod tests {
     /// by the release at that version.
     async fn rewind(s: &Store, version: i64) {
         let undo: &[(i64, &[&str])] = &[
+            (8, &["DROP TABLE tool_figures", "DROP TABLE stack_figures"]),
             (7, &["DROP TABLE radars"]),
             (6, &["DROP TABLE release_cycles"]),
             (

@@ -150,9 +150,16 @@ impl Store {
     /// Casts votes `(reason, user)`; a second vote by one user on one reason is ignored.
     /// Returns how many votes were new.
     pub async fn cast_votes(&self, votes: &[(ReasonId, UserId)]) -> Result<u64> {
-        let txn = self.write.begin().await?;
         let now = crate::now();
-        let rows: Vec<Vec<Value>> = votes.iter().map(|(r, u)| vec![(*r).into(), (*u).into(), now.into()]).collect();
+        let dated: Vec<(ReasonId, UserId, i64)> = votes.iter().map(|(r, u)| (*r, *u, now)).collect();
+        self.cast_votes_at(&dated).await
+    }
+
+    /// As [`Store::cast_votes`], each vote cast at its own time (Unix seconds), for the demo.
+    pub async fn cast_votes_at(&self, votes: &[(ReasonId, UserId, i64)]) -> Result<u64> {
+        let txn = self.write.begin().await?;
+        let rows: Vec<Vec<Value>> =
+            votes.iter().map(|(r, u, at)| vec![(*r).into(), (*u).into(), (*at).into()]).collect();
         let inserted: Vec<ReasonOf> = self
             .bulk_insert(
                 &txn,
@@ -166,7 +173,7 @@ impl Store {
         for row in inserted {
             *per_reason.entry(row.reason_id).or_default() += 1;
         }
-        self.apply_vote_deltas(&txn, &per_reason, user_tags(votes.iter().map(|(_, u)| *u))).await?;
+        self.apply_vote_deltas(&txn, &per_reason, user_tags(votes.iter().map(|(_, u, _)| *u))).await?;
         txn.commit().await?;
         Ok(per_reason.values().sum::<i64>() as u64)
     }

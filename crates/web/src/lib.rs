@@ -8,6 +8,7 @@
 //! Handlers parse (through extractors), call a use case of `stackdex_app`, and render; pages
 //! are cached by the application, under the tags each use case returns.
 
+mod charts;
 mod conditional;
 mod extract;
 mod forms;

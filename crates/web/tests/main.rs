@@ -8,6 +8,7 @@ mod common;
 mod decisions;
 mod differences;
 mod feed;
+mod figures_over_time;
 mod fleet;
 mod forms;
 mod freshness;

@@ -166,6 +166,7 @@ fn api(app: &Arc<App>) -> OpenApiRouter<Arc<App>> {
         .routes(routes!(tools::api_index))
         .routes(routes!(tools::api))
         .routes(routes!(tools::api_alternatives))
+        .routes(routes!(tools::api_trend))
         .routes(routes!(categories::api_layer))
         .routes(routes!(categories::api))
         .routes(routes!(categories::api_subcategory))

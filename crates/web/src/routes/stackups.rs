@@ -11,6 +11,7 @@ use serde::Deserialize;
 use stackdex_app::stackups::{StackupPage, StackupsIndex};
 use stackdex_app::{App, CacheKey, Format};
 
+use crate::charts::line::{LineChart, Series};
 use crate::extract::{PageNumber, Path, Query};
 use crate::openapi::{BadRequest, Moved, NotFound};
 use crate::respond::{Result, cached_html, cached_json, html};
@@ -26,12 +27,40 @@ fn key(format: Format, slug: &str) -> CacheKey {
 #[template(path = "stackups/stackup.html")]
 struct StackupHtml<'a> {
     page: &'a StackupPage,
+    /// The compared tools' stacks by month on one chart (SVG and table).
+    chart: String,
+}
+
+impl<'a> StackupHtml<'a> {
+    fn of(page: &'a StackupPage) -> StackupHtml<'a> {
+        let month = stackdex_app::figures::Interval::Month;
+        let chart = LineChart {
+            title: format!("Stacks using {}", in_words(page.tools.iter().map(|t| t.name.as_str()).collect())),
+            by: month.to_string(),
+            dates: page.trends.first().map(|t| t.iter().map(|p| p.label(month)).collect()).unwrap_or_default(),
+            series: page
+                .tools
+                .iter()
+                .zip(&page.trends)
+                .map(|(t, trend)| Series { name: t.name.clone(), values: trend.iter().map(|p| p.stacks).collect() })
+                .collect(),
+        };
+        StackupHtml { page, chart: chart.render() }
+    }
+}
+
+/// "Django", "Django and Rust", "Django, Laravel and Node.js".
+fn in_words(names: Vec<&str>) -> String {
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
 }
 
 /// The page; a successful answer counts a view.
 pub(crate) async fn page(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result {
     let response = cached_html(&app, key(Format::Html, &slug), KEPT, app.stackup_page(&slug), |page| {
-        StackupHtml { page }.render()
+        StackupHtml::of(page).render()
     })
     .await?;
     app.count_stackup_view(&slug);

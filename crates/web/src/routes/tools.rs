@@ -6,9 +6,11 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::State;
 use serde::Deserialize;
+use stackdex_app::figures::{Date, Interval, Trend};
 use stackdex_app::tools::{AlternativesPage, ToolFilter, ToolPage, ToolSort, ToolsIndex};
 use stackdex_app::{App, CacheKey, Format};
 
+use crate::charts::line::{LineChart, Series};
 use crate::extract::{PageNumber, Path, Query};
 use crate::openapi::{BadRequest, Moved, NotFound};
 use crate::respond::{Result, cached_html, cached_json};
@@ -92,6 +94,23 @@ pub(crate) async fn api_index(State(app): State<Arc<App>>, Query(q): Query<Tools
 #[template(path = "tools/tool.html")]
 struct ToolHtml<'a> {
     page: &'a ToolPage,
+    /// Stacks and followers by month (SVG and table).
+    chart: String,
+}
+
+impl<'a> ToolHtml<'a> {
+    fn of(page: &'a ToolPage) -> ToolHtml<'a> {
+        let chart = LineChart {
+            title: format!("Stacks and followers of {}", page.name),
+            by: Interval::Month.to_string(),
+            dates: page.trend.iter().map(|p| p.label(Interval::Month)).collect(),
+            series: vec![
+                Series { name: "Stacks".into(), values: page.trend.iter().map(|p| p.stacks).collect() },
+                Series { name: "Followers".into(), values: page.trend.iter().map(|p| p.followers).collect() },
+            ],
+        };
+        ToolHtml { page, chart: chart.render() }
+    }
 }
 
 #[derive(Template)]
@@ -101,7 +120,7 @@ struct AlternativesHtml<'a> {
 }
 
 pub(crate) async fn page(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result {
-    cached_html(&app, tool_key(Format::Html, &slug), None, app.tool_page(&slug), |page| ToolHtml { page }.render())
+    cached_html(&app, tool_key(Format::Html, &slug), None, app.tool_page(&slug), |page| ToolHtml::of(page).render())
         .await
 }
 
@@ -124,4 +143,42 @@ pub(crate) async fn api(State(app): State<Arc<App>>, Path(slug): Path<String>) -
     responses((status = 200, body = AlternativesPage), Moved, NotFound))]
 pub(crate) async fn api_alternatives(State(app): State<Arc<App>>, Path(slug): Path<String>) -> Result {
     cached_json(&app, alternatives_key(Format::Json, &slug), None, app.alternatives_page(&slug)).await
+}
+
+/// `?interval=&from=&to=` of a tool's trend.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct TrendQuery {
+    /// `month` (the default), `week` (ISO weeks, Monday to Sunday) or `day`.
+    #[serde(default)]
+    #[param(value_type = Option<String>, example = "month")]
+    interval: Interval,
+    /// The first day, `YYYY-MM-DD` (default: the tool's first figure).
+    #[param(value_type = Option<String>, example = "2019-01-01")]
+    from: Option<Date>,
+    /// The last day, `YYYY-MM-DD` (default, and at the latest: today).
+    #[param(value_type = Option<String>, example = "2026-12-31")]
+    to: Option<Date>,
+}
+
+fn trend_key(format: Format, slug: &str, q: &TrendQuery) -> CacheKey {
+    let day = |d: &Option<Date>| d.map(|d| d.0.to_string()).unwrap_or_default();
+    CacheKey::new(
+        format,
+        format_args!("/tools/{slug}/trend?interval={}&from={}&to={}", q.interval, day(&q.from), day(&q.to)),
+    )
+}
+
+/// A tool's stacks, followers and votes over time, oldest first: one point per month, week or
+/// day, each the figures at the end of its interval; the last point is the tool's figures now
+/// (as `GET /api/v1/tools/{slug}` gives them).
+#[utoipa::path(get, path = "/api/v1/tools/{slug}/trend", params(("slug" = String, Path, example = "django"), TrendQuery),
+    responses((status = 200, body = Trend), Moved, BadRequest, NotFound))]
+pub(crate) async fn api_trend(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    Query(q): Query<TrendQuery>,
+) -> Result {
+    let build = app.tool_trend(&slug, q.interval, q.from, q.to);
+    cached_json(&app, trend_key(Format::Json, &slug, &q), None, build).await
 }
