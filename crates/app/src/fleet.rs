@@ -129,7 +129,7 @@ fn newer_first(a: &str, b: &str) -> Ordering {
     }
 }
 
-fn major(version: &str) -> Option<u64> {
+pub(crate) fn major(version: &str) -> Option<u64> {
     parts(version).first().copied()
 }
 

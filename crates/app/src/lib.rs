@@ -32,6 +32,7 @@ pub mod site;
 pub mod stacks;
 pub mod stackups;
 pub mod tools;
+pub mod versions;
 pub mod views;
 
 use std::collections::HashMap;

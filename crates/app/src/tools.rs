@@ -45,6 +45,8 @@ pub struct ToolPage {
     /// Its figures by month, for the page's chart (in the JSON at `/api/v1/tools/{slug}/trend`).
     #[serde(skip)]
     pub trend: Vec<crate::figures::TrendPoint>,
+    /// The major versions the stacks using it run, from each one's latest snapshot.
+    pub versions: crate::versions::VersionSpread,
 }
 
 impl ToolPage {
@@ -179,6 +181,7 @@ impl App {
             stacks: self.stacks_using(id, 12).await?,
             compare_with,
             trend: self.trend_points(id, crate::figures::Interval::Month, None, None).await?,
+            versions: self.version_spread(id).await?,
         };
         Ok(Shown::new(page, tags))
     }
@@ -300,6 +303,13 @@ impl App {
     /// A tool by slug, alias or name (any case).
     pub(crate) fn resolve_tool(&self, s: &str) -> Option<ToolId> {
         self.tool_id(&crate::search::resolve_name(self.catalog, s)?.slug)
+    }
+
+    /// The versions of a tool across the stacks using it.
+    pub(crate) async fn version_spread(&self, id: ToolId) -> Result<crate::versions::VersionSpread> {
+        let rows: Vec<(String, i64)> =
+            self.store.version_counts(id).await?.into_iter().map(|r| (r.versions, r.stacks)).collect();
+        Ok(crate::versions::VersionSpread::of(&rows))
     }
 
     /// Orders tools by trending score, then by stacks and slug.

@@ -56,7 +56,7 @@ pub use stacks::{
     StackSummary,
 };
 pub use stackups::StackupViews;
-pub use tools::{CoUse, GithubReading, ToolStats};
+pub use tools::{CoUse, GithubReading, ToolStats, VersionCount};
 pub use types::{
     CommentId, DecisionId, EventId, OrganisationId, ReasonId, ReportId, SnapshotId, StackId, TokenId, ToolId, UserId,
 };

@@ -579,6 +579,8 @@ impl Store {
         for (stack, tool) in &removed {
             moves.entry(*stack).or_default().1.push(*tool);
         }
+        // A tool whose versions moved in a stack shows other figures (its version spread).
+        let moved_tools: Vec<ToolId> = versions_moved.values().flatten().map(|(tool, _, _)| *tool).collect();
         if announce {
             let events = self.snapshot_events(txn, snapshots, &ids, &snapshot_of, moves, versions_moved).await?;
             self.record_events(txn, &events).await?;
@@ -608,7 +610,7 @@ impl Store {
             *deltas.entry(tool).or_default() -= gone as i64;
         }
         self.bump_tool_counter(txn, Counter::Stacks, &deltas).await?;
-        let mut tags: Vec<Tag> = deltas.keys().map(|t| Tag::Tool(*t)).collect();
+        let mut tags: Vec<Tag> = deltas.keys().chain(&moved_tools).map(|t| Tag::Tool(*t)).collect();
         tags.extend(ids.iter().map(|id| Tag::Stack(*id)));
         self.record_change(txn, &tags_or_everything(tags)).await?;
         Ok(ids.iter().map(|id| Recorded { id: snapshot_of[id], number: numbers[id], unchanged: false }).collect())

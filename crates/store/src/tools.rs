@@ -52,6 +52,13 @@ struct ToolRow {
     id: ToolId,
 }
 
+/// How many stacks hold one versions text of a tool.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct VersionCount {
+    pub versions: String,
+    pub stacks: i64,
+}
+
 impl Store {
     /// Makes sure every catalog tool `(slug, name)` has a row and a counters row; returns
     /// slug -> id.
@@ -144,6 +151,19 @@ impl Store {
             "SELECT y.tool_id, COUNT(*) AS stacks FROM stack_tools x
              JOIN stack_tools y ON y.stack_id = x.stack_id AND y.tool_id <> x.tool_id
              WHERE x.tool_id = {tool} GROUP BY y.tool_id ORDER BY stacks DESC, y.tool_id LIMIT {limit}"
+        ))
+        .await
+    }
+
+    /// The versions a tool has in the latest snapshot of each stack using it: each distinct
+    /// versions text (comma-separated, `""` when none was found) and how many stacks hold it.
+    pub async fn version_counts(&self, tool: ToolId) -> Result<Vec<VersionCount>> {
+        self.all(raw_sql!(
+            Postgres,
+            "SELECT t.versions, COUNT(*) AS stacks FROM stack_tools cur
+             JOIN snapshot_tools t ON t.tool_id = cur.tool_id
+               AND t.snapshot_id = (SELECT MAX(id) FROM stack_snapshots WHERE stack_id = cur.stack_id)
+             WHERE cur.tool_id = {tool} GROUP BY t.versions ORDER BY stacks DESC, t.versions"
         ))
         .await
     }

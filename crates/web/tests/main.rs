@@ -22,5 +22,6 @@ mod site;
 mod stack_history;
 mod stacks_from_ci_and_files;
 mod stackup_pairs;
+mod version_spread;
 mod visitor;
 mod write_api;

@@ -59,7 +59,7 @@ impl LineChart {
                 let (colour, dash) = PALETTE[k % PALETTE.len()];
                 let _ = write!(
                     out,
-                    r#"<li><svg viewBox="0 0 24 8" width="24" height="8" aria-hidden="true"><line x1="0" y1="4" x2="24" y2="4" stroke="{colour}" stroke-width="3" stroke-dasharray="{dash}"/></svg>{}</li>"#,
+                    r#"<li><svg class="swatch" viewBox="0 0 24 8" width="24" height="8" aria-hidden="true"><line x1="0" y1="4" x2="24" y2="4" stroke="{colour}" stroke-width="3" stroke-dasharray="{dash}"/></svg>{}</li>"#,
                     escape(&s.name)
                 );
             }
