@@ -19,6 +19,19 @@ pub fn compact(n: i64) -> String {
 }
 
 /// View counts as the seed shows them: `524310` -> `524k`, `950` -> `950`.
+/// A count with thousands separated: `38,712`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 pub fn views(n: i64) -> String {
     if n >= 1000 { format!("{}k", n / 1000) } else { n.to_string() }
 }

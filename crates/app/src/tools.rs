@@ -47,6 +47,33 @@ pub struct ToolPage {
     pub trend: Vec<crate::figures::TrendPoint>,
     /// The major versions the stacks using it run, from each one's latest snapshot.
     pub versions: crate::versions::VersionSpread,
+    /// Tools stacks use with it more than chance would give, with the evidence.
+    pub often_used_with: Vec<UsedWith>,
+}
+
+/// A tool used in the same stacks as another: how many, and how much more than chance.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Companion {
+    pub tool: &'static Tool,
+    pub together: i64,
+    pub lift: f64,
+}
+
+/// A tool often used with the page's tool, and the evidence.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UsedWith {
+    pub tool: ToolCard,
+    /// Stacks that use both.
+    pub together: i64,
+    /// How many times more often than chance: P(both) / (P(one) P(other)).
+    pub lift: f64,
+}
+
+impl UsedWith {
+    /// "used together in 412 stacks, 3.1× chance".
+    pub fn evidence(&self) -> String {
+        format!("used together in {} stacks, {:.1}× chance", crate::format::thousands(self.together), self.lift)
+    }
 }
 
 impl ToolPage {
@@ -152,6 +179,7 @@ impl App {
         let (pros, cons) = self.pros_and_cons(id).await?;
         let decisions = self.store.decisions_about(&[id], 10).await?;
         let alternatives = self.alternatives(tool, &stats, 10, &mut tags);
+        let companions = self.companions(tool, &stats).await?;
         let compare_with = alternatives
             .iter()
             .take(5)
@@ -175,7 +203,8 @@ impl App {
             stats: stats.get(&id).copied().unwrap_or_default(),
             pros,
             cons,
-            integrations: self.integrations(tool, &stats, 10, &mut tags).await?,
+            integrations: self.integrations(tool, &companions, &stats, 10, &mut tags),
+            often_used_with: self.often_used_with(&companions, &stats, 8, &mut tags),
             alternatives,
             decisions: self.decision_views(decisions, &mut tags).await?,
             stacks: self.stacks_using(id, 12).await?,
@@ -369,38 +398,72 @@ impl App {
             .collect()
     }
 
+    /// The tools stacks use together with `tool`, with how many stacks and the lift over
+    /// chance (P(both) / (P(tool) P(other)) over the stacks that have tools), most shared first.
+    pub(crate) async fn companions(&self, tool: &'static Tool, stats: &StatsMap) -> Result<Vec<Companion>> {
+        let id = self.tool_id(&tool.slug).unwrap_or_default();
+        let own = stats.get(&id).map_or(0, |s| s.stacks);
+        if own == 0 {
+            return Ok(vec![]);
+        }
+        let population = self.store.count_stacks_with_tools().await?.max(1) as f64;
+        Ok(self
+            .store
+            .top_co_used(id, 40)
+            .await?
+            .into_iter()
+            .filter_map(|co| {
+                let other = self.tool_by_id(co.tool_id)?;
+                let theirs = stats.get(&co.tool_id).map_or(0, |s| s.stacks).max(1) as f64;
+                let lift = co.stacks as f64 * population / (own as f64 * theirs);
+                Some(Companion { tool: other, together: co.stacks, lift })
+            })
+            .collect())
+    }
+
     /// Curated integrations first, then tools from other subcategories that stacks use with
     /// this one far more often than chance (lift >= 2, in at least 5% of its stacks).
-    pub(crate) async fn integrations(
+    pub(crate) fn integrations(
         &self,
         tool: &'static Tool,
+        companions: &[Companion],
         stats: &StatsMap,
         limit: usize,
         tags: &mut Vec<Tag>,
-    ) -> Result<Vec<ToolCard>> {
+    ) -> Vec<ToolCard> {
         let mut out: Vec<ToolCard> = self.curated_integrations(tool, stats, usize::MAX, tags);
-        let id = self.tool_id(&tool.slug).unwrap_or_default();
-        let own = stats.get(&id).map_or(0, |s| s.stacks);
-        if own > 0 && out.len() < limit {
-            let population = self.store.count_stacks_with_tools().await?.max(1) as f64;
-            for co in self.store.top_co_used(id, 40).await? {
-                let Some(t) = self.tool_by_id(co.tool_id) else { continue };
-                let theirs = stats.get(&co.tool_id).map_or(0, |s| s.stacks).max(1) as f64;
-                let lift = co.stacks as f64 * population / (own as f64 * theirs);
-                if t.subcategory != tool.subcategory
-                    && lift >= 2.0
-                    && co.stacks * 20 >= own
-                    && !out.iter().any(|c| c.slug == t.slug)
-                {
-                    out.push(self.card(t, stats, false, tags));
-                }
-                if out.len() >= limit {
-                    break;
-                }
+        let own = self.tool_id(&tool.slug).and_then(|id| stats.get(&id)).map_or(0, |s| s.stacks);
+        for co in companions {
+            if out.len() >= limit {
+                break;
+            }
+            if co.tool.subcategory != tool.subcategory
+                && co.lift >= 2.0
+                && co.together * 20 >= own
+                && !out.iter().any(|c| c.slug == co.tool.slug)
+            {
+                out.push(self.card(co.tool, stats, false, tags));
             }
         }
         out.truncate(limit);
-        Ok(out)
+        out
+    }
+
+    /// The tools most often in the same stacks, more than chance would put them there (lift
+    /// above 1, in at least 3 stacks together), most shared first, with the evidence.
+    pub(crate) fn often_used_with(
+        &self,
+        companions: &[Companion],
+        stats: &StatsMap,
+        limit: usize,
+        tags: &mut Vec<Tag>,
+    ) -> Vec<UsedWith> {
+        companions
+            .iter()
+            .filter(|co| co.lift > 1.0 && co.together >= 3)
+            .take(limit)
+            .map(|co| UsedWith { tool: self.card(co.tool, stats, false, tags), together: co.together, lift: co.lift })
+            .collect()
     }
 
     /// Curated alternatives first, then the most used tools of the same subcategory.

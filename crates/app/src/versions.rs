@@ -88,7 +88,11 @@ impl VersionSpread {
             .map(|(i, m)| {
                 let name = if m.major == "other" { "other versions".to_owned() } else { m.major.clone() };
                 if i == 0 {
-                    format!("{name} in {} of the {} stacks that name a version", m.percent(), thousands(self.known))
+                    format!(
+                        "{name} in {} of the {} stacks that name a version",
+                        m.percent(),
+                        crate::format::thousands(self.known)
+                    )
                 } else {
                     format!("{name} in {}", m.percent())
                 }
@@ -96,18 +100,6 @@ impl VersionSpread {
             .collect();
         format!("{tool}: {}", parts.join(", "))
     }
-}
-
-fn thousands(n: i64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -148,6 +140,5 @@ mod tests {
         assert_eq!(spread.known, 36);
         let none = VersionSpread::of(&rows(&[("", 12)]));
         assert!(none.majors.is_empty() && none.known == 0 && none.unknown == 12);
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

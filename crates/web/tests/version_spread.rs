@@ -63,3 +63,45 @@ async fn a_tool_page_says_which_major_versions_its_stacks_run() {
         assert!(!page.body.contains("Versions in use"), "{be:?}");
     }
 }
+
+#[tokio::test]
+async fn a_tool_page_lists_the_tools_often_used_with_it_and_the_evidence() {
+    for t in common::apps(false).await {
+        let be = t.backend();
+        let body = r#"{"username": "bob", "password": "correct horse"}"#;
+        assert_eq!(t.send("POST", "/api/v1/users", Some(body), None).await.status, StatusCode::CREATED);
+        let token = t.token("bob", "correct horse").await;
+        let stacks: [(&str, &[&str]); 8] = [
+            ("a", &["django", "postgresql"]),
+            ("b", &["django", "postgresql"]),
+            ("c", &["django", "postgresql"]),
+            ("d", &["django", "postgresql", "redis"]),
+            ("e", &["rust"]),
+            ("f", &["react"]),
+            ("g", &["react", "redis"]),
+            ("h", &["vuejs"]),
+        ];
+        for (name, tools) in stacks {
+            let tools: Vec<_> = tools.iter().map(|s| serde_json::json!({"slug": s})).collect();
+            let body = serde_json::json!({"tools": tools}).to_string();
+            let r = t.send("PUT", &format!("/api/v1/stacks/bob/{name}"), Some(&body), Some(&token)).await;
+            assert_eq!(r.status, StatusCode::OK, "{be:?}: {}", r.body);
+        }
+        let django = t.get("/api/v1/tools/django").await.json();
+        let used: Vec<(&str, i64, f64)> = django["often_used_with"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| {
+                (u["tool"]["slug"].as_str().unwrap(), u["together"].as_i64().unwrap(), u["lift"].as_f64().unwrap())
+            })
+            .collect();
+        // 8 stacks: Django in 4, PostgreSQL in 4, both in 4 (2x chance); Redis in 2, with
+        // Django in 1 (1x chance: not more than chance, not listed).
+        assert_eq!(used, [("postgresql", 4, 2.0)], "{be:?}");
+        let page = t.get("/tools/django").await.body;
+        assert!(page.contains("Often used with Django"), "{be:?}");
+        assert!(page.contains("used together in 4 stacks, 2.0× chance"), "{be:?}");
+        assert!(!page.contains(r#"<a href="/tools/react">React</a> <span"#), "{be:?}: never together");
+    }
+}

@@ -26,18 +26,7 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
-/// 38712 -> "38,712".
-pub(crate) fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
+pub(crate) use stackdex_app::format::thousands;
 
 /// Round tick values from 0 to at least `max`: 0, step, 2 step, ... with a step of 1, 2 or 5
 /// times a power of ten, about `wanted` of them.
