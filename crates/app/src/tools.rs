@@ -449,8 +449,9 @@ impl App {
         out
     }
 
-    /// The tools most often in the same stacks, more than chance would put them there (lift
-    /// above 1, in at least 3 stacks together), most shared first, with the evidence.
+    /// The tools most often in the same stacks, clearly more than chance would put them there
+    /// (lift of 1.2 or more, so that no "1.0× chance" is shown; in at least 3 stacks together),
+    /// most shared first, with the evidence.
     pub(crate) fn often_used_with(
         &self,
         companions: &[Companion],
@@ -460,7 +461,7 @@ impl App {
     ) -> Vec<UsedWith> {
         companions
             .iter()
-            .filter(|co| co.lift > 1.0 && co.together >= 3)
+            .filter(|co| co.lift >= 1.2 && co.together >= 3)
             .take(limit)
             .map(|co| UsedWith { tool: self.card(co.tool, stats, false, tags), together: co.together, lift: co.lift })
             .collect()
