@@ -206,8 +206,20 @@ async fn import_a_stackshare_stack_file() {
     }
 }
 
+/// Makes the account `username` on the server at `url` and an API token for it.
+pub(crate) async fn signed_up_token(client: &reqwest::Client, url: &str, username: &str) -> String {
+    sign_up(client, url, username).await;
+    let r = client
+        .post(format!("{url}/api/v1/tokens"))
+        .json(&serde_json::json!({"username": username, "password": "long enough", "name": "ci"}))
+        .send()
+        .await
+        .unwrap();
+    r.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+}
+
 /// Makes the account `username` (password "long enough") on the server at `url`.
-pub(crate) async fn sign_up(client: &reqwest::Client, url: &str, username: &str) {
+async fn sign_up(client: &reqwest::Client, url: &str, username: &str) {
     let r = client
         .post(format!("{url}/api/v1/users"))
         .json(&serde_json::json!({"username": username, "password": "long enough"}))
@@ -223,14 +235,7 @@ async fn push_scans_and_uploads_a_snapshot() {
     for db in fresh_stores().await {
         let (_server, url) = serve(&db.url);
         let client = reqwest::Client::new();
-        sign_up(&client, &url, "pat").await;
-        let r = client
-            .post(format!("{url}/api/v1/tokens"))
-            .json(&serde_json::json!({"username": "pat", "password": "long enough", "name": "ci"}))
-            .send()
-            .await
-            .unwrap();
-        let token = r.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+        let token = signed_up_token(&client, &url, "pat").await;
 
         let out = stackdex()
             .args(["push", fixture, "--server", &url, "--stack", "pat/api"])
@@ -482,14 +487,7 @@ async fn radar_push_records_a_version_for_the_organisation() {
     for db in fresh_stores().await {
         let (_server, url) = serve(&db.url);
         let client = reqwest::Client::new();
-        sign_up(&client, &url, "pat").await;
-        let r = client
-            .post(format!("{url}/api/v1/tokens"))
-            .json(&serde_json::json!({"username": "pat", "password": "long enough", "name": "ci"}))
-            .send()
-            .await
-            .unwrap();
-        let token = r.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+        let token = signed_up_token(&client, &url, "pat").await;
         let r = client
             .post(format!("{url}/api/v1/organisations"))
             .bearer_auth(&token)

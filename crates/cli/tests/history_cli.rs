@@ -97,20 +97,13 @@ fn scan_history_outside_a_repository_exits_with_2() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn push_history_records_dated_snapshots_then_the_current_state() {
-    use crate::commands::{serve, sign_up};
+    use crate::commands::{serve, signed_up_token};
     let repo = tempfile::tempdir().unwrap();
     let c = three_commits(repo.path());
     for db in stackdex_store::testing::fresh_stores().await {
         let (_server, url) = serve(&db.url);
         let client = reqwest::Client::new();
-        sign_up(&client, &url, "pat").await;
-        let r = client
-            .post(format!("{url}/api/v1/tokens"))
-            .json(&serde_json::json!({"username": "pat", "password": "long enough", "name": "ci"}))
-            .send()
-            .await
-            .unwrap();
-        let token = r.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+        let token = signed_up_token(&client, &url, "pat").await;
 
         let push = |stack: &str| {
             stackdex()
